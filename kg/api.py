@@ -1,0 +1,107 @@
+"""The Python API: ``kg.load()`` gives a :class:`KnowledgeGraph` that queries, describes, traverses and exports.
+
+>>> import kg
+>>> graph = kg.load()                                             # doctest: +SKIP
+>>> graph.query("drug-interactions", drug="baclofen").dicts()[0]   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import QueryError
+from .query import NamedQuery, Resolver, load_library, run_named
+from .store import Result, Store, open_store
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .describe import EntityReport
+    from .traverse import Step
+
+__all__ = ["KnowledgeGraph", "load"]
+
+
+class KnowledgeGraph:
+    """A loaded MRKG dataset with its query library."""
+
+    def __init__(self, store: Store, path: Path) -> None:
+        self.store = store
+        self.path = path
+
+    @property
+    def engine(self) -> str:
+        """The query engine in use: ``oxigraph`` or ``rdflib``."""
+        return self.store.engine
+
+    @cached_property
+    def library(self) -> dict[str, NamedQuery]:
+        """The named queries of ``queries/``."""
+        return load_library()
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        """Name → IRI lookup over labels, synonyms, brands and ids."""
+        return Resolver(self.store)
+
+    @cached_property
+    def networkx(self) -> nx.MultiDiGraph:
+        """The entity graph as a networkx MultiDiGraph (see :mod:`kg.traverse`)."""
+        from .traverse import project
+
+        return project(self.store)
+
+    def query(self, query: str, **params: str) -> Result:
+        """Run a named query (by name, with parameters) or SPARQL text (no parameters)."""
+        if query in self.library:
+            return run_named(self.store, self.library[query], params, lambda: self.resolver)
+        if params:
+            raise QueryError(f"'{query[:40]}' is not a named query, so it takes no parameters; "
+                             f"named queries: {', '.join(self.library)}")
+        if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+            raise QueryError(f"no named query '{query}'; named queries: {', '.join(self.library)}")
+        return self.store.query(query)
+
+    def resolve(self, name: str, type_name: str = "Entity") -> str:
+        """The IRI of the entity called ``name`` (label, synonym, brand, id or IRI)."""
+        return self.resolver.resolve(name, type_name)
+
+    def describe(self, name: str) -> EntityReport:
+        """Everything known about one entity, grouped, with sources."""
+        from .describe import describe
+
+        return describe(self.store, self.resolve(name))
+
+    def neighbors(self, name: str, depth: int = 1, relations: set[str] | None = None,
+                  types: set[str] | None = None) -> dict[str, int]:
+        """Entities within ``depth`` steps of ``name``, with their distance."""
+        from .traverse import neighbors
+
+        return neighbors(self.networkx, self.resolve(name), depth, relations, types)
+
+    def paths(self, start: str, end: str, max_length: int = 4, limit: int = 10) -> list[list[Step]]:
+        """Connecting paths between two entities, shortest first."""
+        from .traverse import paths
+
+        return paths(self.networkx, self.resolve(start), self.resolve(end), max_length, limit)
+
+    def export(self, fmt: str, path: Path | str) -> Path:
+        """Write the graph in ``fmt`` (see ``kg.export.FORMATS``) to ``path``."""
+        from .export import export
+
+        return export(self.store, fmt, Path(path))
+
+
+def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False) -> KnowledgeGraph:
+    """Load the built-in graph (built and cached on first use), or the N-Quads file at ``path``."""
+    if path is None:
+        from .cache import cached_graph
+
+        graph_path = cached_graph(rebuild=rebuild)
+    else:
+        graph_path = Path(path)
+        if not graph_path.is_file():
+            raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
+    return KnowledgeGraph(open_store(graph_path, engine), graph_path)

@@ -1,0 +1,210 @@
+"""The ``mrkg`` command line: thin wrappers over the Python API, one library call per command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import MRKGError, QueryError
+
+__all__ = ["main"]
+
+ENGINE_OPTION = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+                             help="Query engine: oxigraph (fast) or rdflib (reference).")
+GRAPH_OPTION = click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=None,
+                            help="Use this built N-Quads file instead of the built-in graph.")
+
+
+class Group(click.Group):
+    """A click group that reports MRKG errors on one line, without a traceback, and exits with 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MRKGError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+def _load(engine: str, graph_path: Path | None):
+    from .api import load
+
+    return load(engine=engine, path=graph_path)
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="mrkg")
+def main() -> None:
+    """MRKG, the muscle relaxant knowledge graph: build it, query it, explore it, export it."""
+
+
+@main.command()
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Also write the built dataset (N-Quads) here.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Build from this folder of curated tables instead of kg/data/.")
+def build(output: Path | None, data_dir: Path | None) -> None:
+    """Build the graph from kg/data/ and ontology/ (one named graph per source)."""
+    from .build import build_to_file
+    from .cache import cached_graph
+    from .paths import DATA_DIR
+
+    if data_dir is None:
+        path = cached_graph(rebuild=True)
+        click.echo(f"built {path}")
+    if output is not None or data_dir is not None:
+        target = output or Path("mrkg.nq")
+        count = build_to_file(target, data_dir or DATA_DIR)
+        click.echo(f"wrote {count:,} quads to {target}")
+    if data_dir is None:
+        _print_summary(_load("oxigraph", None))
+
+
+def _print_summary(graph) -> None:
+    rows = graph.store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY DESC(?n)").rows
+    click.echo(f"{graph.store.quad_count():,} quads in {len(rows)} named graphs")
+    for g, n in rows:
+        click.echo(f"  {int(n.value):>7,}  {g.value}")
+
+
+@main.command()
+@ENGINE_OPTION
+@GRAPH_OPTION
+def stats(engine: str, graph_path: Path | None) -> None:
+    """Counts: entities by kind, interactions by severity, claims by assessment, sourcing."""
+    from .results import to_table
+
+    graph = _load(engine, graph_path)
+    for name in ("stats-entities", "stats-interactions", "stats-claims", "stats-sourcing"):
+        click.echo(to_table(graph.query(name)))
+        click.echo()
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    from .query import load_library
+
+    for query in load_library().values():
+        params = " ".join(f"--param {p.name}=<{p.type}>" + ("?" if p.optional else "") for p in query.params)
+        click.echo(f"{query.name}  {params}".rstrip())
+        click.echo(f"    {query.title}. {query.question}")
+        click.echo(f"    e.g. {query.example}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param '{pair}' must look like NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", default=None, help="Run this SPARQL text instead of a named query.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of a named query (repeat).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
+@ENGINE_OPTION
+@GRAPH_OPTION
+def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: str, engine: str,
+          graph_path: Path | None) -> None:
+    """Run a named query (see `mrkg queries`), a .rq file, or --sparql TEXT."""
+    from .query import parse_named_query, run_named
+    from .results import format_result
+
+    values = _parse_params(params)
+    if bool(name) == bool(sparql):
+        raise QueryError("give either a query name (or .rq file) or --sparql TEXT")
+    graph = _load(engine, graph_path)
+    if sparql:
+        result = graph.query(sparql, **values)
+    elif name.endswith(".rq"):
+        path = Path(name)
+        if not path.is_file():
+            raise QueryError(f"query file {name} not found")
+        text = path.read_text(encoding="utf-8")
+        if "# title:" in text:
+            result = run_named(graph.store, parse_named_query(path), values, lambda: graph.resolver)
+        else:
+            result = graph.query(text, **values)
+    else:
+        if name not in graph.library:
+            from difflib import get_close_matches
+
+            hint = get_close_matches(name, graph.library, n=1)
+            raise QueryError(f"no named query '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+                             + " See `mrkg queries`")
+        result = graph.query(name, **values)
+    click.echo(format_result(result, fmt))
+
+
+@main.command()
+@click.argument("name")
+@ENGINE_OPTION
+@GRAPH_OPTION
+def show(name: str, engine: str, graph_path: Path | None) -> None:
+    """Everything known about an entity (by label, synonym, brand or IRI), grouped, with sources."""
+    report = _load(engine, graph_path).describe(name)
+    click.echo(f"{report.label}  <{report.iri}>")
+    click.echo(f"type: {', '.join(report.types)}")
+    for group, facts in report.groups.items():
+        click.echo(f"\n{group}:")
+        for fact in facts:
+            click.echo(f"  - {fact.text}" + (f"  [{', '.join(fact.sources)}]" if fact.sources else ""))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True)
+@click.option("--relation", "relations", multiple=True, help="Follow only this relation (e.g. mr:hasTarget or 'has target').")
+@click.option("--type", "types", multiple=True, help="Keep only entities of this type (e.g. Drug, Condition).")
+@ENGINE_OPTION
+@GRAPH_OPTION
+def neighbors(name: str, depth: int, relations: tuple[str, ...], types: tuple[str, ...], engine: str,
+              graph_path: Path | None) -> None:
+    """Entities within --depth steps of NAME, nearest first."""
+    graph = _load(engine, graph_path)
+    found = graph.neighbors(name, depth, set(relations) or None, set(types) or None)
+    nodes = graph.networkx.nodes
+    for iri, distance in sorted(found.items(), key=lambda item: (item[1], nodes[item[0]]["label"].lower())):
+        if distance:
+            click.echo(f"{distance}  {nodes[iri]['label']}  ({nodes[iri]['type_label']})")
+    click.echo(f"({len(found) - 1} entities within {depth} step{'s' if depth > 1 else ''})")
+
+
+@main.command()
+@click.argument("start")
+@click.argument("end")
+@click.option("--max-length", type=click.IntRange(1, 8), default=4, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@ENGINE_OPTION
+@GRAPH_OPTION
+def path(start: str, end: str, max_length: int, limit: int, engine: str, graph_path: Path | None) -> None:
+    """Connecting paths between two entities, written as readable chains, shortest first."""
+    from .traverse import format_path
+
+    graph = _load(engine, graph_path)
+    found = graph.paths(start, end, max_length, limit)
+    if not found:
+        click.echo(f"no path of at most {max_length} steps between {start} and {end}")
+        return
+    for steps in found:
+        sources = sorted({s for step in steps for s in step.sources})
+        click.echo(f"{format_path(graph.networkx, steps)}   [{', '.join(sources)}]")
+
+
+@main.command()
+@click.option("--format", "fmt", required=True, help="One of: nquads, trig, jsonld, turtle, ntriples, rdfxml, graphml.")
+@click.option("--output", required=True, type=click.Path(path_type=Path), help="File to write (replaced atomically).")
+@ENGINE_OPTION
+@GRAPH_OPTION
+def export(fmt: str, output: Path, engine: str, graph_path: Path | None) -> None:
+    """Write the graph in a format other tools read."""
+    path = _load(engine, graph_path).export(fmt, output)
+    click.echo(f"wrote {path} ({path.stat().st_size:,} bytes, {fmt})")

@@ -1,0 +1,130 @@
+"""Describe: everything the graph knows about one entity, grouped by relation, each fact with its sources.
+
+(Every query here projects ``?entity``: Oxigraph binds a variable only if the SELECT clause names it.)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .iris import shorten
+from .store import Store, Term
+
+__all__ = ["Fact", "EntityReport", "describe"]
+
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+#: Names for the few non-MRKG predicates a report shows.
+PREDICATE_NAMES = {
+    "http://www.w3.org/2004/02/skos/core#altLabel": "synonym",
+    "http://www.w3.org/2004/02/skos/core#definition": "definition",
+    "http://www.w3.org/2000/01/rdf-schema#comment": "comment",
+}
+SYMMETRIC = {"https://w3id.org/mrkg/vocab/interactsWith"}
+
+EDGES_QUERY = """
+SELECT DISTINCT ?entity ?direction ?p ?pLabel ?other ?otherLabel ?sourceId WHERE {
+  { GRAPH ?g { ?entity ?p ?other } BIND("out" AS ?direction)
+    FILTER(?p != rdf:type && ?p != skos:exactMatch && ?p != rdfs:label && ?p != dcterms:identifier) }
+  UNION
+  { GRAPH ?g { ?other ?p ?entity } BIND("in" AS ?direction)
+    ?other a ?otherType . ?otherType rdfs:subClassOf* mr:Entity . }
+  OPTIONAL { ?p rdfs:label ?pLabel }
+  OPTIONAL { ?other rdfs:label ?otherLabel }
+  OPTIONAL { ?source mr:graph ?g ; dcterms:identifier ?sourceId }
+}"""
+
+HEADER_QUERY = """
+SELECT DISTINCT ?entity ?label ?type ?typeLabel WHERE {
+  ?entity rdfs:label ?label ; a ?type .
+  OPTIONAL { ?type rdfs:label ?typeLabel }
+}"""
+
+STATEMENTS_QUERY = """
+SELECT DISTINCT ?entity ?node ?nodeTypeLabel ?p ?pLabel ?value ?valueLabel WHERE {
+  ?node ?role ?entity ; a ?nodeType .
+  ?nodeType rdfs:subClassOf* mr:Statement ; rdfs:label ?nodeTypeLabel .
+  ?node ?p ?value .
+  FILTER(?p != rdf:type && ?p != dcterms:identifier && ?value != ?entity)
+  OPTIONAL { ?p rdfs:label ?pLabel }
+  OPTIONAL { ?value rdfs:label ?valueLabel }
+}"""
+
+CLAIMS_QUERY = """
+SELECT DISTINCT ?entity ?claim ?quote ?pLabel ?subjectLabel ?objectLabel ?objectValue ?assessment ?note ?article WHERE {
+  ?claim a mr:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; mr:quote ?quote ;
+         mr:assessment/rdfs:label ?assessment ; dcterms:source/dcterms:identifier ?article .
+  FILTER(?s = ?entity || ?o = ?entity)
+  ?s rdfs:label ?subjectLabel .
+  OPTIONAL { ?p rdfs:label ?pLabel }
+  OPTIONAL { ?o rdfs:label ?objectLabel }
+  OPTIONAL { ?claim mr:objectValue ?objectValue }
+  OPTIONAL { ?claim mr:assessmentNote ?note }
+}
+ORDER BY ?claim"""
+
+
+@dataclass
+class Fact:
+    """One line of a report and the ids of the sources that state it."""
+
+    text: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntityReport:
+    """The facts about one entity, grouped by relation name."""
+
+    iri: str
+    label: str
+    types: list[str]
+    groups: dict[str, list[Fact]] = field(default_factory=dict)
+
+
+def _text(term: Term | None, label: Term | None) -> str:
+    if label is not None:
+        return label.value
+    return shorten(term.value) if term is not None and term.kind == "uri" else (term.value if term else "")
+
+
+def describe(store: Store, iri: str) -> EntityReport:
+    """Collect the plain edges (both directions), qualified statements and article claims of ``iri``."""
+    bound = {"entity": Term.iri(iri)}
+    header = store.query(HEADER_QUERY, bound).rows
+    label = header[0][1].value if header else shorten(iri)
+    types = sorted({_text(t, tl) for _, _, t, tl in header})
+    report = EntityReport(iri, label, types)
+
+    merged: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for _, direction, p, p_label, other, other_label, source in store.query(EDGES_QUERY, bound).rows:
+        if direction.value == "in" and p.value in SYMMETRIC:
+            continue  # already listed as an outgoing edge
+        relation = PREDICATE_NAMES.get(p.value) or _text(p, p_label)
+        group = relation if direction.value == "out" else f"{relation} (inverse)"
+        key = (group, _text(other, other_label))
+        merged[key]  # keep facts that have no source id
+        if source:
+            merged[key].add(source.value)
+    for (group, text), sources in sorted(merged.items()):
+        report.groups.setdefault(group, []).append(Fact(text, sorted(sources)))
+
+    nodes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    kinds: dict[str, str] = {}
+    for _, node, kind, p, p_label, value, value_label in store.query(STATEMENTS_QUERY, bound).rows:
+        kinds[node.value] = kind.value
+        if p.value == DCTERMS_SOURCE:
+            nodes[node.value][DCTERMS_SOURCE].append(value.value.rsplit("/", 1)[-1])
+        else:
+            nodes[node.value][_text(p, p_label)].append(_text(value, value_label))
+    for node, props in sorted(nodes.items()):
+        sources = sorted(set(props.pop(DCTERMS_SOURCE, [])))
+        parts = [f"{name}: {', '.join(sorted(set(values)))}" for name, values in sorted(props.items())]
+        report.groups.setdefault(kinds[node], []).append(Fact("; ".join(parts), sources))
+
+    for row in store.query(CLAIMS_QUERY, bound).dicts():
+        target = row["objectLabel"] or row["objectValue"] or ""
+        text = (f"{row['subjectLabel']} {row['pLabel']} {target} — {row['assessment'].upper()}: \"{row['quote']}\""
+                + (f" ({row['note']})" if row["note"] else ""))
+        report.groups.setdefault("article claims", []).append(Fact(text, [row["article"]]))
+    return report

@@ -1,0 +1,193 @@
+"""Query: the library of named SPARQL queries, their headers and their bound parameters.
+
+Each ``queries/*.rq`` file opens with a header of ``# key: value`` comment lines::
+
+    # title: Interactions of a drug
+    # question: CQ5. What interactions does X have: partner, severity, mechanism, effect, management?
+    # param: drug (Substance) a drug or substance, by IRI, label, synonym or brand
+    # example: mrkg query drug-interactions --param drug=baclofen
+    # columns: partner, severity, ...
+
+A ``param`` line gives the variable name, its type in brackets and a description. Entity types
+(``Substance``, ``Drug``, ``DrugClass``, ``Condition``, ``AdverseEffect``, ``Target``, ``Mechanism``,
+``Therapy``, ``Entity``) are resolved from a label, synonym, brand, id or IRI to the entity's IRI;
+``string`` and ``integer`` are bound as literals. Values are always bound, never pasted into text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+
+from .errors import EntityNotFound, QueryError
+from .iris import VOCAB
+from .paths import QUERIES_DIR
+from .store import Result, Store, Term
+
+__all__ = ["Param", "NamedQuery", "ENTITY_TYPES", "load_library", "parse_named_query", "Resolver", "run_named"]
+
+#: Parameter types that name an entity, with the class an entity must belong to.
+ENTITY_TYPES = {name: VOCAB + name for name in
+                ("Entity", "Substance", "Drug", "DrugClass", "Condition", "AdverseEffect", "Target", "Mechanism", "Therapy")}
+LITERAL_TYPES = {"string": None, "integer": "http://www.w3.org/2001/XMLSchema#integer"}
+HEADER_LINE = re.compile(r"^#\s*([a-z]+)\s*:\s*(.*)$")
+PARAM_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*\((\w+)(,\s*optional)?\)\s*(.*)$")
+REQUIRED_KEYS = ("title", "question", "example")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named query: SPARQL variable name, type, description, whether optional."""
+
+    name: str
+    type: str
+    description: str
+    optional: bool = False
+
+    @property
+    def is_entity(self) -> bool:
+        """True when the value names an entity to resolve."""
+        return self.type in ENTITY_TYPES
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file with its parsed header."""
+
+    name: str
+    path: Path
+    title: str
+    question: str
+    example: str
+    text: str
+    params: tuple[Param, ...] = ()
+    columns: str = ""
+    header: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    """Parse a ``.rq`` file's header; raise QueryError naming the file and the problem."""
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = HEADER_LINE.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            param = PARAM_LINE.match(value)
+            if not param:
+                raise QueryError(f"{path.name}: bad param line '{value}'; write '# param: name (Type) description'")
+            name, kind, optional, description = param.groups()
+            if kind not in ENTITY_TYPES and kind not in LITERAL_TYPES:
+                raise QueryError(f"{path.name}: param '{name}' has unknown type '{kind}'; "
+                                 f"use one of {', '.join([*ENTITY_TYPES, *LITERAL_TYPES])}")
+            params.append(Param(name, kind, description.strip(), bool(optional)))
+        else:
+            header[key] = (header[key] + " " + value.strip()) if key in header else value.strip()
+    missing = [key for key in REQUIRED_KEYS if not header.get(key)]
+    if missing:
+        raise QueryError(f"{path.name}: header lacks {', '.join(missing)}; see queries/README.md")
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    projection = re.search(r"\bSELECT\b(.*?)\bWHERE\b", body, re.S | re.I)
+    for param in params:
+        if not projection or not re.search(rf"[?$]{param.name}\b", projection.group(1)):
+            raise QueryError(f"{path.name}: param '{param.name}' must appear in the SELECT clause as ?{param.name} "
+                             "(bound parameters are projected, as SPARQL substitution requires)")
+    return NamedQuery(path.stem, path, header["title"], header["question"], header["example"], text,
+                      tuple(params), header.get("columns", ""), header)
+
+
+def load_library(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Every named query in ``directory`` (not its subfolders), by name."""
+    return {path.stem: parse_named_query(path) for path in sorted(directory.glob("*.rq"))}
+
+
+class Resolver:
+    """Find an entity's IRI from a label, synonym, brand, abbreviation, id or IRI (case-insensitive)."""
+
+    NAMES_QUERY = """
+        SELECT DISTINCT ?entity ?name ?rank ?type WHERE {
+          ?entity a ?type .
+          ?type rdfs:subClassOf* mr:Entity .
+          { ?entity rdfs:label ?name BIND(0 AS ?rank) }
+          UNION { ?entity dcterms:identifier ?name BIND(0 AS ?rank) }
+          UNION { ?entity skos:altLabel ?name BIND(1 AS ?rank) }
+          UNION { ?entity mr:brandName ?name BIND(1 AS ?rank) }
+        }"""
+    TYPES_QUERY = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf* ?super . ?super rdfs:subClassOf* mr:Entity }"
+
+    def __init__(self, store: Store) -> None:
+        self.names: dict[str, dict[str, int]] = {}
+        self.types: dict[str, set[str]] = {}
+        supers: dict[str, set[str]] = {}
+        for sub, sup in store.query(self.TYPES_QUERY).rows:
+            supers.setdefault(sub.value, set()).add(sup.value)
+        for entity, name, rank, cls in store.query(self.NAMES_QUERY).rows:
+            key = name.value.casefold()
+            ranks = self.names.setdefault(key, {})
+            ranks[entity.value] = min(int(rank.value), ranks.get(entity.value, 9))
+            self.types.setdefault(entity.value, set()).update(supers.get(cls.value, {cls.value}))
+
+    def resolve(self, text: str, type_name: str = "Entity", param: str = "") -> str:
+        """The IRI for ``text``; EntityNotFound (with suggestions) when nothing or several match."""
+        wanted = ENTITY_TYPES[type_name]
+        what = f"parameter '{param}'" if param else "name"
+        text = text.strip()
+        if not text:
+            raise EntityNotFound(f"{what} is empty; give a {type_name} by name or IRI")
+        if text.startswith(("http://", "https://")):
+            if wanted in self.types.get(text, set()):
+                return text
+            raise EntityNotFound(f"{what}: no {type_name} with IRI <{text}> in the graph")
+        candidates = {iri: rank for iri, rank in self.names.get(text.casefold(), {}).items()
+                      if wanted in self.types.get(iri, set())}
+        if not candidates:
+            pool = [n for n, ents in self.names.items() if any(wanted in self.types.get(e, ()) for e in ents)]
+            hints = get_close_matches(text.casefold(), pool, n=3, cutoff=0.75)
+            raise EntityNotFound(f"{what}: no {type_name} named '{text}'"
+                                 + (f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""))
+        best = min(candidates.values())
+        top = sorted(iri for iri, rank in candidates.items() if rank == best)
+        if len(top) > 1:
+            raise EntityNotFound(f"{what}: '{text}' names {len(top)} entities ({', '.join(top)}); give the IRI instead")
+        return top[0]
+
+
+def bind_params(query: NamedQuery, values: dict[str, str], resolver_factory) -> dict[str, Term]:
+    """Check ``values`` against the query's parameters and turn them into bound terms."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise QueryError(f"query '{query.name}' has no parameter {', '.join(unknown)}; "
+                         f"its parameters: {', '.join(declared) or 'none'}")
+    missing = [p.name for p in query.params if not p.optional and p.name not in values]
+    if missing:
+        raise QueryError(f"query '{query.name}' needs --param {missing[0]}=VALUE ({declared[missing[0]].description})")
+    bindings: dict[str, Term] = {}
+    resolver = None
+    for name, value in values.items():
+        param = declared[name]
+        if param.is_entity:
+            resolver = resolver or resolver_factory()
+            bindings[name] = Term.iri(resolver.resolve(value, param.type, name))
+        elif param.type == "integer":
+            if not re.fullmatch(r"-?\d+", value.strip()):
+                raise QueryError(f"parameter '{name}' must be a whole number, not '{value}'")
+            bindings[name] = Term.literal(value.strip(), LITERAL_TYPES["integer"])
+        else:
+            bindings[name] = Term.literal(value)
+    return bindings
+
+
+def run_named(store: Store, query: NamedQuery, values: dict[str, str], resolver_factory=None) -> Result:
+    """Run a named query with its parameters bound (entity names resolved to IRIs)."""
+    bindings = bind_params(query, values, resolver_factory or (lambda: Resolver(store)))
+    return store.query(query.text, bindings)

@@ -1,0 +1,84 @@
+"""Write query results for people (an aligned table) and programs (SPARQL 1.1 JSON, CSV and TSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .iris import shorten
+from .store import Result, Term
+
+__all__ = ["RESULT_FORMATS", "format_result", "to_table", "to_json", "to_csv", "to_tsv"]
+
+#: Widest a table cell may be before it is cut with an ellipsis.
+MAX_CELL = 70
+
+
+def _cell(term: Term | None) -> str:
+    if term is None:
+        return ""
+    text = shorten(term.value) if term.kind == "uri" else term.value
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def to_table(result: Result) -> str:
+    """An aligned plain-text table with IRIs shortened, and a row count."""
+    if result.boolean is not None:
+        return "yes" if result.boolean else "no"
+    rows = [[_cell(t) for t in row] for row in result.rows]
+    widths = [max([len(v), *(len(r[i]) for r in rows)]) for i, v in enumerate(result.variables)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(result.variables), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if term.kind != "literal":
+        return {"type": term.kind, "value": term.value}
+    value = {"type": "literal", "value": term.value}
+    if term.lang:
+        value["xml:lang"] = term.lang
+    elif term.datatype:
+        value["datatype"] = term.datatype
+    return value
+
+
+def to_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean})
+    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=1, ensure_ascii=False)
+
+
+def to_csv(result: Result) -> str:
+    """SPARQL 1.1 Query Results CSV (plain values)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if result.boolean is not None:
+        writer.writerows([["boolean"], [str(result.boolean).lower()]])
+    else:
+        writer.writerow(result.variables)
+        writer.writerows([[t.value if t else "" for t in row] for row in result.rows])
+    return buffer.getvalue()
+
+
+def to_tsv(result: Result) -> str:
+    """SPARQL 1.1 Query Results TSV (terms in N-Triples syntax)."""
+    if result.boolean is not None:
+        return f"?boolean\n{str(result.boolean).lower()}\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(t.n3() if t else "" for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+#: Output format name → writer.
+RESULT_FORMATS = {"table": to_table, "json": to_json, "csv": to_csv, "tsv": to_tsv}
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """The result in one of ``RESULT_FORMATS``."""
+    return RESULT_FORMATS[fmt](result)

@@ -1,0 +1,260 @@
+"""Store: load a built dataset into a query engine behind one small interface.
+
+Two engines give the same answers: Oxigraph (``pyoxigraph``, fast, the default) and rdflib (the
+reference). Both see the RDF merge of all named graphs as the default graph (each fact once, however
+many sources state it), so a query without ``GRAPH`` sees every fact; ``GRAPH ?g`` still tells which
+source said it. Results come back as
+engine-neutral :class:`Term` rows. rdflib is imported only when the rdflib engine is used.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import QueryError
+from .iris import PREFIXES
+
+__all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store"]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``; plain strings have no datatype."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def iri(cls, value: str) -> Term:
+        """A named node."""
+        return cls("uri", value)
+
+    @classmethod
+    def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> Term:
+        """A literal (``xsd:string`` is stored as no datatype)."""
+        return cls("literal", value, None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype, lang)
+
+    def __str__(self) -> str:
+        return self.value
+
+    def n3(self) -> str:
+        """The term in N-Triples syntax."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if self.lang:
+            return f'"{escaped}"@{self.lang}'
+        return f'"{escaped}"^^<{self.datatype}>' if self.datatype else f'"{escaped}"'
+
+
+@dataclass
+class Result:
+    """A query result: column names and rows (``None`` for an unbound cell); ASK sets ``boolean``."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def dicts(self) -> list[dict[str, str | None]]:
+        """Rows as ``{column: value}`` with plain string values."""
+        return [{v: (t.value if t else None) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def column(self, name: str) -> list[str | None]:
+        """The plain values of one column."""
+        index = self.variables.index(name)
+        return [row[index].value if row[index] else None for row in self.rows]
+
+
+class Store(ABC):
+    """A loaded dataset that answers SPARQL with bound parameters."""
+
+    engine: str
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
+        """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query; ``bindings`` fix variables to terms."""
+
+    @abstractmethod
+    def quad_count(self) -> int:
+        """The number of quads in the store."""
+
+    @abstractmethod
+    def dump(self, path: Path, fmt: str) -> None:
+        """Write the store's content to ``path`` (``nquads``, ``trig``, ``turtle``, ``ntriples``, ``rdfxml``)."""
+
+
+class OxigraphStore(Store):
+    """The fast engine: an in-memory pyoxigraph store."""
+
+    engine = "oxigraph"
+
+    def __init__(self, path: Path) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self.store = ox.Store()
+        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        self._quads = len(self.store)
+        # Oxigraph's "default graph as union" repeats a triple once per graph that holds it; a
+        # materialised merge gives set semantics, as rdflib's union and the SPARQL RDF merge do.
+        self.store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def _to_ox(self, term: Term) -> Any:
+        ox = self._ox
+        if term.kind == "uri":
+            return ox.NamedNode(term.value)
+        if term.kind == "bnode":
+            return ox.BlankNode(term.value)
+        if term.lang:
+            return ox.Literal(term.value, language=term.lang)
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype else ox.Literal(term.value)
+
+    def _from_ox(self, term: Any) -> Term | None:
+        ox = self._ox
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            return Term.iri(term.value)
+        if isinstance(term, ox.BlankNode):
+            return Term("bnode", term.value)
+        return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
+
+    def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
+        ox = self._ox
+        substitutions = {ox.Variable(k): self._to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return Result([], boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(self._from_ox(solution[v]) for v in variables) for solution in answer]
+            return Result(variables, rows)
+        return Result(["subject", "predicate", "object"],
+                      [(self._from_ox(t.subject), self._from_ox(t.predicate), self._from_ox(t.object)) for t in answer])
+
+    def quad_count(self) -> int:
+        return self._quads
+
+    def dump(self, path: Path, fmt: str) -> None:
+        ox = self._ox
+        formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
+                   "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+        rdf_format = formats[fmt]
+        prefixes = PREFIXES if fmt in ("trig", "turtle", "rdfxml") else None
+        if rdf_format.supports_datasets:  # the named graphs, without the materialised merge
+            quads = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
+            ox.serialize(quads, str(path), format=rdf_format, prefixes=prefixes)
+        else:  # a triple format holds one graph: the merge of all graphs
+            self.store.dump(str(path), format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+
+
+class RdflibStore(Store):
+    """The reference engine: an rdflib Dataset whose default graph is the union of its graphs."""
+
+    engine = "rdflib"
+
+    def __init__(self, path: Path) -> None:
+        from rdflib import Dataset
+
+        _skip_unbound_in_distinct_aggregates()
+        self.dataset = Dataset(default_union=True)
+        self.dataset.parse(str(path), format="nquads")
+
+    @staticmethod
+    def _from_rdflib(term: Any) -> Term | None:
+        from rdflib import BNode, URIRef
+
+        if term is None:
+            return None
+        if isinstance(term, URIRef):
+            return Term.iri(str(term))
+        if isinstance(term, BNode):
+            return Term("bnode", str(term))
+        return Term.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
+
+    @staticmethod
+    def _to_rdflib(term: Term) -> Any:
+        from rdflib import BNode, Literal, URIRef
+
+        if term.kind == "uri":
+            return URIRef(term.value)
+        if term.kind == "bnode":
+            return BNode(term.value)
+        return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
+
+    def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
+        from rdflib import Variable
+
+        init = {Variable(k): self._to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self.dataset.query(sparql, initNs=PREFIXES, initBindings=init)
+            if answer.type == "ASK":
+                return Result([], boolean=bool(answer.askAnswer))
+            if answer.type == "SELECT":
+                variables = [str(v) for v in answer.vars]
+                return Result(variables, [tuple(self._from_rdflib(row[v]) for v in answer.vars) for row in answer])
+            return Result(["subject", "predicate", "object"],
+                          [tuple(self._from_rdflib(t) for t in triple) for triple in answer])
+        except Exception as exc:  # rdflib raises pyparsing and other errors for bad queries
+            raise QueryError(f"query failed on rdflib: {type(exc).__name__}: {exc}") from None
+
+    def quad_count(self) -> int:
+        return sum(len(graph) for graph in self.dataset.graphs())
+
+    def dump(self, path: Path, fmt: str) -> None:
+        formats = {"nquads": "nquads", "trig": "trig", "turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
+        self.dataset.serialize(destination=str(path), format=formats[fmt])
+
+
+def _skip_unbound_in_distinct_aggregates() -> None:
+    """Make rdflib skip unbound values in DISTINCT aggregates, as SPARQL 1.1 (18.5.1) and Oxigraph do.
+
+    rdflib 7.x evaluates the DISTINCT test of an aggregate without catching NotBoundError, so
+    ``GROUP_CONCAT(DISTINCT ?x)`` over an OPTIONAL ``?x`` fails with "Variable x is not bound"
+    where the standard ignores the unbound row. Patched once, idempotently.
+    """
+    from rdflib.plugins.sparql import aggregates
+    from rdflib.plugins.sparql.sparql import NotBoundError
+
+    accumulator = aggregates.Accumulator
+    if getattr(accumulator, "_mrkg_patched", False):
+        return
+    original = accumulator.use_row
+
+    def use_row(self, row):  # type: ignore[no-untyped-def]
+        try:
+            return original(self, row)
+        except NotBoundError:
+            return False
+
+    accumulator.use_row = use_row
+    accumulator._mrkg_patched = True
+
+
+#: Engine name → store class.
+ENGINES: dict[str, type[Store]] = {"oxigraph": OxigraphStore, "rdflib": RdflibStore}
+
+
+def open_store(path: Path, engine: str = "oxigraph") -> Store:
+    """Load the N-Quads file at ``path`` into the named engine."""
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
+    return ENGINES[engine](path)

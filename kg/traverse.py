@@ -1,0 +1,128 @@
+"""Traverse: a networkx projection of the graph, with neighbourhoods and readable paths.
+
+Nodes are the entities (drugs, classes, targets, mechanisms, conditions, adverse effects,
+therapies) with their label, type and IRI; edges are the plain relations between entities, each
+with its predicate, a readable label and the sources that state it. Statement nodes, claims,
+controlled values and ``rdf:type`` links to classes are left out, so that two drugs are not
+"connected" merely by both being drugs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import networkx as nx
+
+from .iris import BASE, shorten
+from .store import Store
+
+__all__ = ["project", "neighbors", "paths", "Step", "format_path"]
+
+NODES_QUERY = """
+SELECT ?entity ?label ?type ?typeLabel WHERE {
+  ?entity a ?type .
+  ?type rdfs:subClassOf* mr:Entity .
+  FILTER NOT EXISTS { ?entity a ?sub . ?sub rdfs:subClassOf+ ?type . FILTER(?sub != ?type) }
+  OPTIONAL { ?entity rdfs:label ?label }
+  OPTIONAL { ?type rdfs:label ?typeLabel }
+}"""
+
+EDGES_QUERY = """
+SELECT ?s ?p ?o ?predicateLabel (GROUP_CONCAT(DISTINCT ?sourceId; separator=";") AS ?sources) WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(isIRI(?o) && ?p != rdf:type)
+  ?s a ?st . ?st rdfs:subClassOf* mr:Entity .
+  ?o a ?ot . ?ot rdfs:subClassOf* mr:Entity .
+  OPTIONAL { ?source mr:graph ?g ; dcterms:identifier ?sourceId }
+  OPTIONAL { ?p rdfs:label ?predicateLabel }
+}
+GROUP BY ?s ?p ?o ?predicateLabel"""
+
+
+def project(store: Store) -> nx.MultiDiGraph:
+    """The entity graph: nodes keyed by IRI with ``label``, ``type``, ``type_label``; edges keyed by predicate."""
+    graph = nx.MultiDiGraph()
+    for entity, label, cls, type_label in store.query(NODES_QUERY).rows:
+        graph.add_node(entity.value, label=label.value if label else shorten(entity.value),
+                       type=shorten(cls.value), type_label=type_label.value if type_label else shorten(cls.value))
+    for s, p, o, predicate_label, sources in store.query(EDGES_QUERY).rows:
+        if s.value in graph and o.value in graph:
+            graph.add_edge(s.value, o.value, key=shorten(p.value), predicate=p.value,
+                           label=predicate_label.value if predicate_label else shorten(p.value),
+                           sources=sorted(set(sources.value.split(";"))) if sources and sources.value else [])
+    return graph
+
+
+def _filtered(graph: nx.MultiDiGraph, relations: set[str] | None, types: set[str] | None, keep: set[str]) -> nx.MultiDiGraph:
+    """A view keeping only edges whose predicate (CURIE or label) is in ``relations`` and nodes of ``types``."""
+    def node_ok(node: str) -> bool:
+        data = graph.nodes[node]
+        return not types or node in keep or data["type"] in types or data["type_label"] in types or \
+            data["type"].removeprefix("mr:") in types
+
+    def edge_ok(u: str, v: str, key: str) -> bool:
+        data = graph.edges[u, v, key]
+        return not relations or key in relations or data["label"] in relations or key.removeprefix("mr:") in relations
+
+    return nx.subgraph_view(graph, filter_node=node_ok, filter_edge=edge_ok)
+
+
+def neighbors(graph: nx.MultiDiGraph, node: str, depth: int = 1, relations: set[str] | None = None,
+              types: set[str] | None = None) -> dict[str, int]:
+    """Entities within ``depth`` steps of ``node`` (either direction), with their distance."""
+    view = _filtered(graph, relations, types, {node})
+    return dict(nx.single_source_shortest_path_length(view.to_undirected(as_view=True), node, cutoff=depth))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a path: from node, edge label, to node, and whether the edge points forward."""
+
+    source: str
+    predicate: str
+    label: str
+    target: str
+    forward: bool
+    sources: tuple[str, ...]
+
+
+def paths(graph: nx.MultiDiGraph, start: str, end: str, max_length: int = 4, limit: int = 10) -> list[list[Step]]:
+    """Simple paths between two entities, shortest first, of at most ``max_length`` hops (at most ``limit``).
+
+    Edges are followed in either direction; each step records which way its edge points.
+    """
+    if start not in graph or end not in graph or start == end:
+        return []
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    if not nx.has_path(undirected, start, end):
+        return []
+    found: list[list[Step]] = []
+    for nodes in nx.shortest_simple_paths(undirected, start, end):
+        if len(nodes) - 1 > max_length or len(found) >= limit:
+            break
+        found.append(_steps(graph, nodes))
+    return found
+
+
+def _steps(graph: nx.MultiDiGraph, nodes: list[str]) -> list[Step]:
+    """Turn a node sequence into steps, taking the first edge (by predicate) between each pair."""
+    steps: list[Step] = []
+    for u, v in zip(nodes, nodes[1:]):
+        forward = graph.has_edge(u, v)
+        key, data = min((graph[u][v] if forward else graph[v][u]).items())
+        steps.append(Step(u, key, data["label"], v, forward, tuple(data["sources"])))
+    return steps
+
+
+def format_path(graph: nx.MultiDiGraph, steps: list[Step]) -> str:
+    """A readable chain: ``tizanidine —metabolised by→ CYP1A2 ←inhibits— ciprofloxacin``."""
+    if not steps:
+        return ""
+    parts = [_label(graph, steps[0].source)]
+    for step in steps:
+        parts.append(f"—{step.label}→" if step.forward else f"←{step.label}—")
+        parts.append(_label(graph, step.target))
+    return " ".join(parts)
+
+
+def _label(graph: nx.MultiDiGraph, node: str) -> str:
+    return graph.nodes[node].get("label", node.removeprefix(BASE))

@@ -1,0 +1,261 @@
+"""The MRKG vocabulary as a closed rdflib namespace: a typo in a term fails on first use.
+
+The term list mirrors ``ontology/mrkg.ttl`` and ``ontology/values.ttl``; ``tests/test_vocab.py``
+fails when they drift apart.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+from .iris import VOCAB
+
+__all__ = ["MR"]
+
+
+class MR(DefinedNamespace):
+    """Classes, properties and controlled values of the ``mr:`` vocabulary."""
+
+    _NS = Namespace(VOCAB)
+    _fail = True
+
+    AdministrationRoute: URIRef
+    AdverseEffect: URIRef
+    AdverseEffectAssociation: URIRef
+    ApprovalStatus: URIRef
+    Article: URIRef
+    Assessment: URIRef
+    Claim: URIRef
+    Classification: URIRef
+    ComplementaryTherapy: URIRef
+    Condition: URIRef
+    ControlledValue: URIRef
+    Curation: URIRef
+    Database: URIRef
+    Disease: URIRef
+    DosageForm: URIRef
+    Drug: URIRef
+    DrugClass: URIRef
+    DrugInteraction: URIRef
+    DrugLabel: URIRef
+    EliminationRoute: URIRef
+    Entity: URIRef
+    Enzyme: URIRef
+    Evidence: URIRef
+    EvidenceLevel: URIRef
+    Frequency: URIRef
+    Guideline: URIRef
+    HerbalProduct: URIRef
+    HerbalTherapy: URIRef
+    Indication: URIRef
+    Injury: URIRef
+    IonChannel: URIRef
+    LifestyleMeasure: URIRef
+    Literature: URIRef
+    ManualTherapy: URIRef
+    Mechanism: URIRef
+    MechanismType: URIRef
+    PharmacologicalAction: URIRef
+    PhysicalTherapy: URIRef
+    PhysiologicalState: URIRef
+    Product: URIRef
+    Receptor: URIRef
+    Recommendation: URIRef
+    Severity: URIRef
+    Source: URIRef
+    Statement: URIRef
+    Substance: URIRef
+    Symptom: URIRef
+    Syndrome: URIRef
+    Target: URIRef
+    TargetAction: URIRef
+    TherapeuticRole: URIRef
+    Therapy: URIRef
+    Transporter: URIRef
+    Warning: URIRef
+    WarningTopic: URIRef
+    abbreviation: URIRef
+    activeIngredient: URIRef
+    actsOn: URIRef
+    administrationRoute: URIRef
+    adverseEffect: URIRef
+    affectedDrug: URIRef
+    approvalStatus: URIRef
+    assessedAgainst: URIRef
+    assessment: URIRef
+    assessmentNote: URIRef
+    atcCode: URIRef
+    availableAs: URIRef
+    availableInStrength: URIRef
+    bioregistryPrefix: URIRef
+    brandName: URIRef
+    casNumber: URIRef
+    chebiId: URIRef
+    claimPredicate: URIRef
+    clinicalEffect: URIRef
+    code: URIRef
+    commercialUse: URIRef
+    condition: URIRef
+    detail: URIRef
+    doid: URIRef
+    dosageForm: URIRef
+    drug: URIRef
+    drugbankId: URIRef
+    drugcentralId: URIRef
+    eliminationRoute: URIRef
+    evidenceLevel: URIRef
+    frequency: URIRef
+    geneSymbol: URIRef
+    graph: URIRef
+    hasAdverseEffect: URIRef
+    hasMechanism: URIRef
+    hasTarget: URIRef
+    hasWarningAbout: URIRef
+    hpId: URIRef
+    icd10: URIRef
+    icd9cm: URIRef
+    identifierScheme: URIRef
+    inchikey: URIRef
+    indicatedFor: URIRef
+    induces: URIRef
+    inhibits: URIRef
+    interactsWith: URIRef
+    investigatedFor: URIRef
+    management: URIRef
+    mechanismType: URIRef
+    meddraId: URIRef
+    memberOf: URIRef
+    meshId: URIRef
+    metabolisedBy: URIRef
+    mondoId: URIRef
+    ncbigeneId: URIRef
+    ndfrtId: URIRef
+    note: URIRef
+    objectValue: URIRef
+    parentClass: URIRef
+    participant: URIRef
+    pattern: URIRef
+    pharmacologicalAction: URIRef
+    precipitantDrug: URIRef
+    pubchemCid: URIRef
+    quote: URIRef
+    recommendation: URIRef
+    rxnormCui: URIRef
+    serious: URIRef
+    severity: URIRef
+    severityAsStated: URIRef
+    sharedEffect: URIRef
+    sourceDetail: URIRef
+    states: URIRef
+    statesFigure: URIRef
+    strengthUnit: URIRef
+    strengthValue: URIRef
+    target: URIRef
+    therapeuticRole: URIRef
+    therapyFor: URIRef
+    transportedBy: URIRef
+    umlsCui: URIRef
+    unii: URIRef
+    uniprotId: URIRef
+    usedFor: URIRef
+    usedOffLabelFor: URIRef
+    viaTarget: URIRef
+    warningTopic: URIRef
+
+    #: Controlled values (their names contain hyphens: use ``MR['severity-major']``).
+    _extras = [
+        "action-agonist",
+        "action-antagonist",
+        "action-blocker",
+        "action-inhibitor",
+        "action-inverse-agonist",
+        "action-modulator",
+        "action-opener",
+        "action-other",
+        "action-partial-agonist",
+        "action-positive-allosteric-modulator",
+        "action-releaser",
+        "assessment-contradicted",
+        "assessment-not-checkable",
+        "assessment-partly-supported",
+        "assessment-supported",
+        "assessment-unsupported",
+        "elimination-biliary",
+        "elimination-fecal",
+        "elimination-hepatic",
+        "elimination-plasma-hydrolysis",
+        "elimination-pulmonary",
+        "elimination-renal",
+        "evidence-case-reports",
+        "evidence-clinical-trial",
+        "evidence-database",
+        "evidence-expert-curation",
+        "evidence-guideline",
+        "evidence-observational",
+        "evidence-regulatory-label",
+        "evidence-systematic-review",
+        "form-capsule",
+        "form-extended-release-capsule",
+        "form-extended-release-tablet",
+        "form-film-coated-tablet",
+        "form-granules",
+        "form-injection",
+        "form-intrathecal-injection",
+        "form-oral-solution",
+        "form-oral-suspension",
+        "form-orally-disintegrating-tablet",
+        "form-powder-for-injection",
+        "form-rectal-gel",
+        "form-tablet",
+        "form-topical",
+        "frequency-common",
+        "frequency-postmarketing",
+        "frequency-rare",
+        "frequency-uncommon",
+        "frequency-unknown",
+        "frequency-very-common",
+        "frequency-very-rare",
+        "mechanism-mixed",
+        "mechanism-pharmacodynamic",
+        "mechanism-pharmacokinetic",
+        "mechanism-unknown",
+        "recommendation-avoid",
+        "recommendation-caution",
+        "recommendation-contraindicated",
+        "recommendation-dose-adjustment",
+        "recommendation-monitor",
+        "recommendation-no-adjustment",
+        "role-disease-modifying",
+        "role-symptomatic",
+        "role-unknown",
+        "route-intramuscular",
+        "route-intrathecal",
+        "route-intravenous",
+        "route-oral",
+        "route-rectal",
+        "route-subcutaneous",
+        "route-topical",
+        "severity-contraindicated",
+        "severity-major",
+        "severity-minor",
+        "severity-moderate",
+        "severity-unknown",
+        "status-approved",
+        "status-investigational",
+        "status-not-indicated",
+        "status-off-label",
+        "topic-abuse-potential",
+        "topic-boxed-warning",
+        "topic-controlled-substance",
+        "topic-dependence-withdrawal",
+        "topic-driving",
+        "topic-hepatic-impairment",
+        "topic-hepatotoxicity",
+        "topic-lactation",
+        "topic-older-adults",
+        "topic-overdose",
+        "topic-pediatric",
+        "topic-pregnancy",
+        "topic-renal-impairment",
+    ]
