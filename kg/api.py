@@ -64,6 +64,24 @@ class KnowledgeGraph:
             raise QueryError(f"no named query '{query}'; named queries: {', '.join(self.library)}")
         return self.store.query(query)
 
+    def check(self, names: list[str]) -> Result:
+        """The recorded interactions among a medication list, worst first (runs ``interactions-between`` per pair)."""
+        iris = [self.resolver.resolve(name, "Substance") for name in names]
+        if len(set(iris)) < 2:
+            raise QueryError("give at least two different drugs to check")
+        query = self.library["interactions-between"]
+        rows, variables = [], []
+        for i, first in enumerate(iris):
+            for second in iris[i + 1:]:
+                result = run_named(self.store, query, {"drug": first, "other": second}, lambda: self.resolver)
+                variables = result.variables
+                rows += result.rows
+        if not rows:
+            return Result(variables)
+        rank = variables.index("rank")
+        rows.sort(key=lambda row: (int(row[rank].value), [t.value if t else "" for t in row]))
+        return Result(variables, rows)
+
     def resolve(self, name: str, type_name: str = "Entity") -> str:
         """The IRI of the entity called ``name`` (label, synonym, brand, id or IRI)."""
         return self.resolver.resolve(name, type_name)

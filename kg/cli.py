@@ -95,6 +95,11 @@ def list_queries() -> None:
         click.echo(f"    e.g. {query.example}")
 
 
+def _echo(text: str) -> None:
+    """Print ``text`` with exactly one trailing newline (CSV and TSV end with their own)."""
+    click.echo(text, nl=not text.endswith("\n"))
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
@@ -141,7 +146,26 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
             raise QueryError(f"no named query '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
                              + " See `mrkg queries`")
         result = graph.query(name, **values)
-    click.echo(format_result(result, fmt))
+    _echo(format_result(result, fmt))
+
+
+@main.command()
+@click.argument("drugs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
+@ENGINE_OPTION
+@GRAPH_OPTION
+def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None) -> None:
+    """Check a medication list: every recorded interaction among DRUGS, worst first."""
+    from .results import format_result
+    from .store import Result
+
+    result = _load(engine, graph_path).check(list(drugs))
+    if not result.rows:
+        click.echo(f"no recorded interaction among {', '.join(drugs)}")
+        return
+    keep = [v for v in result.variables if v != "rank"]
+    index = [result.variables.index(v) for v in keep]
+    _echo(format_result(Result(keep, [tuple(row[i] for i in index) for row in result.rows]), fmt))
 
 
 @main.command()

@@ -96,18 +96,20 @@ def describe(store: Store, iri: str) -> EntityReport:
     types = sorted({_text(t, tl) for _, _, t, tl in header})
     report = EntityReport(iri, label, types)
 
-    merged: dict[tuple[str, str], set[str]] = defaultdict(set)
+    merged: dict[tuple[int, str, str], set[str]] = defaultdict(set)
     for _, direction, p, p_label, other, other_label, source in store.query(EDGES_QUERY, bound).rows:
         if direction.value == "in" and p.value in SYMMETRIC:
             continue  # already listed as an outgoing edge
         relation = PREDICATE_NAMES.get(p.value) or _text(p, p_label)
         group = relation if direction.value == "out" else f"{relation} (inverse)"
-        key = (group, _text(other, other_label))
+        # relations to other entities first, then names, codes and other values
+        key = (0 if other.kind == "uri" else 2, group, _text(other, other_label))
         merged[key]  # keep facts that have no source id
         if source:
             merged[key].add(source.value)
-    for (group, text), sources in sorted(merged.items()):
-        report.groups.setdefault(group, []).append(Fact(text, sorted(sources)))
+    literal_groups: dict[str, list[Fact]] = {}
+    for (order, group, text), sources in sorted(merged.items()):
+        (report.groups if order == 0 else literal_groups).setdefault(group, []).append(Fact(text, sorted(sources)))
 
     nodes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[str, str] = {}
@@ -122,6 +124,7 @@ def describe(store: Store, iri: str) -> EntityReport:
         parts = [f"{name}: {', '.join(sorted(set(values)))}" for name, values in sorted(props.items())]
         report.groups.setdefault(kinds[node], []).append(Fact("; ".join(parts), sources))
 
+    report.groups.update(literal_groups)
     for row in store.query(CLAIMS_QUERY, bound).dicts():
         target = row["objectLabel"] or row["objectValue"] or ""
         text = (f"{row['subjectLabel']} {row['pLabel']} {target} — {row['assessment'].upper()}: \"{row['quote']}\""

@@ -12,7 +12,7 @@ from .store import Result, Term
 __all__ = ["RESULT_FORMATS", "format_result", "to_table", "to_json", "to_csv", "to_tsv"]
 
 #: Widest a table cell may be before it is cut with an ellipsis.
-MAX_CELL = 70
+MAX_CELL = 44
 
 
 def _cell(term: Term | None) -> str:

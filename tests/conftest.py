@@ -1,0 +1,66 @@
+"""Shared fixtures: the real graph built once per session, on both engines, and a tiny fixture dataset.
+
+Testing rules (as networkx's conftest puts them): fixtures over setup classes, parametrize with
+readable ids, and check real results on the real graph; a test that cannot fail is a defect.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.build import build_to_file
+from kg.paths import DATA_DIR
+
+REPO = Path(__file__).resolve().parents[1]
+#: The team's shared folder (seed articles, reference tables) beside the checkout, if present.
+SHARED = REPO.parent / "shared"
+MINI = Path(__file__).parent / "resources" / "mini"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the tests' built-graph cache out of the user's home."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MRKG_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real graph, built from kg/data into an N-Quads file."""
+    path = tmp_path_factory.mktemp("built") / "mrkg.nq"
+    build_to_file(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def graph(built: Path) -> kg.KnowledgeGraph:
+    """The real graph on the fast engine."""
+    return kg.load(engine="oxigraph", path=built)
+
+
+@pytest.fixture(scope="session")
+def rdflib_graph(built: Path) -> kg.KnowledgeGraph:
+    """The real graph on the reference engine."""
+    return kg.load(engine="rdflib", path=built)
+
+
+@pytest.fixture
+def mini_data(tmp_path: Path) -> Path:
+    """A writable copy of the tiny fixture tables (tests/resources/mini), to break on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def real_data(tmp_path: Path) -> Path:
+    """A writable copy of the real curated tables."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("README.md"))
+    return target

@@ -1,0 +1,130 @@
+"""The build: named graphs with provenance, and bad input that stops it with file, line and entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, URIRef
+
+from kg import iris
+from kg.build import TABLES, build_dataset, build_to_file
+from kg.errors import DataError
+from kg.vocab import MR
+
+
+def test_one_named_graph_per_source(built: Path) -> None:
+    dataset = Dataset()
+    dataset.parse(built, format="nquads")
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    sources = {str(s) for s in dataset.graph(URIRef(iris.SOURCES_GRAPH)).subjects(MR.graph, None)}
+    assert iris.ONTOLOGY_GRAPH in graphs and iris.SOURCES_GRAPH in graphs
+    assert graphs - {iris.ONTOLOGY_GRAPH, iris.SOURCES_GRAPH} <= {iris.graph_iri(s.rsplit("/", 1)[1]) for s in sources}
+    assert iris.graph_iri("seed-article-kidney") in graphs and iris.graph_iri("who-atc-ddd-2026") in graphs
+
+
+def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.nq"
+    build_to_file(again)
+    assert again.read_bytes() == built.read_bytes()
+
+
+def test_statement_nodes_cite_sources(graph) -> None:
+    """Every indication, interaction, warning, product and claim names at least one source."""
+    rows = graph.query("""
+        SELECT ?node WHERE { ?node a ?t . ?t rdfs:subClassOf* ?root .
+          VALUES ?root { mr:Statement mr:Claim mr:Evidence }
+          FILTER NOT EXISTS { ?node dcterms:source ?s } }""").rows
+    assert rows == []
+
+
+def test_says_who(graph) -> None:
+    """A SPARQL user can ask which source states a fact, with its title and licence."""
+    rows = graph.query("""
+        SELECT ?title ?licence WHERE { GRAPH ?g { drug:baclofen mr:atcCode "M03BX01" }
+          ?source mr:graph ?g ; dcterms:title ?title ; dcterms:rights ?licence }""").dicts()
+    assert rows and "ATC" in rows[0]["title"]
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+def append(data: Path, table: str, *cells: str) -> None:
+    with (data / table).open("a", encoding="utf-8") as out:
+        out.write("\t".join(cells) + "\n")
+
+
+def replace(data: Path, table: str, old: str, new: str) -> None:
+    path = data / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BREAKAGES = {
+    "unknown entity": (lambda d: append(d, "class_membership.tsv", "drug-z", "top-class", "ref-a", ""),
+                       "class_membership.tsv:3", "unknown entity 'drug-z'"),
+    "unknown source": (lambda d: append(d, "class_membership.tsv", "drug-b", "top-class", "ref-zz", ""),
+                       "class_membership.tsv:3", "unknown source 'ref-zz'"),
+    "duplicate id across tables": (lambda d: append(d, "conditions.tsv", "drug-a", "Drug A", "disease", "", "ref-a", ""),
+                                   "conditions.tsv:3", "duplicate id 'drug-a'"),
+    "duplicate source": (lambda d: append(d, "sources.tsv", "ref-a", "database", "Again", "", "", "", "CC0", "yes", ""),
+                         "sources.tsv:4", "duplicate source id"),
+    "missing cell": (lambda d: append(d, "names.tsv", "drug-a", "Another", "brand", "ref-a"),
+                     "names.tsv:4", "4 cells where the header has 5"),
+    "wrong header": (lambda d: replace(d, "drugs.tsv", "id\tlabel\tkind", "id\tname\tkind"),
+                     "drugs.tsv:1", "header does not match"),
+    "empty file": (lambda d: (d / "targets.tsv").write_text(""), "targets.tsv", "file is empty"),
+    "missing file": (lambda d: (d / "warnings.tsv").unlink(), "warnings.tsv", "file is missing"),
+    "wrong encoding": (lambda d: (d / "names.tsv").write_bytes((d / "names.tsv").read_bytes() + b"drug-a\tBacl\xf6fen\tsynonym\tref-a\t\n"),
+                       "names.tsv:4", "not valid UTF-8"),
+    "bad controlled value": (lambda d: replace(d, "interactions.tsv", "\tmajor\t", "\tsevere\t"),
+                             "interactions.tsv:2", "'severe' is not allowed in column 'severity'"),
+    "bad identifier": (lambda d: append(d, "identifiers.tsv", "drug-a", "chebi", "CHEBI:2972", "ref-a", ""),
+                       "identifiers.tsv:3", "not a valid chebi identifier"),
+    "unknown scheme": (lambda d: append(d, "identifiers.tsv", "drug-a", "wikidata", "Q1", "ref-a", ""),
+                       "identifiers.tsv:3", "unknown identifier scheme 'wikidata'"),
+    "wrong entity kind": (lambda d: append(d, "indications.tsv", "drug-a", "sleepy", "approved", "", "", "ref-a", ""),
+                          "indications.tsv:3", "is a adverse effect"),
+    "bad id": (lambda d: append(d, "drugs.tsv", "Drug C", "Drug C", "drug", "", "ref-a", ""),
+               "drugs.tsv:5", "is not an id"),
+    "class cycle": (lambda d: replace(d, "drug_classes.tsv", "top-class\tTop class\t\t", "top-class\tTop class\tsub-class\t"),
+                    "drug_classes.tsv", "cycle"),
+    "self interaction": (lambda d: append(d, "interactions.tsv", "a-a", "drug-a;drug-a", "", "", "minor", "", "", "", "", "", "",
+                                          "ref-a", ""), "interactions.tsv:3", "two different participants"),
+    "claim with wrong object column": (lambda d: append(d, "claims.tsv", "x-009", "article-x", "q", "drug-a", "eliminated-by",
+                                                        "renal", "", "supported", "", ""), "claims.tsv:5", "object_value"),
+    "duplicate interaction id": (lambda d: append(d, "interactions.tsv", "a-b", "drug-a;drug-b", "", "", "minor", "", "", "", "",
+                                                  "", "", "ref-a", ""), "interactions.tsv:3", "duplicate interaction"),
+    "non-numeric strength": (lambda d: replace(d, "products.tsv", "\t10\tmg\t", "\tten\tmg\t"),
+                             "products.tsv:2", "not a number"),
+    "huge file": (lambda d: (d / "names.tsv").write_bytes(b"x" * (21 * 1024 * 1024)), "names.tsv", "over the"),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BREAKAGES), ids=list(BREAKAGES))
+def test_bad_input_stops_build_and_keeps_old_output(mini_data: Path, tmp_path: Path, breakage: str) -> None:
+    """Each broken copy fails with one error naming file, line and entry; the previous output stays."""
+    output = tmp_path / "out.nq"
+    build_to_file(output, mini_data)
+    before = output.read_bytes()
+    damage, where, message = BREAKAGES[breakage]
+    damage(mini_data)
+    with pytest.raises(DataError) as info:
+        build_to_file(output, mini_data)
+    text = str(info.value)
+    assert where in text and message in text, text
+    assert "\n" not in text
+    assert output.read_bytes() == before
+    assert not list(tmp_path.glob(".out.nq.*")), "a temporary file was left behind"
+
+
+def test_mini_tables_cover_every_table() -> None:
+    from conftest import MINI
+
+    assert {p.name for p in MINI.glob("*.tsv")} == set(TABLES)
+
+
+def test_real_data_error_points_at_real_file(real_data: Path) -> None:
+    replace(real_data, "drug_targets.tsv", "\tcyp1a2\t", "\tcyp1a9\t")
+    with pytest.raises(DataError, match=r"drug_targets\.tsv:\d+ \[.*\]: unknown entity 'cyp1a9'.*did you mean 'cyp1a2'"):
+        build_dataset(real_data)

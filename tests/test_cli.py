@@ -1,0 +1,103 @@
+"""The command line: each command on the real graph, and clean one-line errors (exit 2, no traceback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+
+@pytest.fixture(scope="module")
+def run(built: Path):
+    runner = CliRunner()
+
+    def invoke(*args: str, graph: bool = True):
+        extra = ["--graph", str(built)] if graph and args[0] not in ("build", "queries") else []
+        return runner.invoke(main, [*args, *extra])
+    return invoke
+
+
+def test_build_writes_output(tmp_path: Path) -> None:
+    out = tmp_path / "g.nq"
+    result = CliRunner().invoke(main, ["build", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "quads in" in result.output and out.stat().st_size > 100_000
+
+
+def test_queries_lists_the_library(run) -> None:
+    result = run("queries")
+    assert result.exit_code == 0
+    assert "drug-interactions  --param drug=<Substance>" in result.output
+    assert "drugs-for-condition  --param condition=<Condition>" in result.output
+
+
+def test_query_table_and_json(run) -> None:
+    table = run("query", "drug-interactions", "--param", "drug=baclofen")
+    assert table.exit_code == 0 and "ethanol" in table.output and table.output.rstrip().endswith("rows)")
+    data = json.loads(run("query", "drug-interactions", "--param", "drug=baclofen", "--format", "json").output)
+    assert "partner" in data["head"]["vars"]
+    assert {"type": "literal", "value": "ethanol"} in [b["partner"] for b in data["results"]["bindings"]]
+
+
+def test_query_sparql_and_file(run, tmp_path: Path) -> None:
+    result = run("query", "--sparql", "SELECT ?l WHERE { drug:baclofen rdfs:label ?l }", "--format", "csv")
+    assert result.output.splitlines() == ["l", "baclofen"]
+    rq = tmp_path / "ask.rq"
+    rq.write_text("ASK { drug:tizanidine mr:metabolisedBy target:cyp1a2 }")
+    assert run("query", str(rq)).output.strip() == "yes"
+
+
+def test_show_groups_facts_with_sources(run) -> None:
+    result = run("show", "lioresal")
+    assert result.exit_code == 0
+    assert result.output.startswith("baclofen  <https://w3id.org/mrkg/drug/baclofen>")
+    assert "  - M03BX01  [who-atc-ddd-2026]" in result.output
+    assert "article claims:" in result.output and "CONTRADICTED" in result.output
+
+
+def test_neighbors_and_path(run) -> None:
+    assert "ethanol  (drug)" in run("neighbors", "baclofen").output or "ethanol  (substance)" in run("neighbors", "baclofen").output
+    path = run("path", "tizanidine", "ciprofloxacin")
+    assert "tizanidine —metabolised by→ Cytochrome P450 1A2 ←inhibits— ciprofloxacin" in path.output
+
+
+def test_check_puts_worst_first(run) -> None:
+    result = run("check", "baclofen", "tramadol", "alcohol", "--format", "csv")
+    lines = result.output.splitlines()
+    assert lines[0].startswith("drug,other,severity")
+    severities = [line.split(",")[2] for line in lines[1:]]
+    order = ["contraindicated", "major", "moderate", "minor", "unknown severity"]
+    assert severities and [order.index(s) for s in severities] == sorted(order.index(s) for s in severities)
+
+
+def test_export(run, tmp_path: Path) -> None:
+    out = tmp_path / "g.nq"
+    result = run("export", "--format", "nquads", "--output", str(out))
+    assert result.exit_code == 0 and out.exists()
+
+
+ERRORS = {
+    "unknown query": (("query", "drug-interactionz"), "did you mean 'drug-interactions'"),
+    "unknown drug": (("query", "drug-interactions", "--param", "drug=bacl0fen"), "no Substance named 'bacl0fen'"),
+    "bad param syntax": (("query", "drug-interactions", "--param", "drug"), "must look like NAME=VALUE"),
+    "missing param": (("query", "drug-interactions"), "needs --param drug=VALUE"),
+    "extra param": (("query", "drug-interactions", "-p", "drug=baclofen", "-p", "x=1"), "has no parameter x"),
+    "bad sparql": (("query", "--sparql", "SELECT WHERE {"), "error: "),
+    "both name and sparql": (("query", "stats-claims", "--sparql", "ASK {}"), "either a query name"),
+    "unknown format": (("export", "--format", "gml", "--output", "x.gml"), "unknown export format 'gml'"),
+    "missing graph file": (("show", "baclofen", "--graph", "/nonexistent/g.nq"), "no such file"),
+    "check one drug": (("check", "baclofen"), "at least two different drugs"),
+}
+
+
+@pytest.mark.parametrize("case", list(ERRORS), ids=list(ERRORS))
+def test_errors_are_one_clean_line(run, case: str) -> None:
+    args, message = ERRORS[case]
+    result = CliRunner().invoke(main, list(args)) if "--graph" in args else run(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output

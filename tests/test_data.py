@@ -1,0 +1,127 @@
+"""Data integrity over the curated tables and the built graph, checked against the shared reference tables."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from kg.build import TABLES
+from kg.paths import DATA_DIR
+from kg.tables import read_table
+
+REFERENCE = SHARED / "reference"
+SEEDS = SHARED / "seeds"
+ARTICLES = {"seed-article-kidney": "000_b52af10c717145d4.txt", "seed-article-exercise": "002_08e766c72c7ae98f.txt"}
+#: Identifier schemes of the graph → column of shared/reference/drugs.tsv, and how the table writes a value.
+REFERENCE_COLUMNS = {"drugbank": ("drugbank_id", str), "chebi": ("chebi_id", lambda v: v.removeprefix("CHEBI:")),
+                     "mesh": ("mesh_id", str), "unii": ("unii", str), "inchikey": ("inchikey", str),
+                     "rxnorm": ("rxnorm_cui", str), "atc": ("atc_codes", str)}
+
+
+def rows(table: str):
+    return read_table(DATA_DIR / table, *TABLES[table])
+
+
+def reference_drugs() -> dict[str, dict[str, str]]:
+    with (REFERENCE / "drugs.tsv").open(encoding="utf-8") as handle:
+        return {row["name"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@pytest.mark.skipif(not (REFERENCE / "drugs.tsv").is_file(), reason="shared/reference is not beside the checkout")
+def test_drug_identifiers_agree_with_reference(graph) -> None:
+    """Every ATC, DrugBank, ChEBI, MeSH, UNII, RxNorm and InChIKey value of a drug is one the reference lists."""
+    reference = reference_drugs()
+    result = graph.query("""
+        SELECT ?id ?scheme ?value WHERE { ?drug a mr:Drug ; dcterms:identifier ?id ; ?p ?value .
+          ?p mr:identifierScheme ?scheme }""")
+    checked, wrong = 0, []
+    for drug, scheme, value in ((r["id"], r["scheme"], r["value"]) for r in result.dicts()):
+        if drug not in reference or scheme not in REFERENCE_COLUMNS:
+            continue
+        column, convert = REFERENCE_COLUMNS[scheme]
+        allowed = {convert(v) for v in reference[drug][column].split(";") if v}
+        checked += 1
+        if value not in allowed:
+            wrong.append(f"{drug} {scheme}={value} (reference: {sorted(allowed)})")
+    assert checked > 80
+    assert not wrong, wrong
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the checkout")
+def test_claim_quotes_are_verbatim() -> None:
+    """Every claim quotes its article word for word."""
+    texts = {source: (SEEDS / name).read_text(encoding="utf-8") for source, name in ARTICLES.items()}
+    bad = [row.entry for row in rows("claims.tsv") if row["quote"] not in texts[row["source"]]]
+    assert not bad, f"quotes not found in their article: {bad}"
+
+
+SEED_DRUGS = ["baclofen", "tizanidine", "dantrolene", "cyclobenzaprine", "diazepam", "clonazepam", "gabapentin",
+              "tramadol", "morphine", "methocarbamol", "naproxen", "ethanol"]
+
+
+@pytest.mark.parametrize("drug", SEED_DRUGS)
+def test_seed_drugs_have_reference_facts_and_claims(graph, drug: str) -> None:
+    """Each drug the articles name has reference identifiers and at least one article claim."""
+    facts = graph.query(f"""SELECT ?atc ?claim WHERE {{ drug:{drug} mr:atcCode ?atc .
+        OPTIONAL {{ ?claim rdf:subject|rdf:object drug:{drug} ; a mr:Claim }} }}""").rows
+    assert facts, f"{drug} has no ATC code"
+    assert any(row[1] for row in facts), f"no article claim mentions {drug}"
+
+
+SEED_FACTS = {  # (subject, predicate, object or value) that the articles state about baclofen
+    "uses": ("baclofen", "indicated-for", "spasticity"),
+    "mechanism": ("baclofen", "has-target", "gabbr1"),
+    "side effect": ("baclofen", "has-adverse-effect", "somnolence"),
+    "alcohol": ("baclofen", "interacts-with", "ethanol"),
+    "sedatives": ("baclofen", "interacts-with", "cns-depressants"),
+    "kidney elimination": ("baclofen", "eliminated-by", "renal"),
+    "kidney monitoring": ("baclofen", "has-warning", "renal-impairment"),
+    "pregnancy": ("baclofen", "has-warning", "pregnancy"),
+    "abuse": ("baclofen", "has-warning", "abuse-potential"),
+    "tablets": ("baclofen", "available-as", "tablet"),
+    "intrathecal": ("baclofen", "available-as", "intrathecal-injection"),
+    "strength": ("baclofen", "has-strength", "10 mg"),
+    "brand": ("baclofen", "has-brand", "Lioresal"),
+    "opioids called muscle relaxants": ("tramadol", "member-of-class", "muscle-relaxants"),
+    "physical therapy": ("physical-therapy", "therapy-for", "spasticity"),
+}
+
+
+@pytest.mark.parametrize("fact", list(SEED_FACTS), ids=list(SEED_FACTS))
+def test_seed_article_facts_are_claims(fact: str) -> None:
+    subject, predicate, obj = SEED_FACTS[fact]
+    found = [r for r in rows("claims.tsv") if r["subject"] == subject and r["predicate"] == predicate
+             and obj in (r["object"], r["object_value"])]
+    assert found, f"no claim {subject} {predicate} {obj}"
+    assert all(r["source"] in ARTICLES for r in found)
+
+
+def test_naproxen_claim_is_held_with_the_article(graph) -> None:
+    rows_ = graph.query("""SELECT ?quote WHERE { ?c a mr:Claim ; rdf:subject drug:baclofen ; rdf:object drug:naproxen ;
+        mr:quote ?quote ; dcterms:source source:seed-article-exercise }""").rows
+    assert rows_
+
+
+def test_every_source_is_used_and_licensed() -> None:
+    """No orphan source; every source states its licence and whether commercial reuse is allowed."""
+    cited = set()
+    for table, (columns, _) in TABLES.items():
+        for column in ("source", "assessed_against"):
+            if column in columns and table != "sources.tsv":
+                cited |= {s for row in rows(table) for s in row.slugs(column, required=False)}
+    sources = rows("sources.tsv")
+    assert {row["id"] for row in sources} - cited == set(), "registered but never cited"
+    assert all(row["licence"] and row["commercial_use"] in ("yes", "no", "unknown") for row in sources)
+
+
+def test_tables_are_tidy() -> None:
+    """No exact duplicate rows in any table (a duplicate hides an editing mistake)."""
+    for table in TABLES:
+        seen: dict[tuple, int] = {}
+        for row in rows(table):
+            key = tuple(row.cells.values())
+            assert key not in seen, f"{row.where} repeats line {seen[key]}"
+            seen[key] = row.line

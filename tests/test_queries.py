@@ -1,0 +1,201 @@
+"""The query library: headers, bound parameters, real answers, and the same answers on both engines."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.cli import main
+from kg.errors import EntityNotFound, QueryError
+from kg.query import load_library, parse_named_query
+
+LIBRARY = load_library()
+NAMES = sorted(LIBRARY)
+
+
+def example_params(name: str) -> dict[str, str]:
+    """The parameters of a query's header example (``--param k=v`` pairs)."""
+    words = shlex.split(LIBRARY[name].example)
+    return dict(words[i + 1].split("=", 1) for i, w in enumerate(words) if w in ("--param", "-p"))
+
+
+def normalised(result) -> list[tuple]:
+    """Rows as sortable tuples; GROUP_CONCAT lists are sorted, since SPARQL leaves their order open."""
+    def term(t):
+        if t is None:
+            return ("unbound", "", "", "")
+        value = "; ".join(sorted(t.value.split("; "))) if t.kind == "literal" else t.value
+        return (t.kind, value, t.datatype or "", t.lang or "")
+    return sorted(tuple(term(t) for t in row) for row in result.rows)
+
+
+def test_library_covers_the_competency_questions() -> None:
+    questions = " ".join(q.question for q in LIBRARY.values())
+    for cq in ("CQ1.", "CQ2.", "CQ3.", "CQ4.", "CQ5.", "CQ6.", "CQ8.", "CQ9.", "CQ10.", "CQ13.", "CQ14."):
+        assert cq in questions, f"no named query answers {cq}"
+    assert {"drugs-for-condition", "drug-interactions"} <= set(LIBRARY)
+    assert LIBRARY["drugs-for-condition"].params[0].name == "condition"
+    assert LIBRARY["drug-interactions"].params[0].name == "drug"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_header_example_runs_and_returns_rows(name: str) -> None:
+    """Every query's header example is a working command that returns at least one row."""
+    words = shlex.split(LIBRARY[name].example)
+    assert words[:3] == ["mrkg", "query", name]
+    result = CliRunner().invoke(main, words[1:] + ["--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) >= 2, f"{name} example returned no rows"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_engines_agree(graph, rdflib_graph, name: str) -> None:
+    """The fast engine and rdflib give identical rows for every named query."""
+    params = example_params(name)
+    assert normalised(graph.query(name, **params)) == normalised(rdflib_graph.query(name, **params))
+
+
+def test_interactions_of_baclofen(graph) -> None:
+    """Baclofen interacts with alcohol: DDInter says moderate, the ANSM thesaurus 'not recommended' (major)."""
+    rows = graph.query("drug-interactions", drug="baclofen").dicts()
+    ethanol = {r["severity"]: r["sources"] for r in rows if r["partner"] == "ethanol"}
+    assert ethanol == {"major": "ansm-thesaurus-2016", "moderate": "ddinter-2023"}
+    ranks = ["contraindicated", "major", "moderate", "minor", "unknown severity"]
+    assert [ranks.index(r["severity"]) for r in rows] == sorted(ranks.index(r["severity"]) for r in rows)
+    assert graph.query("drug-interactions", drug="Lioresal").rows == graph.query("drug-interactions", drug="baclofen").rows
+
+
+def test_interactions_through_a_class(graph) -> None:
+    """A class-level interaction (baclofen with CNS depressants) reaches a member of the class."""
+    rows = graph.query("interactions-between", drug="tizanidine", other="ciprofloxacin").dicts()
+    assert rows and rows[0]["severity"] in ("contraindicated", "major")
+
+
+def test_drugs_for_spasticity(graph) -> None:
+    drugs = set(graph.query("drugs-for-condition", condition="spasticity").column("drug"))
+    assert {"baclofen", "tizanidine", "dantrolene"} <= drugs
+
+
+def test_centrally_acting_class_includes_subclasses(graph) -> None:
+    """ATC M03B membership is stated for the level-4 groups (M03BX, M03BA); the query climbs the hierarchy."""
+    rows = graph.query("drugs-in-class", **{"class": "centrally acting muscle relaxants"}).dicts()
+    drugs = {r["drugLabel"] for r in rows}
+    assert {"baclofen", "tizanidine", "cyclobenzaprine", "methocarbamol"} <= drugs
+    assert "tramadol" not in drugs and "morphine" not in drugs
+
+
+def test_mechanism_of_baclofen(graph) -> None:
+    rows = graph.query("drug-mechanism", drug="baclofen").dicts()
+    gaba_b = [r for r in rows if r["mechanism"] == "GABA-B receptor agonism"]
+    assert gaba_b and "GABA-B receptor subunit 1" in gaba_b[0]["targets"]
+
+
+def test_tizanidine_is_a_cyp1a2_substrate(graph) -> None:
+    rows = graph.query("drug-targets", drug="tizanidine").dicts()
+    assert any(r["relation"] == "metabolised by" and r["gene"] == "CYP1A2" for r in rows)
+
+
+def test_brand_lookup(graph) -> None:
+    rows = graph.query("find-by-name", name="lioresal").dicts()
+    assert [(r["label"], r["matchedAs"]) for r in rows] == [("baclofen", "brand")]
+
+
+def test_contradicted_claims_are_visible(graph) -> None:
+    """The article's 'opioids are muscle relaxants' claim is held as a contradicted claim, not as a fact."""
+    rows = graph.query("claims-vs-reference", assessment="contradicted").dicts()
+    tramadol = [r for r in rows if r["subject"] == "tramadol" and r["object"] == "muscle relaxants"]
+    assert tramadol and tramadol[0]["inReference"] == "no"
+    assert "muscle relaxant" in tramadol[0]["quote"]
+    assert not graph.query("ASK { drug:tramadol mr:memberOf class:muscle-relaxants }").boolean
+
+
+def test_supported_claims_usually_match_reference(graph) -> None:
+    rows = graph.query("claims-vs-reference", assessment="supported").dicts()
+    matched = [r for r in rows if r["inReference"] == "yes"]
+    assert len(matched) >= len(rows) // 2, "most supported claims should be stated by a reference graph"
+
+
+def test_renal_warning_for_baclofen(graph) -> None:
+    rows = graph.query("drug-warnings", topic="renal-impairment").dicts()
+    assert "baclofen" in {r["drugLabel"] for r in rows}
+
+
+# --- parameters: bound, checked, never pasted -------------------------------------------------------
+
+def test_missing_and_extra_parameters(graph) -> None:
+    with pytest.raises(QueryError, match="needs --param drug"):
+        graph.query("drug-interactions")
+    with pytest.raises(QueryError, match="has no parameter colour"):
+        graph.query("drug-interactions", drug="baclofen", colour="red")
+
+
+def test_unknown_name_suggests(graph) -> None:
+    with pytest.raises(EntityNotFound, match="did you mean 'baclofen'"):
+        graph.query("drug-interactions", drug="baclofn")
+
+
+def test_wrong_type_is_refused(graph) -> None:
+    with pytest.raises(EntityNotFound, match="no Condition named 'baclofen'"):
+        graph.query("drugs-for-condition", condition="baclofen")
+
+
+INJECTIONS = ['baclofen" } ; DROP ALL ; #', "baclofen' || true", "?drug", "} UNION { ?s ?p ?o }",
+              "<https://w3id.org/mrkg/drug/baclofen> } #", 'x" . ?s ?p ?o . FILTER("1"="1']
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injection_in_entity_parameter_is_refused(graph, value: str) -> None:
+    with pytest.raises(EntityNotFound):
+        graph.query("drug-interactions", drug=value)
+
+
+def test_entity_names_ignore_case_and_surrounding_space(graph) -> None:
+    assert graph.resolve("  BACLOFEN\n") == graph.resolve("baclofen") == "https://w3id.org/mrkg/drug/baclofen"
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injection_in_string_parameter_matches_nothing(graph, value: str) -> None:
+    assert graph.query("find-by-name", name=value).rows == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=40))
+def test_any_string_parameter_is_data(graph, value: str) -> None:
+    """Whatever the text, a string parameter is a literal: it matches a name or nothing, never changes the query."""
+    rows = graph.query("find-by-name", name=value).dicts()
+    assert all(r["name"] == value for r in rows)
+    assert all(r["entity"].startswith("https://w3id.org/mrkg/") for r in rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=40).filter(lambda s: s.strip()))
+def test_any_entity_parameter_resolves_or_is_refused(graph, value: str) -> None:
+    """An entity parameter either names a real drug or fails cleanly with EntityNotFound."""
+    try:
+        rows = graph.query("drug-uses", drug=value).dicts()
+    except EntityNotFound:
+        return
+    assert all(r["drug"].startswith("https://w3id.org/mrkg/drug/") for r in rows)
+
+
+def test_header_checks(tmp_path) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# title: x\n# question: y\n# example: mrkg query bad\n# param: drug (Drug) d\nSELECT ?x WHERE { ?drug ?p ?x }\n")
+    with pytest.raises(QueryError, match="must appear in the SELECT clause"):
+        parse_named_query(bad)
+    bad.write_text("SELECT * WHERE { ?s ?p ?o }\n")
+    with pytest.raises(QueryError, match="header lacks title, question, example"):
+        parse_named_query(bad)
+    bad.write_text("# title: x\n# question: y\n# example: e\n# param: drug (Colour) d\nSELECT ?drug WHERE { ?drug ?p ?x }\n")
+    with pytest.raises(QueryError, match="unknown type 'Colour'"):
+        parse_named_query(bad)
+
+
+def test_syntax_error_is_a_query_error(graph, rdflib_graph) -> None:
+    for g in (graph, rdflib_graph):
+        with pytest.raises(QueryError, match="SPARQL syntax error|query failed"):
+            g.query("SELECT ?x WHERE { ?x ?y }")
