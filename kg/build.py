@@ -51,6 +51,7 @@ TABLES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "interactions.tsv": (["id", "participants", "affected", "precipitant", "severity", "severity_as_stated", "mechanism_type",
                           "via", "effects", "clinical_effect", "management", "source", "source_detail"],
                          ("id", "participants", "severity", "source")),
+    "metabolites.tsv": (["drug", "metabolite", "via", "active", "source", "source_detail"], ("drug", "metabolite", "source")),
     "elimination.tsv": (["drug", "route", "detail", "source", "source_detail"], ("drug", "route", "source")),
     "warnings.tsv": (["id", "drug", "topic", "recommendation", "detail", "source", "source_detail"], ("id", "drug", "topic", "source")),
     "products.tsv": (["id", "drug", "brand", "form", "route", "strength_value", "strength_unit", "source", "source_detail"],
@@ -136,7 +137,7 @@ class Builder:
             "identifiers.tsv": self.identifier, "names.tsv": self.name, "class_membership.tsv": self.membership,
             "drug_mechanisms.tsv": self.drug_mechanism, "drug_targets.tsv": self.drug_target,
             "indications.tsv": self.indication, "drug_adverse_effects.tsv": self.adverse_effect,
-            "interactions.tsv": self.interaction, "elimination.tsv": self.elimination, "warnings.tsv": self.warning,
+            "interactions.tsv": self.interaction, "metabolites.tsv": self.metabolite, "elimination.tsv": self.elimination, "warnings.tsv": self.warning,
             "products.tsv": self.product, "therapy_uses.tsv": self.therapy_use, "claims.tsv": self.claim,
         }
 
@@ -381,6 +382,20 @@ class Builder:
             if row[column]:
                 triples.append((node, prop, Literal(row[column])))
         triples += [(a, MR.interactsWith, b) for a in participants for b in participants if a != b]
+        return triples + self.sourced(row, node)
+
+    def metabolite(self, row: Row) -> list[Triple]:
+        drug, metabolite = self.ref(row, "drug", "drug"), self.ref(row, "metabolite", "drug")
+        if drug == metabolite:
+            raise row.error("a drug cannot be its own metabolite")
+        node = self.new_node(row, "metabolism", f"{row['drug']}--{row['metabolite']}--{row['source'].replace(';', '--')}")
+        triples: list[Triple] = [(drug, MR.hasMetabolite, metabolite), (node, RDF.type, MR.Metabolism),
+                                 (node, MR.drug, drug), (node, MR.metabolite, metabolite)]
+        triples += [(node, MR.viaTarget, t) for t in self.refs(row, "via", "target", required=False)]
+        if row["active"]:
+            if row["active"] not in ("yes", "no"):
+                raise row.error(f"'{row['active']}' is not allowed in column 'active'; allowed: yes, no, or empty")
+            triples.append((node, MR.active, Literal(row["active"] == "yes")))
         return triples + self.sourced(row, node)
 
     def elimination(self, row: Row) -> list[Triple]:

@@ -56,6 +56,7 @@ class MR(DefinedNamespace):
     ManualTherapy: URIRef
     Mechanism: URIRef
     MechanismType: URIRef
+    Metabolism: URIRef
     PharmacologicalAction: URIRef
     PhysicalTherapy: URIRef
     PhysiologicalState: URIRef
@@ -76,6 +77,7 @@ class MR(DefinedNamespace):
     Warning: URIRef
     WarningTopic: URIRef
     abbreviation: URIRef
+    active: URIRef
     activeIngredient: URIRef
     actsOn: URIRef
     administrationRoute: URIRef
@@ -110,6 +112,7 @@ class MR(DefinedNamespace):
     graph: URIRef
     hasAdverseEffect: URIRef
     hasMechanism: URIRef
+    hasMetabolite: URIRef
     hasTarget: URIRef
     hasWarningAbout: URIRef
     hpId: URIRef
@@ -128,6 +131,7 @@ class MR(DefinedNamespace):
     memberOf: URIRef
     meshId: URIRef
     metabolisedBy: URIRef
+    metabolite: URIRef
     mondoId: URIRef
     ncbigeneId: URIRef
     ndfrtId: URIRef
