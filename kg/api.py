@@ -112,8 +112,12 @@ class KnowledgeGraph:
         return export(self.store, fmt, Path(path))
 
 
-def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False) -> KnowledgeGraph:
-    """Load the built-in graph (built and cached on first use), or the N-Quads file at ``path``."""
+def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False,
+         inferred: bool = False) -> KnowledgeGraph:
+    """Load the built-in graph (built and cached on first use), or the N-Quads file at ``path``.
+
+    With ``inferred=True`` the graph of facts inferred by ``mrkg reason`` is loaded too.
+    """
     if path is None:
         from .cache import cached_graph
 
@@ -122,4 +126,12 @@ def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool
         graph_path = Path(path)
         if not graph_path.is_file():
             raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
-    return KnowledgeGraph(open_store(graph_path, engine), graph_path)
+    paths = [graph_path]
+    if inferred:
+        from .reason import inferred_path
+
+        extra = inferred_path(graph_path)
+        if not extra.is_file():
+            raise QueryError(f"no inferred graph for {graph_path.name}: run 'mrkg reason' first")
+        paths.append(extra)
+    return KnowledgeGraph(open_store(*paths, engine=engine), graph_path)

@@ -16,6 +16,7 @@ from difflib import get_close_matches
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from . import iris
@@ -115,7 +116,7 @@ class Builder:
         """Read every table in dependency order and return the dataset."""
         rows = {name: read_table(self.data_dir / name, *spec) for name, spec in TABLES.items()}
         ontology_graph = self.dataset.graph(URIRef(iris.ONTOLOGY_GRAPH))
-        for triple in self.ontology:
+        for triple in to_canonical_graph(self.ontology):  # stable blank-node labels: reproducible output
             ontology_graph.add(triple)
         for row in rows["sources.tsv"]:
             self.add_source(row)

@@ -15,6 +15,7 @@ ENGINE_OPTION = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"
                              help="Query engine: oxigraph (fast) or rdflib (reference).")
 GRAPH_OPTION = click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=None,
                             help="Use this built N-Quads file instead of the built-in graph.")
+INFERRED_OPTION = click.option("--inferred", is_flag=True, help="Include the facts inferred by `mrkg reason` (graph:inferred).")
 
 
 class Group(click.Group):
@@ -28,10 +29,10 @@ class Group(click.Group):
             sys.exit(2)
 
 
-def _load(engine: str, graph_path: Path | None):
+def _load(engine: str, graph_path: Path | None, inferred: bool = False):
     from .api import load
 
-    return load(engine=engine, path=graph_path)
+    return load(engine=engine, path=graph_path, inferred=inferred)
 
 
 @click.group(cls=Group)
@@ -117,8 +118,9 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
 @ENGINE_OPTION
 @GRAPH_OPTION
+@INFERRED_OPTION
 def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: str, engine: str,
-          graph_path: Path | None) -> None:
+          graph_path: Path | None, inferred: bool) -> None:
     """Run a named query (see `mrkg queries`), a .rq file, or --sparql TEXT."""
     from .query import parse_named_query, run_named
     from .results import format_result
@@ -126,7 +128,7 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
     values = _parse_params(params)
     if bool(name) == bool(sparql):
         raise QueryError("give either a query name (or .rq file) or --sparql TEXT")
-    graph = _load(engine, graph_path)
+    graph = _load(engine, graph_path, inferred)
     if sparql:
         result = graph.query(sparql, **values)
     elif name.endswith(".rq"):
@@ -172,9 +174,10 @@ def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None
 @click.argument("name")
 @ENGINE_OPTION
 @GRAPH_OPTION
-def show(name: str, engine: str, graph_path: Path | None) -> None:
+@INFERRED_OPTION
+def show(name: str, engine: str, graph_path: Path | None, inferred: bool) -> None:
     """Everything known about an entity (by label, synonym, brand or IRI), grouped, with sources."""
-    report = _load(engine, graph_path).describe(name)
+    report = _load(engine, graph_path, inferred).describe(name)
     click.echo(f"{report.label}  <{report.iri}>")
     click.echo(f"type: {', '.join(report.types)}")
     for group, facts in report.groups.items():
@@ -223,12 +226,48 @@ def path(start: str, end: str, max_length: int, limit: int, engine: str, graph_p
         click.echo(f"{format_path(graph.networkx, steps)}   [{', '.join(sources)}]")
 
 
+@main.command("validate")
+@ENGINE_OPTION
+@GRAPH_OPTION
+def validate_command(engine: str, graph_path: Path | None) -> None:
+    """Check the graph: SHACL shapes and quality-control queries. Exit 1 when anything is wrong."""
+    from .validate import validate
+
+    report = validate(_load(engine, graph_path).store)
+    for problem in report.problems:
+        click.echo(str(problem))
+    timing = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
+    click.echo(f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''} ({timing})")
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("reason")
+@click.option("--hermit/--owlrl", "use_hermit", default=None,
+              help="HermiT through owlready2 (needs Java) or the OWL-RL closure of owlrl. Default: HermiT when Java is present.")
+@ENGINE_OPTION
+@GRAPH_OPTION
+def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None) -> None:
+    """Check OWL consistency and write the inferred facts to their own named graph (graph:inferred)."""
+    from .reason import java_available, reason
+
+    if use_hermit is None and not java_available():
+        click.echo("Java is not installed, so HermiT cannot run: using the OWL-RL closure (owlrl) instead.", err=True)
+    graph = _load(engine, graph_path)
+    report = reason(graph.store, graph.path, use_hermit)
+    click.echo(f"consistent ({report.reasoner}, {report.seconds:.1f} s); {len(report.inferred)} inferred facts written to {report.output}")
+    for kind, count in report.summary().items():
+        click.echo(f"  {count:>6}  {kind}")
+    click.echo("use them with --inferred (e.g. mrkg query --inferred ...); they sit in graph:inferred")
+
+
 @main.command()
 @click.option("--format", "fmt", required=True, help="One of: nquads, trig, jsonld, turtle, ntriples, rdfxml, graphml.")
 @click.option("--output", required=True, type=click.Path(path_type=Path), help="File to write (replaced atomically).")
 @ENGINE_OPTION
 @GRAPH_OPTION
-def export(fmt: str, output: Path, engine: str, graph_path: Path | None) -> None:
+@INFERRED_OPTION
+def export(fmt: str, output: Path, engine: str, graph_path: Path | None, inferred: bool) -> None:
     """Write the graph in a format other tools read."""
-    path = _load(engine, graph_path).export(fmt, output)
+    path = _load(engine, graph_path, inferred).export(fmt, output)
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes, {fmt})")

@@ -101,12 +101,13 @@ class OxigraphStore(Store):
 
     engine = "oxigraph"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, *paths: Path) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
         self.store = ox.Store()
-        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        for path in paths:
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         self._quads = len(self.store)
         # Oxigraph's "default graph as union" repeats a triple once per graph that holds it; a
         # materialised merge gives set semantics, as rdflib's union and the SPARQL RDF merge do.
@@ -171,12 +172,13 @@ class RdflibStore(Store):
 
     engine = "rdflib"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, *paths: Path) -> None:
         from rdflib import Dataset
 
         _skip_unbound_in_distinct_aggregates()
         self.dataset = Dataset(default_union=True)
-        self.dataset.parse(str(path), format="nquads")
+        for path in paths:
+            self.dataset.parse(str(path), format="nquads")
 
     @staticmethod
     def _from_rdflib(term: Any) -> Term | None:
@@ -253,8 +255,8 @@ def _skip_unbound_in_distinct_aggregates() -> None:
 ENGINES: dict[str, type[Store]] = {"oxigraph": OxigraphStore, "rdflib": RdflibStore}
 
 
-def open_store(path: Path, engine: str = "oxigraph") -> Store:
-    """Load the N-Quads file at ``path`` into the named engine."""
+def open_store(*paths: Path, engine: str = "oxigraph") -> Store:
+    """Load the N-Quads files at ``paths`` into the named engine."""
     if engine not in ENGINES:
         raise QueryError(f"unknown engine '{engine}'; choose one of: {', '.join(ENGINES)}")
-    return ENGINES[engine](path)
+    return ENGINES[engine](*paths)

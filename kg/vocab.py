@@ -26,6 +26,7 @@ class MR(DefinedNamespace):
     ApprovalStatus: URIRef
     Article: URIRef
     Assessment: URIRef
+    CNSDepressant: URIRef
     Claim: URIRef
     Classification: URIRef
     ComplementaryTherapy: URIRef
@@ -49,6 +50,7 @@ class MR(DefinedNamespace):
     HerbalProduct: URIRef
     HerbalTherapy: URIRef
     Indication: URIRef
+    InhibitableSubstrate: URIRef
     Injury: URIRef
     IonChannel: URIRef
     LifestyleMeasure: URIRef
@@ -57,6 +59,7 @@ class MR(DefinedNamespace):
     Mechanism: URIRef
     MechanismType: URIRef
     Metabolism: URIRef
+    MuscleRelaxant: URIRef
     PharmacologicalAction: URIRef
     PhysicalTherapy: URIRef
     PhysiologicalState: URIRef
@@ -112,6 +115,7 @@ class MR(DefinedNamespace):
     graph: URIRef
     hasAdverseEffect: URIRef
     hasMechanism: URIRef
+    hasMember: URIRef
     hasMetabolite: URIRef
     hasTarget: URIRef
     hasWarningAbout: URIRef
@@ -122,6 +126,7 @@ class MR(DefinedNamespace):
     inchikey: URIRef
     indicatedFor: URIRef
     induces: URIRef
+    inhibitedBy: URIRef
     inhibits: URIRef
     interactsWith: URIRef
     investigatedFor: URIRef
@@ -131,6 +136,7 @@ class MR(DefinedNamespace):
     memberOf: URIRef
     meshId: URIRef
     metabolisedBy: URIRef
+    metabolises: URIRef
     metabolite: URIRef
     mondoId: URIRef
     ncbigeneId: URIRef

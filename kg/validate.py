@@ -1,0 +1,144 @@
+"""Validate: SHACL shapes (pyshacl) and quality-control queries over the built graph.
+
+Every problem names the entity, the property, what is wrong, and the curated file and entry the
+entity comes from, so that a curator can go straight to the row to fix.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .iris import BASE, VOCAB, shorten
+from .paths import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
+from .store import Store
+
+__all__ = ["Problem", "Report", "validate", "shacl_problems", "qc_problems", "where_defined"]
+
+SH = "http://www.w3.org/ns/shacl#"
+
+#: IRI segment → the table whose rows mint IRIs of that kind.
+TABLE_OF_SEGMENT = {
+    "drug": "drugs.tsv", "class": "drug_classes.tsv", "target": "targets.tsv", "mechanism": "mechanisms.tsv",
+    "condition": "conditions.tsv", "effect": "adverse_effects.tsv", "therapy": "therapies.tsv",
+    "source": "sources.tsv", "interaction": "interactions.tsv", "indication": "indications.tsv",
+    "warning": "warnings.tsv", "product": "products.tsv", "claim": "claims.tsv",
+    "adverse-effect": "drug_adverse_effects.tsv", "target-action": "drug_targets.tsv", "metabolism": "metabolites.tsv",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One violation: which check found it, the entity, the property, what is wrong and where to fix it."""
+
+    check: str
+    entity: str
+    property: str
+    message: str
+    where: str
+
+    def __str__(self) -> str:
+        prop = f" {self.property}" if self.property else ""
+        return f"{self.where}: {shorten(self.entity)}{prop}: {self.message} [{self.check}]"
+
+
+@dataclass
+class Report:
+    """Problems found and how long each stage took (seconds)."""
+
+    problems: list[Problem]
+    timings: dict[str, float]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def where_defined(iri: str, data_dir: Path = DATA_DIR) -> str:
+    """``kg/data/<table>:<line> [entry]`` for an entity or statement IRI (the line when the table has an id column)."""
+    if not iri.startswith(BASE):
+        return "(outside the curated data)"
+    segment, _, key = iri[len(BASE):].partition("/")
+    table = TABLE_OF_SEGMENT.get(segment)
+    if table is None:
+        return f"(generated: {segment})"
+    path = data_dir / table
+    first = key.split("--")[0]
+    if path.is_file():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if number > 1 and line.split("\t", 1)[0] == first:
+                return f"kg/data/{table}:{number} [{key}]"
+    return f"kg/data/{table} [{key}]"
+
+
+def _shapes_graph(ontology):
+    """The hand-written shapes plus one pattern shape per identifier property of the ontology."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import RDF
+
+    sh = Namespace(SH)
+    shapes = Graph()
+    shapes.parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    for prop, pattern in ontology.subject_objects(URIRef(VOCAB + "pattern")):
+        node, path_shape = URIRef(f"https://w3id.org/mrkg/shapes/identifier-{str(prop).rsplit('/', 1)[1]}"), BNode()
+        label = ontology.value(prop, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+        shapes.add((node, RDF.type, sh.NodeShape))
+        shapes.add((node, sh.targetSubjectsOf, prop))
+        shapes.add((node, sh.property, path_shape))
+        shapes.add((path_shape, sh.path, prop))
+        shapes.add((path_shape, sh.pattern, pattern))
+        shapes.add((path_shape, sh.message, Literal(f"not a valid {label}: must match {pattern}")))
+    return shapes
+
+
+def shacl_problems(store: Store) -> list[Problem]:
+    """Run the SHACL shapes on the merged graph (with the ontology, for class membership)."""
+    import tempfile
+
+    import pyshacl
+    from rdflib import Graph, URIRef
+
+    from .ontology import load_ontology
+
+    data = Graph()
+    with tempfile.TemporaryDirectory() as tmp:
+        merged = Path(tmp) / "merged.nt"
+        store.dump(merged, "ntriples")
+        data.parse(merged, format="nt")
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=_shapes_graph(load_ontology()), inference="none",
+                                            abort_on_first=False, allow_warnings=True)
+    if conforms:
+        return []
+    problems = []
+    for result in results.subjects(URIRef(SH + "resultSeverity"), None):
+        focus = str(results.value(result, URIRef(SH + "focusNode")))
+        path = results.value(result, URIRef(SH + "resultPath"))
+        message = str(results.value(result, URIRef(SH + "resultMessage")))
+        value = results.value(result, URIRef(SH + "value"))
+        if value is not None:
+            message += f" (value: {shorten(str(value))})"
+        problems.append(Problem("shacl", focus, shorten(str(path)) if path else "", message, where_defined(focus)))
+    return sorted(problems, key=lambda p: (p.where, p.property, p.message))
+
+
+def qc_problems(store: Store, directory: Path = QUERIES_DIR / "qc") -> list[Problem]:
+    """Run every quality-control query (``queries/qc/*.rq``); each must return no rows."""
+    problems = []
+    for path in sorted(directory.glob("*.rq")):
+        for row in store.query(path.read_text(encoding="utf-8")).dicts():
+            entity = row.get("entity") or ""
+            problems.append(Problem(path.stem, entity, "", f"{row.get('problem')} ({row.get('value')})", where_defined(entity)))
+    return problems
+
+
+def validate(store: Store) -> Report:
+    """SHACL shapes and QC queries on ``store``; the report lists every problem and the time each stage took."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    problems = shacl_problems(store)
+    timings["shacl"] = time.perf_counter() - start
+    start = time.perf_counter()
+    problems += qc_problems(store)
+    timings["qc queries"] = time.perf_counter() - start
+    return Report(problems, timings)

@@ -1,0 +1,116 @@
+"""SHACL shapes and QC queries: silent on the real graph, precise on broken copies."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kg
+from kg.build import build_to_file
+from kg.cli import main
+from kg.errors import DataError
+from kg.validate import qc_problems, shacl_problems, validate
+
+MR = "https://w3id.org/mrkg/vocab/"
+GRAPH = "<https://w3id.org/mrkg/graph/ref-a>"
+
+
+def test_real_graph_is_valid(graph) -> None:
+    report = validate(graph.store)
+    assert report.ok, "\n".join(map(str, report.problems))
+    assert set(report.timings) == {"shacl", "qc queries"}
+
+
+def broken_graph(built: Path, tmp_path: Path, *lines: str) -> kg.KnowledgeGraph:
+    path = tmp_path / "broken.nq"
+    shutil.copy(built, path)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    return kg.load(path=path)
+
+
+SHAPE_BREAKAGES = {
+    "bad DrugBank id": (f'<https://w3id.org/mrkg/drug/baclofen> <{MR}drugbankId> "DB181" {GRAPH} .',
+                        "kg/data/drugs.tsv:", "baclofen", "mr:drugbankId", "not a valid DrugBank id"),
+    "two severities": (f"<https://w3id.org/mrkg/interaction/baclofen-ethanol-ddinter> <{MR}severity> <{MR}severity-minor> {GRAPH} .",
+                       "kg/data/interactions.tsv:", "baclofen-ethanol-ddinter", "mr:severity", "exactly one severity"),
+    "second label": ('<https://w3id.org/mrkg/drug/tizanidine> <http://www.w3.org/2000/01/rdf-schema#label> "Zanaflex" '
+                     f"{GRAPH} .", "kg/data/drugs.tsv:", "tizanidine", "rdfs:label", "exactly one label"),
+    "target as class": (f"<https://w3id.org/mrkg/drug/baclofen> <{MR}memberOf> <https://w3id.org/mrkg/target/cyp1a2> {GRAPH} .",
+                        "kg/data/drugs.tsv:", "baclofen", "mr:memberOf", "must point at a drug class"),
+}
+
+
+@pytest.mark.parametrize("case", list(SHAPE_BREAKAGES), ids=list(SHAPE_BREAKAGES))
+def test_shapes_point_at_file_and_entry(built: Path, tmp_path: Path, case: str) -> None:
+    line, where, entry, prop, message = SHAPE_BREAKAGES[case]
+    problems = shacl_problems(broken_graph(built, tmp_path, line).store)
+    hits = [p for p in problems if entry in p.where and p.property == prop]
+    assert hits, problems
+    assert message in hits[0].message and hits[0].where.startswith(where)
+    assert re.match(r"kg/data/\w+\.tsv:\d+ \[", str(hits[0]))
+
+
+QC_BREAKAGES = {
+    "class-cycle": f"<https://w3id.org/mrkg/class/muscle-relaxants> <{MR}parentClass> "
+                   f"<https://w3id.org/mrkg/class/other-centrally-acting-agents> {GRAPH} .",
+    "duplicate-labels": '<https://w3id.org/mrkg/drug/tizanidine> <http://www.w3.org/2000/01/rdf-schema#label> "baclofen" '
+                        f"{GRAPH} .",
+    # a reference graph now states what claim kidney-065 (tramadol is a muscle relaxant) was flagged as contradicting
+    "claim-flagging": f"<https://w3id.org/mrkg/drug/tramadol> <{MR}memberOf> <https://w3id.org/mrkg/class/muscle-relaxants> "
+                      "<https://w3id.org/mrkg/graph/who-atc-ddd-2026> .",
+    "entity-without-source": f"<https://w3id.org/mrkg/drug/ghost> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{MR}Drug> .",
+}
+
+
+@pytest.mark.parametrize("check", list(QC_BREAKAGES), ids=list(QC_BREAKAGES))
+def test_qc_queries_catch_breakage(built: Path, tmp_path: Path, check: str) -> None:
+    problems = qc_problems(broken_graph(built, tmp_path, QC_BREAKAGES[check]).store)
+    assert check in {p.check for p in problems}, problems
+
+
+def test_drug_in_no_class_on_fixture(mini_data: Path, tmp_path: Path) -> None:
+    """In the fixture, drug-b belongs to no class: the QC query names it and its row."""
+    path = tmp_path / "mini.nq"
+    build_to_file(path, mini_data)
+    problems = [p for p in qc_problems(kg.load(path=path).store) if p.check == "drug-in-no-class"]
+    assert [p.entity for p in problems] == ["https://w3id.org/mrkg/drug/drug-b"]
+
+
+def test_cli_validate_exit_codes(built: Path, tmp_path: Path) -> None:
+    ok = CliRunner().invoke(main, ["validate", "--graph", str(built)])
+    assert ok.exit_code == 0 and ok.output.startswith("0 problems")
+    bad = tmp_path / "bad.nq"
+    shutil.copy(built, bad)
+    with bad.open("a") as out:
+        out.write(SHAPE_BREAKAGES["bad DrugBank id"][0] + "\n")
+    result = CliRunner().invoke(main, ["validate", "--graph", str(bad)])
+    assert result.exit_code == 1
+    assert "kg/data/drugs.tsv:" in result.output and "not a valid DrugBank id" in result.output
+
+
+SLUG_TEXT = st.text(alphabet="abcXYZ09- _é'\"", min_size=0, max_size=12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=SLUG_TEXT)
+def test_entity_ids_are_accepted_only_as_slugs(mini_data: Path, tmp_path: Path, name: str) -> None:
+    """Any text as a new drug id: a valid slug (around which blanks are trimmed) builds; anything else fails
+    with one line naming drugs.tsv and the row."""
+    data = tmp_path / f"case-{abs(hash(name))}"
+    shutil.copytree(mini_data, data, dirs_exist_ok=True)
+    with (data / "drugs.tsv").open("a", encoding="utf-8") as out:
+        out.write(f"{name}\tNew drug\tdrug\t\tref-a\t\n")
+    valid = re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name.strip()) and name.strip() not in ("drug-a", "drug-b", "alcohol-x")
+    if valid:
+        build_to_file(tmp_path / "ok.nq", data)
+    else:
+        with pytest.raises(DataError) as info:
+            build_to_file(tmp_path / "bad.nq", data)
+        assert "drugs.tsv:5" in str(info.value) and "\n" not in str(info.value)
