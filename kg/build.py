@@ -26,7 +26,7 @@ from .paths import DATA_DIR, ONTOLOGY_DIR
 from .tables import Row, read_table
 from .vocab import MR
 
-__all__ = ["TABLES", "ENTITY_TABLES", "build_dataset", "write_nquads", "build_to_file"]
+__all__ = ["TABLES", "ENTITY_TABLES", "build_dataset", "write_nquads", "build_to_file", "build_open"]
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -98,10 +98,18 @@ class Entity:
     where: str
 
 
-class Builder:
-    """Turns the tables of one data directory into a Dataset; use :func:`build_dataset`."""
+class Withheld(Exception):
+    """A row left out of a licence-filtered build: its only sources are excluded, or it needs an entity that is."""
 
-    def __init__(self, data_dir: Path, ontology_dir: Path) -> None:
+
+class Builder:
+    """Turns the tables of one data directory into a Dataset; use :func:`build_dataset`.
+
+    ``exclude`` names ``commercial_use`` values (``no``, ``unknown``) whose sources are left out: a row
+    keeps only its other sources, and is withheld when none remain or when it needs a withheld entity.
+    """
+
+    def __init__(self, data_dir: Path, ontology_dir: Path, exclude: frozenset[str] = frozenset()) -> None:
         self.data_dir = data_dir
         self.ontology = load_ontology(ontology_dir)
         self.vocab: Vocabulary = load_vocabulary(self.ontology)
@@ -109,6 +117,11 @@ class Builder:
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, URIRef] = {}
         self.nodes: dict[URIRef, str] = {}
+        self.exclude = exclude
+        self.excluded_sources: set[str] = set()
+        self.withheld_entities: set[str] = set()
+        #: table → number of rows left out by the licence filter
+        self.withheld: dict[str, int] = {}
 
     # -- driver ------------------------------------------------------------------------------
 
@@ -125,12 +138,21 @@ class Builder:
                 self.define_entity(name, row)
         for name in ENTITY_TABLES:
             for row in rows[name]:
-                self.emit(row, self.entity_facts(name, row))
+                self.emit_row(name, row, lambda row, name=name: self.entity_facts(name, row))
         for name, emitter in self.relation_emitters().items():
             for row in rows[name]:
-                self.emit(row, emitter(row))
+                self.emit_row(name, row, emitter)
         self.check_class_cycles(rows["drug_classes.tsv"])
         return self.dataset
+
+    def emit_row(self, table: str, row: Row, emitter) -> None:
+        """Emit one row's triples, counting it as withheld when the licence filter leaves it out."""
+        try:
+            self.emit(row, emitter(row))
+        except Withheld:
+            self.withheld[table] = self.withheld.get(table, 0) + 1
+            if table in ENTITY_TABLES:
+                self.withheld_entities.add(row["id"])
 
     def relation_emitters(self):
         """Relation tables in build order, each with the method that turns a row into triples."""
@@ -145,14 +167,20 @@ class Builder:
     # -- references ----------------------------------------------------------------------------
 
     def row_sources(self, row: Row, column: str = "source") -> list[str]:
-        """The source ids a row cites, each checked against the registry."""
+        """The source ids a row cites, each checked against the registry, less those the licence filter excludes.
+
+        Raises Withheld when the row's own ``source`` column keeps no source.
+        """
         ids = row.slugs(column)
         for source_id in ids:
             if source_id not in self.sources:
                 hint = get_close_matches(source_id, self.sources, n=1)
                 raise row.error(f"unknown source '{source_id}' in column '{column}'"
                                 + (f"; did you mean '{hint[0]}'?" if hint else "") + " Register it in sources.tsv")
-        return ids
+        kept = [source_id for source_id in ids if source_id not in self.excluded_sources]
+        if column == "source" and not kept:
+            raise Withheld(row.where)
+        return kept
 
     def ref(self, row: Row, column: str, *families: str, value: str | None = None) -> URIRef:
         """The IRI of the entity a cell names, checked to exist and to be of one of ``families``."""
@@ -165,11 +193,20 @@ class Builder:
                             + (f"; did you mean '{hint[0]}'?" if hint else ".") + f" It must be a {wanted}")
         if entity.family not in families:
             raise row.error(f"'{slug}' in column '{column}' is a {FAMILY_NAMES[entity.family]}, but the column needs a {wanted}")
+        if slug in self.withheld_entities:
+            raise Withheld(row.where)
         return entity.iri
 
     def refs(self, row: Row, column: str, *families: str, required: bool = True) -> list[URIRef]:
-        """The IRIs of a list column's entities."""
-        return [self.ref(row, column, *families, value=v) for v in row.slugs(column, required)]
+        """The IRIs of a list column's entities; an optional list drops entities the licence filter withheld."""
+        iris_ = []
+        for value in row.slugs(column, required):
+            try:
+                iris_.append(self.ref(row, column, *families, value=value))
+            except Withheld:
+                if required:
+                    raise
+        return iris_
 
     def value(self, row: Row, column: str, value_class: str, required: bool = True) -> URIRef | None:
         """The controlled-value individual a cell names (see ontology/values.ttl)."""
@@ -238,6 +275,9 @@ class Builder:
         if row["commercial_use"] not in COMMERCIAL_USE:
             raise row.error(f"'{row['commercial_use']}' is not allowed in column 'commercial_use'; allowed: {', '.join(COMMERCIAL_USE)}")
         node = self.sources[source_id] = URIRef(iris.source_iri(source_id))
+        if row["commercial_use"] in self.exclude:
+            self.excluded_sources.add(source_id)  # known, so rows citing it are valid, but not described
+            return
         graph = self.dataset.graph(URIRef(iris.SOURCES_GRAPH))
         graph.add((node, RDF.type, self.kind(row, "Source")))
         graph.add((node, DCTERMS.identifier, Literal(source_id)))
@@ -264,6 +304,10 @@ class Builder:
         if slug in self.entities:
             raise row.error(f"duplicate id '{slug}': already defined at {self.entities[slug].where}; ids are unique across all entity files")
         cls = self.kind(row, family) if "kind" in row.cells else MR[family]
+        try:
+            self.row_sources(row)
+        except Withheld:
+            self.withheld_entities.add(slug)
         self.entities[slug] = Entity(URIRef(iris.entity_iri(segment, slug)), segment, cls, row["label"], row.where)
 
     def entity_facts(self, table: str, row: Row) -> list[Triple]:
@@ -505,9 +549,13 @@ def date_literal(text: str) -> Literal:
     return Literal(text)
 
 
-def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> Dataset:
-    """Build the dataset from curated tables and the ontology; raise DataError on bad input."""
-    return Builder(data_dir, ontology_dir).build()
+def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
+                  exclude: frozenset[str] = frozenset()) -> Dataset:
+    """Build the dataset from curated tables and the ontology; raise DataError on bad input.
+
+    ``exclude``: leave out the facts whose only sources have these ``commercial_use`` values.
+    """
+    return Builder(data_dir, ontology_dir, exclude).build()
 
 
 def write_nquads(dataset: Dataset, path: Path) -> int:
@@ -519,6 +567,17 @@ def write_nquads(dataset: Dataset, path: Path) -> int:
     return len(lines)
 
 
-def build_to_file(path: Path, data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> int:
+def build_to_file(path: Path, data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
+                  exclude: frozenset[str] = frozenset()) -> int:
     """Build and write the dataset to ``path`` atomically; the old file stays if the build fails."""
-    return write_nquads(build_dataset(data_dir, ontology_dir), path)
+    return write_nquads(build_dataset(data_dir, ontology_dir, exclude), path)
+
+
+def build_open(path: Path, strict: bool = False, data_dir: Path = DATA_DIR) -> tuple[int, dict[str, int]]:
+    """Build only what may be redistributed commercially (``strict``: also drop sources of unknown licence).
+
+    Returns the quad count written and the number of rows withheld per table.
+    """
+    builder = Builder(data_dir, ONTOLOGY_DIR, frozenset({"no", "unknown"} if strict else {"no"}))
+    count = write_nquads(builder.build(), path)
+    return count, builder.withheld

@@ -46,12 +46,24 @@ def main() -> None:
               help="Also write the built dataset (N-Quads) here.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Build from this folder of curated tables instead of kg/data/.")
-def build(output: Path | None, data_dir: Path | None) -> None:
+@click.option("--open-only", is_flag=True,
+              help="Leave out facts whose only sources forbid commercial reuse (writes --output, default mrkg-open.nq).")
+@click.option("--strict", is_flag=True, help="With --open-only: also leave out sources whose licence is unknown.")
+def build(output: Path | None, data_dir: Path | None, open_only: bool, strict: bool) -> None:
     """Build the graph from kg/data/ and ontology/ (one named graph per source)."""
-    from .build import build_to_file
+    from .build import build_open, build_to_file
     from .cache import cached_graph
     from .paths import DATA_DIR
 
+    if strict and not open_only:
+        raise MRKGError("--strict goes with --open-only")
+    if open_only:
+        target = output or Path("mrkg-open.nq")
+        count, withheld = build_open(target, strict, data_dir or DATA_DIR)
+        click.echo(f"wrote {count:,} quads to {target}; rows withheld by the licence filter: {sum(withheld.values()):,}")
+        for table, rows in sorted(withheld.items(), key=lambda item: -item[1]):
+            click.echo(f"  {rows:>6,}  {table}")
+        return
     if data_dir is None:
         path = cached_graph(rebuild=True)
         click.echo(f"built {path}")

@@ -128,3 +128,26 @@ def test_real_data_error_points_at_real_file(real_data: Path) -> None:
     replace(real_data, "drug_targets.tsv", "\tcyp1a2\t", "\tcyp1a9\t")
     with pytest.raises(DataError, match=r"drug_targets\.tsv:\d+ \[.*\]: unknown entity 'cyp1a9'.*did you mean 'cyp1a2'"):
         build_dataset(real_data)
+
+
+# --- licence-aware build ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("strict, allowed", [(False, {"yes", "unknown"}), (True, {"yes"})], ids=["open-only", "strict"])
+def test_open_only_build_keeps_redistributable_sources(built: Path, tmp_path: Path, strict: bool, allowed: set) -> None:
+    """Facts whose only sources forbid commercial reuse (SIDER, DrugBank 4, WHO ATC, ...) are left out."""
+    import kg
+    from kg.build import build_open
+
+    path = tmp_path / "open.nq"
+    count, withheld = build_open(path, strict=strict)
+    graph = kg.load(path=path)
+    rows = graph.query("""SELECT DISTINCT ?g ?use WHERE { GRAPH ?g { ?s ?p ?o }
+        OPTIONAL { ?source mr:graph ?g ; mr:commercialUse ?use } }""").dicts()
+    uses = {r["use"] for r in rows if r["g"] not in (iris.ONTOLOGY_GRAPH, iris.SOURCES_GRAPH)}
+    assert uses <= allowed, uses
+    assert iris.graph_iri("sider-4-1") not in {r["g"] for r in rows}
+    assert withheld["drug_adverse_effects.tsv"] > 0 and count < kg.load(path=built).store.quad_count()
+    # a fact with an open second source survives: baclofen's DrugBank id comes from the CC0 vocabulary
+    assert graph.query('ASK { drug:baclofen mr:drugbankId "DB00181" }').boolean
+    if strict:
+        assert not graph.query("ASK { ?c a mr:Claim }").boolean, "article claims rest on unknown-licence articles"

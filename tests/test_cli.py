@@ -101,3 +101,12 @@ def test_errors_are_one_clean_line(run, case: str) -> None:
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_open_only_build(tmp_path: Path) -> None:
+    out = tmp_path / "open.nq"
+    result = CliRunner().invoke(main, ["build", "--open-only", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "rows withheld by the licence filter" in result.output and "drug_adverse_effects.tsv" in result.output
+    refused = CliRunner().invoke(main, ["build", "--strict"])
+    assert refused.exit_code == 2 and "--strict goes with --open-only" in refused.output
