@@ -119,9 +119,13 @@ def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool
     With ``inferred=True`` the graph of facts inferred by ``mrkg reason`` is loaded too.
     """
     if path is None:
-        from .cache import cached_graph
+        from .cache import cached_graph, cached_oxigraph
 
         graph_path = cached_graph(rebuild=rebuild)
+        if engine == "oxigraph" and not inferred:
+            from .store import OxigraphStore
+
+            return KnowledgeGraph(OxigraphStore(directory=cached_oxigraph(graph_path)), graph_path)
     else:
         graph_path = Path(path)
         if not graph_path.is_file():

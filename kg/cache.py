@@ -8,11 +8,14 @@ concurrent runs never see a half-written graph.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from .paths import DATA_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 
-__all__ = ["source_fingerprint", "cached_graph"]
+__all__ = ["source_fingerprint", "cached_graph", "cached_oxigraph"]
 
 
 def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> str:
@@ -32,7 +35,29 @@ def cached_graph(rebuild: bool = False) -> Path:
         from .build import build_to_file  # rdflib is imported only when a build is needed
 
         build_to_file(path)
-        for old in path.parent.glob("mrkg-*.nq"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        for old in path.parent.glob("mrkg-*"):
+            if not old.name.startswith(path.stem):
+                shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     return path
+
+
+def cached_oxigraph(graph_path: Path) -> Path:
+    """An on-disk Oxigraph store of ``graph_path`` beside it, prepared once, so a cold query opens it instantly.
+
+    It is prepared in a temporary directory and renamed into place; if another process got there
+    first, its copy is kept and this one discarded.
+    """
+    from .store import OxigraphStore
+
+    directory = graph_path.with_suffix(".oxigraph")
+    if not directory.is_dir():
+        tmp = Path(tempfile.mkdtemp(dir=graph_path.parent, prefix=f".{graph_path.stem}-"))
+        try:
+            OxigraphStore.prepare_directory(graph_path, tmp / "store")
+            os.rename(tmp / "store", directory)
+        except OSError:
+            if not directory.is_dir():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return directory

@@ -1,0 +1,42 @@
+"""The build cache: keyed on content, prepared once, and a cold query that imports neither rdflib nor networkx."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.cache import cached_graph, cached_oxigraph, source_fingerprint
+from kg.paths import DATA_DIR, ONTOLOGY_DIR
+
+
+def test_fingerprint_follows_content(tmp_path: Path) -> None:
+    data, onto = tmp_path / "data", tmp_path / "onto"
+    shutil.copytree(DATA_DIR, data)
+    shutil.copytree(ONTOLOGY_DIR, onto)
+    before = source_fingerprint(data, onto)
+    assert source_fingerprint(data, onto) == before
+    (data / "names.tsv").write_text((data / "names.tsv").read_text() + "baclofen\tBaclo\tsynonym\tmrkg-curation\t\n")
+    assert source_fingerprint(data, onto) != before
+
+
+def test_cache_is_reused_and_prepared_once() -> None:
+    path = cached_graph()
+    stamp = path.stat().st_mtime_ns
+    assert cached_graph() == path and path.stat().st_mtime_ns == stamp
+    directory = cached_oxigraph(path)
+    assert directory.is_dir() and cached_oxigraph(path) == directory
+
+
+def test_cold_query_imports_only_what_it_uses() -> None:
+    """A named query on the cached graph needs pyoxigraph and click, not rdflib, networkx or owlready2."""
+    cached_oxigraph(cached_graph())
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom kg.cli import main\n"
+            "r = CliRunner().invoke(main, ['query', 'drug-interactions', '--param', 'drug=baclofen'])\n"
+            "assert r.exit_code == 0 and 'ethanol' in r.output, r.output\n"
+            "print(sorted(m for m in ('rdflib', 'networkx', 'owlready2', 'pyshacl') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
