@@ -35,6 +35,16 @@ def test_expected_inferences(reasoned, entity: str, cls: str) -> None:
     assert (f"https://w3id.org/mrkg/{entity}", TYPE, MR + cls) in report.inferred
 
 
+def test_no_node_changes_kind(reasoned) -> None:
+    """A domain or range that a table misuses shows up as an inferred statement type (e.g. a metabolic
+    conversion inferred to be a drug interaction because it uses mr:viaTarget); there must be none."""
+    _, report = reasoned
+    kinds = {"Indication", "DrugInteraction", "Warning", "Product", "AdverseEffectAssociation", "TargetAction",
+             "Metabolism", "Claim", "Evidence"}
+    wrong = [(s, o) for s, p, o in report.inferred if p == TYPE and o.removeprefix(MR) in kinds]
+    assert not wrong
+
+
 def test_inferred_graph_is_separate_and_marked(reasoned) -> None:
     graph, report = reasoned
     assert report.output.is_file() and report.seconds > 0
