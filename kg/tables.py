@@ -9,7 +9,51 @@ from pathlib import Path
 from .errors import DataError
 from .iris import SLUG
 
-__all__ = ["Row", "read_table", "split_list"]
+__all__ = ["TABLES", "ENTITY_TABLES", "Row", "read_table", "split_list"]
+
+#: Every curated table: file → (columns, required columns). kg/data/README.md documents them.
+TABLES: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    "sources.tsv": (["id", "kind", "title", "publisher", "date", "url", "licence", "commercial_use", "note"],
+                    ("id", "kind", "title", "licence", "commercial_use")),
+    "drugs.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
+    "drug_classes.tsv": (["id", "label", "parents", "description", "source", "source_detail"], ("id", "label", "source")),
+    "targets.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
+    "mechanisms.tsv": (["id", "label", "targets", "action", "description", "source", "source_detail"], ("id", "label", "source")),
+    "conditions.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
+    "adverse_effects.tsv": (["id", "label", "description", "source", "source_detail"], ("id", "label", "source")),
+    "therapies.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
+    "identifiers.tsv": (["entity", "scheme", "value", "source", "source_detail"], ("entity", "scheme", "value", "source")),
+    "names.tsv": (["entity", "name", "kind", "source", "source_detail"], ("entity", "name", "kind", "source")),
+    "class_membership.tsv": (["drug", "class", "source", "source_detail"], ("drug", "class", "source")),
+    "drug_mechanisms.tsv": (["drug", "mechanism", "source", "source_detail"], ("drug", "mechanism", "source")),
+    "drug_targets.tsv": (["drug", "target", "relation", "action", "source", "source_detail"], ("drug", "target", "relation", "source")),
+    "indications.tsv": (["drug", "condition", "status", "role", "evidence", "source", "source_detail"],
+                        ("drug", "condition", "status", "source")),
+    "drug_adverse_effects.tsv": (["drug", "effect", "frequency", "serious", "source", "source_detail"], ("drug", "effect", "source")),
+    "interactions.tsv": (["id", "participants", "affected", "precipitant", "severity", "severity_as_stated", "mechanism_type",
+                          "via", "effects", "clinical_effect", "management", "source", "source_detail"],
+                         ("id", "participants", "severity", "source")),
+    "metabolites.tsv": (["drug", "metabolite", "via", "active", "source", "source_detail"], ("drug", "metabolite", "source")),
+    "elimination.tsv": (["drug", "route", "detail", "source", "source_detail"], ("drug", "route", "source")),
+    "warnings.tsv": (["id", "drug", "topic", "recommendation", "detail", "source", "source_detail"], ("id", "drug", "topic", "source")),
+    "products.tsv": (["id", "drug", "brand", "form", "route", "strength_value", "strength_unit", "source", "source_detail"],
+                     ("id", "drug", "form", "route", "source")),
+    "therapy_uses.tsv": (["therapy", "condition", "source", "source_detail"], ("therapy", "condition", "source")),
+    "claims.tsv": (["id", "source", "quote", "subject", "predicate", "object", "object_value", "assessment",
+                    "assessment_note", "assessed_against"], ("id", "source", "quote", "subject", "predicate", "assessment")),
+}
+
+#: Entity tables: file → (IRI segment and family name, class or kind family root).
+ENTITY_TABLES: dict[str, tuple[str, str]] = {
+    "drugs.tsv": ("drug", "Substance"),
+    "drug_classes.tsv": ("class", "DrugClass"),
+    "targets.tsv": ("target", "Target"),
+    "mechanisms.tsv": ("mechanism", "Mechanism"),
+    "conditions.tsv": ("condition", "Condition"),
+    "adverse_effects.tsv": ("effect", "AdverseEffect"),
+    "therapies.tsv": ("therapy", "Therapy"),
+}
+
 
 #: Files larger than this are refused: curated tables are small, a huge one is a mistake.
 MAX_BYTES = 20 * 1024 * 1024
