@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from .store import Result, Store, open_store
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .analytics import Hub, PathCount, Similarity
     from .describe import EntityReport
     from .traverse import Step
 
@@ -105,11 +107,39 @@ class KnowledgeGraph:
 
         return paths(self.networkx, self.resolve(start), self.resolve(end), max_length, limit)
 
-    def export(self, fmt: str, path: Path | str) -> Path:
-        """Write the graph in ``fmt`` (see ``kg.export.FORMATS``) to ``path``."""
-        from .export import export
+    def export(self, fmt: str, path: Path | str, around: Sequence[str] = (), depth: int = 1) -> Path:
+        """Write the graph in ``fmt`` (see ``kg.export.FORMATS``) to ``path``; with ``around``, only that neighbourhood."""
+        from .export import FORMATS, export
 
-        return export(self.store, fmt, Path(path))
+        iris = [self.resolve(name) for name in around]
+        needs_graph = bool(iris) or (fmt in FORMATS and FORMATS[fmt].projection)
+        return export(self.store, fmt, Path(path), around=iris, depth=depth, graph=self.networkx if needs_graph else None)
+
+    def subgraph(self, around: Sequence[str], depth: int = 1) -> nx.MultiDiGraph:
+        """The entities within ``depth`` steps of the named entities, with the edges among them."""
+        from .export import subgraph
+
+        return subgraph(self.networkx, [self.resolve(name) for name in around], depth)
+
+    def similar(self, name: str, limit: int = 10) -> list[Similarity]:
+        """Drugs most similar to ``name``, each with the shared features that explain the score."""
+        from .analytics import similar
+
+        return similar(self.networkx, self.resolve(name, "Substance"), limit)
+
+    def hubs(self, kinds: Sequence[str] = ("mechanism", "target", "condition", "adverse effect"), limit: int = 10,
+             by: str = "degree") -> list[Hub]:
+        """The most connected mechanisms, targets, conditions and adverse effects."""
+        from .analytics import centrality
+
+        return centrality(self.networkx, kinds, limit, by)
+
+    def metapath(self, name: str, metapath: str | Sequence[tuple[str, str]], limit: int | None = None) -> list[PathCount]:
+        """Hetionet-style path counts from ``name`` along ``metapath`` (e.g. ``"metabolisedBy <inhibits"``)."""
+        from .analytics import metapath_counts, parse_metapath
+
+        steps = parse_metapath(metapath) if isinstance(metapath, str) else list(metapath)
+        return metapath_counts(self.networkx, self.resolve(name), steps, limit)
 
 
 def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False,

@@ -218,6 +218,49 @@ def neighbors(name: str, depth: int, relations: tuple[str, ...], types: tuple[st
 
 
 @main.command()
+@click.argument("name")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@ENGINE_OPTION
+@GRAPH_OPTION
+def similar(name: str, limit: int, engine: str, graph_path: Path | None) -> None:
+    """Drugs most similar to NAME, with the shared targets, mechanisms, classes, conditions and effects behind each score."""
+    for result in _load(engine, graph_path).similar(name, limit):
+        click.echo(f"{result.score:.3f}  {result.label:<16} {result.explain()}")
+
+
+@main.command()
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["mechanism", "target", "condition", "adverse effect", "drug", "class", "therapy"]),
+              help="Kinds of entity to rank (default: mechanism, target, condition, adverse effect).")
+@click.option("--by", type=click.Choice(["degree", "betweenness"]), default="degree", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
+@ENGINE_OPTION
+@GRAPH_OPTION
+def hubs(kinds: tuple[str, ...], by: str, limit: int, engine: str, graph_path: Path | None) -> None:
+    """The hubs of the graph: the most connected mechanisms, targets, conditions and adverse effects."""
+    graph = _load(engine, graph_path)
+    found = graph.hubs(kinds or ("mechanism", "target", "condition", "adverse effect"), limit, by)
+    click.echo(f"{'degree':>6}  {'betweenness':>11}  {'kind':<15} entity")
+    for hub in found:
+        click.echo(f"{hub.degree:>6}  {hub.betweenness:>11.4f}  {hub.kind:<15} {hub.label}")
+
+
+@main.command()
+@click.argument("name")
+@click.argument("metapath")
+@click.option("--limit", type=click.IntRange(1, 1000), default=None)
+@ENGINE_OPTION
+@GRAPH_OPTION
+def metapath(name: str, metapath: str, limit: int | None, engine: str, graph_path: Path | None) -> None:
+    """Count paths from NAME along METAPATH, e.g. "metabolisedBy <inhibits" (a leading < walks an edge backwards)."""
+    found = _load(engine, graph_path).metapath(name, metapath, limit)
+    if not found:
+        click.echo(f"no path from {name} along {metapath}")
+    for item in found:
+        click.echo(f"{item.count:>5}  {item.label}")
+
+
+@main.command()
 @click.argument("start")
 @click.argument("end")
 @click.option("--max-length", type=click.IntRange(1, 8), default=4, show_default=True)
@@ -274,12 +317,16 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
 
 
 @main.command()
-@click.option("--format", "fmt", required=True, help="One of: nquads, trig, jsonld, turtle, ntriples, rdfxml, graphml.")
+@click.option("--format", "fmt", required=True,
+              help="nquads, trig, jsonld, turtle, ntriples, rdfxml, graphml, gexf, cytoscape, csv, csv-nodes, neo4j, kgx, dot, html.")
 @click.option("--output", required=True, type=click.Path(path_type=Path), help="File to write (replaced atomically).")
+@click.option("--around", multiple=True, help="Export only the neighbourhood of this entity (repeat for several).")
+@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Steps around --around.")
 @ENGINE_OPTION
 @GRAPH_OPTION
 @INFERRED_OPTION
-def export(fmt: str, output: Path, engine: str, graph_path: Path | None, inferred: bool) -> None:
-    """Write the graph in a format other tools read."""
-    path = _load(engine, graph_path, inferred).export(fmt, output)
+def export(fmt: str, output: Path, around: tuple[str, ...], depth: int, engine: str, graph_path: Path | None,
+           inferred: bool) -> None:
+    """Write the graph (or a neighbourhood of it) in a format other tools read."""
+    path = _load(engine, graph_path, inferred).export(fmt, output, around, depth)
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes, {fmt})")

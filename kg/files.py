@@ -24,6 +24,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the permissions a plain open() would
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -110,3 +110,23 @@ def test_open_only_build(tmp_path: Path) -> None:
     assert "rows withheld by the licence filter" in result.output and "drug_adverse_effects.tsv" in result.output
     refused = CliRunner().invoke(main, ["build", "--strict"])
     assert refused.exit_code == 2 and "--strict goes with --open-only" in refused.output
+
+
+def test_analytics_commands(run) -> None:
+    similar = run("similar", "baclofen", "--limit", "3")
+    assert similar.exit_code == 0 and len(similar.output.splitlines()) == 3
+    assert float(similar.output.split()[0]) > 0
+    hubs = run("hubs", "--kind", "target", "--limit", "3")
+    assert "Cytochrome P450" in hubs.output
+    metapath = run("metapath", "tizanidine", "metabolisedBy <inhibits")
+    assert "ciprofloxacin" in metapath.output and "fluvoxamine" in metapath.output
+
+
+def test_export_around(run, tmp_path: Path) -> None:
+    import networkx as nx
+
+    out = tmp_path / "b.graphml"
+    result = run("export", "--format", "graphml", "--around", "baclofen", "--depth", "1", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    g = nx.read_graphml(out)
+    assert "https://w3id.org/mrkg/drug/baclofen" in g and 10 < g.number_of_nodes() < 100

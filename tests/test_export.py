@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import tarfile
+import warnings
+import zipfile
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 
 from kg.errors import MRKGError
-from kg.export import FORMATS
+from kg.export import BIOLINK as BIOLINK_NS
+from kg.export import FORMATS, STATIC_DIR, export, subgraph
+from kg.paths import ONTOLOGY_DIR
 
 RDF_TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
 
@@ -85,3 +96,239 @@ def test_failed_export_leaves_old_file(graph, tmp_path: Path, monkeypatch) -> No
         graph.export("turtle", target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["g.ttl"]
+
+
+# --- entity formats: each read back by its consumer, with the projection's counts --------------
+
+BACLOFEN = "https://w3id.org/mrkg/drug/baclofen"
+#: KGX's CURIE rule (kgx.prefix_manager.PrefixManager.is_curie): prefix, colon, local part without '/', ':' or space.
+KGX_CURIE = re.compile(r"^[^ <()>:]*:[^/ :]+$")
+#: One field of a neo4j-admin import header: `name[:type][]`, or an id/label/type column.
+NEO4J_FIELD = re.compile(r"^(\w+:ID|:ID|:LABEL|:START_ID|:END_ID|:TYPE|\w+(:(string|int|long|float|double|boolean)(\[\])?)?)$")
+
+
+def read_csv(text: str, delimiter: str = ",") -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
+def counts_graphml(path: Path) -> tuple[int, int]:
+    g = nx.read_graphml(path)
+    return g.number_of_nodes(), g.number_of_edges()
+
+
+def counts_gexf(path: Path) -> tuple[int, int]:
+    g = nx.read_gexf(path)
+    return g.number_of_nodes(), g.number_of_edges()
+
+
+def counts_cytoscape(path: Path) -> tuple[int, int]:
+    g = nx.cytoscape_graph(json.loads(path.read_text()))
+    return g.number_of_nodes(), g.number_of_edges()
+
+
+def counts_csv(path: Path) -> tuple[int, int]:
+    rows = read_csv(path.read_text())
+    return len({r["source"] for r in rows} | {r["target"] for r in rows}), len(rows)
+
+
+def counts_csv_nodes(path: Path) -> tuple[int, int]:
+    return len(read_csv(path.read_text())), 0
+
+
+def counts_neo4j(path: Path) -> tuple[int, int]:
+    with zipfile.ZipFile(path) as archive:
+        nodes = read_csv(archive.read("nodes.csv").decode())
+        edges = read_csv(archive.read("relationships.csv").decode())
+    return len(nodes), len(edges)
+
+
+def counts_kgx(path: Path) -> tuple[int, int]:
+    with tarfile.open(path) as archive:
+        nodes = read_csv(archive.extractfile("mrkg_nodes.tsv").read().decode(), "\t")
+        edges = read_csv(archive.extractfile("mrkg_edges.tsv").read().decode(), "\t")
+    return len(nodes), len(edges)
+
+
+def counts_dot(path: Path) -> tuple[int, int]:
+    pydot = pytest.importorskip("pydot")
+    with warnings.catch_warnings():  # pydot 4's parser still calls pyparsing's camelCase names
+        warnings.simplefilter("ignore", DeprecationWarning)
+        (dot,) = pydot.graph_from_dot_file(str(path))
+    return len([n for n in dot.get_nodes() if n.get_name() not in ("node", "edge", "graph")]), len(dot.get_edges())
+
+
+def counts_html(path: Path) -> tuple[int, int]:
+    page = path.read_text()
+    data = json.loads(re.search(r'<script id="mrkg-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    return len(data["elements"]["nodes"]), len(data["elements"]["edges"])
+
+
+#: Entity format → a reader giving (nodes, edges) as the format's consumer sees them.
+READERS = {"graphml": counts_graphml, "gexf": counts_gexf, "cytoscape": counts_cytoscape, "csv": counts_csv,
+           "csv-nodes": counts_csv_nodes, "neo4j": counts_neo4j, "kgx": counts_kgx, "dot": counts_dot,
+           "html": counts_html}
+RDF_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
+
+
+def expected(fmt: str, g: nx.MultiDiGraph) -> tuple[int, int]:
+    if fmt == "csv-nodes":
+        return g.number_of_nodes(), 0
+    if fmt == "csv":  # an edge list only shows nodes that have an edge
+        return len({n for n in g if g.degree(n)}), g.number_of_edges()
+    return g.number_of_nodes(), g.number_of_edges()
+
+
+def test_every_format_has_a_reader() -> None:
+    """A new format needs a reader here (entity formats) or an RDF parser name (RDF formats)."""
+    assert set(FORMATS) == set(READERS) | set(RDF_FORMATS)
+    assert {f for f, spec in FORMATS.items() if spec.projection} == set(READERS)
+
+
+@pytest.mark.parametrize("fmt", [f for f in READERS if f != "dot"])
+def test_entity_formats_keep_the_counts(graph, tmp_path: Path, fmt: str) -> None:
+    path = graph.export(fmt, tmp_path / f"g{FORMATS[fmt].suffix}")
+    assert READERS[fmt](path) == expected(fmt, graph.networkx)
+
+
+@pytest.mark.parametrize("fmt", list(READERS))
+def test_subgraph_exports_hold_exactly_the_subgraph(graph, tmp_path: Path, fmt: str) -> None:
+    """`--around baclofen --depth 2`: the file holds the subgraph's nodes and edges, no more."""
+    sub = subgraph(graph.networkx, [BACLOFEN], 2)
+    assert 0 < sub.number_of_edges() < graph.networkx.number_of_edges()
+    path = export(graph.store, fmt, tmp_path / f"s{FORMATS[fmt].suffix}", around=[BACLOFEN], depth=2, graph=graph.networkx)
+    assert READERS[fmt](path) == expected(fmt, sub)
+
+
+@pytest.mark.parametrize("fmt", list(RDF_FORMATS))
+def test_rdf_subgraph_holds_the_facts_about_its_entities(graph, tmp_path: Path, fmt: str) -> None:
+    sub = subgraph(graph.networkx, [BACLOFEN], 1)
+    path = export(graph.store, fmt, tmp_path / f"s{FORMATS[fmt].suffix}", around=[BACLOFEN], depth=1)
+    parsed = Dataset(default_union=True)
+    parsed.parse(path, format=RDF_FORMATS[fmt])
+    triples = set(parsed.triples((None, None, None)))
+    assert {str(s) for s, _, _ in triples} <= set(sub)
+    links = {(str(s), str(p), str(o)) for s, p, o in triples if str(o) in sub and p != RDF.type}
+    assert len(links) == sub.number_of_edges()
+    outside = set(graph.networkx) - set(sub)
+    assert not [o for _, _, o in triples if str(o) in outside], "no links to entities outside the subgraph"
+    assert (URIRef(BACLOFEN), RDFS.label, Literal("baclofen")) in triples
+    if FORMATS[fmt].keeps_graphs:
+        assert len([g for g in parsed.graphs() if len(g)]) > 3, "facts stay in their sources' named graphs"
+
+
+def test_subgraph_depth_and_errors(graph) -> None:
+    g = graph.networkx
+    assert set(subgraph(g, [BACLOFEN], 0)) == {BACLOFEN}
+    one = subgraph(g, [BACLOFEN], 1)
+    assert set(one) == {BACLOFEN} | set(g.successors(BACLOFEN)) | set(g.predecessors(BACLOFEN))
+    both = subgraph(g, [BACLOFEN, "https://w3id.org/mrkg/drug/tizanidine"], 1)
+    assert set(one) < set(both)
+    with pytest.raises(MRKGError, match="not an entity of the graph: https://w3id.org/mrkg/drug/nope"):
+        subgraph(g, ["https://w3id.org/mrkg/drug/nope"], 1)
+
+
+def test_gexf_keeps_labels_types_and_sources(graph, tmp_path: Path) -> None:
+    back = nx.read_gexf(graph.export("gexf", tmp_path / "g.gexf"))
+    assert back.nodes[BACLOFEN]["label"] == "baclofen" and back.nodes[BACLOFEN]["type"] == "mr:Drug"
+    edge = next(d for u, v, d in back.edges(data=True) if (u, v) == (BACLOFEN, "https://w3id.org/mrkg/class/other-centrally-acting-agents"))
+    assert edge["label"] == "member of class" and edge["sources"] == "who-atc-ddd-2026"
+    assert all(isinstance(d["sources"], str) and d["sources"] for _, _, d in back.edges(data=True))
+
+
+def test_cytoscape_json_keeps_names_and_sources(graph, tmp_path: Path) -> None:
+    data = json.loads(graph.export("cytoscape", tmp_path / "g.cyjs").read_text())
+    baclofen = next(n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == BACLOFEN)
+    assert baclofen["name"] == "baclofen" and baclofen["type"] == "mr:Drug"
+    assert all(e["data"]["sources"] and e["data"]["key"].startswith("mr:") for e in data["elements"]["edges"])
+
+
+def test_csv_edge_and_node_lists(graph, tmp_path: Path) -> None:
+    edges = read_csv(graph.export("csv", tmp_path / "edges.csv").read_text())
+    nodes = read_csv(graph.export("csv-nodes", tmp_path / "nodes.csv").read_text())
+    assert list(edges[0]) == ["source", "target", "predicate", "label", "sources"]
+    assert list(nodes[0]) == ["id", "label", "type", "type_label"]
+    ids = {n["id"] for n in nodes}
+    assert all(e["source"] in ids and e["target"] in ids and e["sources"] for e in edges)
+    assert {"source": BACLOFEN, "target": "https://w3id.org/mrkg/class/other-centrally-acting-agents",
+            "predicate": "mr:memberOf", "label": "member of class", "sources": "who-atc-ddd-2026"} in edges
+
+
+def test_neo4j_bulk_import_files(graph, tmp_path: Path) -> None:
+    """Headers follow `neo4j-admin database import`; every relationship's ends are node ids; load.cypher loads every type."""
+    with zipfile.ZipFile(graph.export("neo4j", tmp_path / "neo4j.zip")) as archive:
+        assert sorted(archive.namelist()) == ["load.cypher", "nodes.csv", "relationships.csv"]
+        nodes_text, edges_text = archive.read("nodes.csv").decode(), archive.read("relationships.csv").decode()
+        cypher = archive.read("load.cypher").decode()
+    for text in (nodes_text, edges_text):
+        header = next(csv.reader(io.StringIO(text)))
+        assert all(NEO4J_FIELD.match(field) for field in header), header
+    nodes, edges = read_csv(nodes_text), read_csv(edges_text)
+    assert [f for f in nodes[0] if f.endswith(":ID")] == ["id:ID"] and ":LABEL" in nodes[0]
+    ids = {n["id:ID"] for n in nodes}
+    assert len(ids) == len(nodes)
+    assert all(e[":START_ID"] in ids and e[":END_ID"] in ids for e in edges)
+    assert all(re.fullmatch(r"[A-Z][A-Z_]*", e[":TYPE"]) and e["sources:string[]"] for e in edges)
+    baclofen = next(n for n in nodes if n["id:ID"] == "drug:baclofen")
+    assert baclofen[":LABEL"] == "Entity;Drug" and baclofen["name"] == "baclofen"
+    for rel in {e[":TYPE"] for e in edges}:
+        assert f"MERGE (a)-[r:{rel}]->(b)" in cypher
+    assert cypher.count("LOAD CSV WITH HEADERS") == 1 + len({e[":TYPE"] for e in edges})
+
+
+def test_kgx_tables_follow_the_kgx_rules(graph, tmp_path: Path) -> None:
+    """CURIE ids, Biolink categories and predicates taken from ontology/mappings.ttl, knowledge sources on every edge."""
+    with tarfile.open(graph.export("kgx", tmp_path / "g.tar.gz")) as archive:
+        nodes = read_csv(archive.extractfile("mrkg_nodes.tsv").read().decode(), "\t")
+        edges = read_csv(archive.extractfile("mrkg_edges.tsv").read().decode(), "\t")
+    mapped = {str(o).replace(BIOLINK_NS, "biolink:") for o in Graph().parse(ONTOLOGY_DIR / "mappings.ttl").objects()
+              if str(o).startswith(BIOLINK_NS)} | {"biolink:NamedThing", "biolink:related_to", "biolink:Association"}
+    assert {"id", "category", "name"} <= set(nodes[0]) and {"subject", "predicate", "object", "primary_knowledge_source"} <= set(edges[0])
+    ids = {n["id"] for n in nodes}
+    assert all(KGX_CURIE.match(i) for i in ids) and len(ids) == len(nodes)
+    assert all(n["category"] in mapped and n["category"][8].isupper() for n in nodes)
+    assert all(e["predicate"] in mapped and e["predicate"][8].islower() for e in edges)
+    assert all(e["subject"] in ids and e["object"] in ids and KGX_CURIE.match(e["id"]) for e in edges)
+    assert all(e["primary_knowledge_source"].startswith("infores:") and e["knowledge_level"] and e["agent_type"] for e in edges)
+    by_id = {n["id"]: n["category"] for n in nodes}
+    assert by_id["drug:baclofen"] == "biolink:Drug" and by_id["target:cyp1a2"] == "biolink:Protein"
+    assert by_id["condition:spasticity"] == "biolink:PhenotypicFeature"  # mr:Symptom broadMatch
+    assert by_id["mechanism:gaba-b-receptor-agonism"] == "biolink:NamedThing"  # unmapped: mr:Entity closeMatch
+    predicates = {(e["subject"], e["original_predicate"], e["object"]): e["predicate"] for e in edges}
+    assert predicates["drug:tizanidine", "mr:metabolisedBy", "target:cyp1a2"] == "biolink:is_substrate_of"
+    assert predicates["drug:baclofen", "mr:hasTarget", "target:gabbr1"] == "biolink:directly_physically_interacts_with"
+    assert predicates["drug:baclofen", "mr:hasMechanism", "mechanism:gaba-b-receptor-agonism"] == "biolink:related_to"
+
+
+def test_dot_reads_back_in_graphviz(graph, tmp_path: Path) -> None:
+    """Graphviz's own `gc` counts the nodes and edges of the whole graph (skipped without Graphviz)."""
+    gc = shutil.which("gc")
+    if gc is None or not shutil.which("dot"):
+        pytest.skip("Graphviz is not installed")
+    path = graph.export("dot", tmp_path / "g.dot")
+    fields = subprocess.run([gc, "-n", "-e", str(path)], capture_output=True, text=True, check=True).stdout.split()
+    assert (int(fields[0]), int(fields[1])) == (graph.networkx.number_of_nodes(), graph.networkx.number_of_edges())
+
+
+def test_html_embeds_the_data_and_the_library(graph, tmp_path: Path) -> None:
+    page = graph.export("html", tmp_path / "g.html").read_text()
+    assert (STATIC_DIR / "cytoscape.min.js").read_text() in page, "Cytoscape.js is inlined, so the page works offline"
+    assert "<script src=" not in page and "https://cdn" not in page
+    assert counts_html(tmp_path / "g.html") == (graph.networkx.number_of_nodes(), graph.networkx.number_of_edges())
+    assert (STATIC_DIR / "cytoscape.LICENSE").is_file()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
+def test_html_view_renders_in_headless_chromium(graph, tmp_path: Path) -> None:
+    """The page draws the subgraph: Cytoscape creates its canvases and counts the elements it drew."""
+    path = export(graph.store, "html", tmp_path / "view.html", around=[BACLOFEN], depth=1, graph=graph.networkx)
+    sub = subgraph(graph.networkx, [BACLOFEN], 1)
+    done = subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
+                           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", path.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    dom = done.stdout
+    assert f'data-rendered-nodes="{sub.number_of_nodes()}"' in dom, done.stderr[-500:]
+    assert f'data-rendered-edges="{sub.number_of_edges()}"' in dom
+    assert dom.count("<canvas") >= 3

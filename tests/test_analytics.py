@@ -1,0 +1,106 @@
+"""Analytics on the real graph: similar drugs with their reasons, hubs, and Hetionet-style metapath counts.
+
+Expected values were checked by hand against the curated tables in kg/data (cited per test).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from kg.analytics import (FEATURES, KINDS, centrality, features, metapath_counts, parse_metapath,
+                          similar)
+from kg.errors import MRKGError
+
+DRUG = "https://w3id.org/mrkg/drug/"
+CYP1A2 = "https://w3id.org/mrkg/target/cyp1a2"
+
+
+def test_baclofen_is_most_like_a_gaba_ergic_cns_depressant(graph) -> None:
+    """Meprobamate shares baclofen's GABA-A agonism (drug_mechanisms.tsv) and the CNS-depressant class."""
+    top = similar(graph.networkx, DRUG + "baclofen", limit=5)
+    assert top[0].label == "meprobamate"
+    assert top[0].shared["mechanism"] == ["GABA-A receptor agonism"]
+    assert "central nervous system depressants" in top[0].shared["class"]
+    assert all("centrally acting muscle relaxants" in s.shared.get("class", []) for s in top)
+    scores = [s.score for s in top]
+    assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
+
+
+def test_diazepam_and_clonazepam_share_gaba_a_targets(graph) -> None:
+    """Both benzodiazepines bind GABA-A alpha-1, beta-2, gamma-2 subunits (DrugBank 4, drug_targets.tsv)."""
+    top = similar(graph.networkx, DRUG + "diazepam", limit=3)[0]
+    assert top.label == "clonazepam"
+    assert {"GABA-A receptor subunit alpha-1", "GABA-A receptor subunit gamma-2"} <= set(top.shared["target"])
+    assert top.shared["class"] == ["benzodiazepines"]
+    assert "target: GABA-A receptor subunit alpha-1" in top.explain()
+
+
+def test_tizanidine_neighbours_through_cyp1a2(graph) -> None:
+    """The CYP1A2 substrates of drug_targets.tsv (DrugBank 4) show up as sharing tizanidine's metabolising enzyme."""
+    found = similar(graph.networkx, DRUG + "tizanidine", limit=100)
+    via_cyp1a2 = {s.label for s in found if "Cytochrome P450 1A2" in s.shared.get("metabolising enzyme", [])}
+    assert via_cyp1a2 == {"amiodarone", "chlorzoxazone", "cyclobenzaprine", "diazepam", "fluvoxamine",
+                          "naproxen", "quinine", "verapamil"}
+    assert found[0].label == "cyclobenzaprine"
+
+
+def test_similarity_is_symmetric_and_needs_shared_features(graph) -> None:
+    g = graph.networkx
+    a = {s.iri: s.score for s in similar(g, DRUG + "baclofen", limit=100)}
+    b = {s.iri: s.score for s in similar(g, DRUG + "tizanidine", limit=100)}
+    assert a[DRUG + "tizanidine"] == b[DRUG + "baclofen"]
+    assert DRUG + "baclofen" not in a
+    assert all(features(g, iri) & features(g, DRUG + "baclofen") for iri in a)
+    with pytest.raises(MRKGError, match="not an entity"):
+        similar(g, DRUG + "nope")
+
+
+def test_cyp3a4_is_the_target_hub(graph) -> None:
+    """CYP3A4 metabolises or is inhibited by more drugs than any other protein (drug_targets.tsv)."""
+    g = graph.networkx
+    hubs = centrality(g, ["target"], limit=5)
+    assert hubs[0].label == "Cytochrome P450 3A4" and hubs[0].kind == "target"
+    top = hubs[0].iri
+    assert hubs[0].degree == len(set(g.successors(top)) | set(g.predecessors(top)))
+    assert [h.degree for h in hubs] == sorted((h.degree for h in hubs), reverse=True)
+
+
+def test_centrality_kinds_and_rankings(graph) -> None:
+    g = graph.networkx
+    hubs = centrality(g, limit=50)
+    assert {h.kind for h in hubs} <= {"mechanism", "target", "condition", "adverse effect"}
+    assert all(g.nodes[h.iri]["type"] in KINDS[h.kind] for h in hubs)
+    by_betweenness = centrality(g, ["condition"], limit=5, by="betweenness")
+    assert [h.betweenness for h in by_betweenness] == sorted((h.betweenness for h in by_betweenness), reverse=True)
+    exact = nx.betweenness_centrality(nx.Graph(g.to_undirected()))
+    assert by_betweenness[0].betweenness == round(exact[by_betweenness[0].iri], 4)
+    with pytest.raises(MRKGError, match="unknown kind"):
+        centrality(g, ["planet"])
+
+
+def test_metapath_cyp1a2_inhibitors_of_tizanidine(graph) -> None:
+    """tizanidine –metabolised by→ CYP1A2 ←inhibits– X: the CYP1A2 inhibitors of drug_targets.tsv (DrugBank 4)."""
+    found = metapath_counts(graph.networkx, DRUG + "tizanidine", parse_metapath("metabolisedBy <inhibits"))
+    assert {p.label: p.count for p in found} == {"amiodarone": 1, "cimetidine": 1, "ciprofloxacin": 1,
+                                                "diazepam": 1, "fluvoxamine": 1}
+
+
+def test_metapath_shared_indications_match_sparql(graph) -> None:
+    """drug –indicated for→ condition ←indicated for– drug: the counts equal a SPARQL count over the store."""
+    found = metapath_counts(graph.networkx, DRUG + "baclofen", [("mr:indicatedFor", "out"), ("mr:indicatedFor", "in")])
+    rows = graph.query("""SELECT ?d (COUNT(DISTINCT ?c) AS ?n) WHERE {
+        drug:baclofen mr:indicatedFor ?c . ?d mr:indicatedFor ?c . FILTER(?d != drug:baclofen) } GROUP BY ?d""").rows
+    assert {p.iri: p.count for p in found} == {d.value: int(n.value) for d, n in rows}
+    assert found[0].label == "dantrolene" and found[0].count == 4
+    assert DRUG + "baclofen" not in {p.iri for p in found}, "paths never come back to the source"
+
+
+def test_parse_metapath_and_errors(graph) -> None:
+    assert parse_metapath("indicatedFor <indicatedFor") == [("mr:indicatedFor", "out"), ("mr:indicatedFor", "in")]
+    assert parse_metapath("mr:hasTarget>, <mr:hasTarget") == [("mr:hasTarget", "out"), ("mr:hasTarget", "in")]
+    with pytest.raises(MRKGError):
+        parse_metapath("  ")
+    with pytest.raises(MRKGError, match="direction"):
+        metapath_counts(graph.networkx, DRUG + "baclofen", [("mr:hasTarget", "sideways")])
+    assert set(FEATURES) == {"target", "mechanism", "class", "condition", "adverse effect", "metabolising enzyme"}
