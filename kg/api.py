@@ -84,6 +84,23 @@ class KnowledgeGraph:
         rows.sort(key=lambda row: (int(row[rank].value), [t.value if t else "" for t in row]))
         return Result(variables, rows)
 
+    def predicted_among(self, names: list[str]) -> Result:
+        """Interactions the rules predict among a medication list that no source records (see predicted-interactions)."""
+        iris = {self.resolver.resolve(name, "Substance") for name in names}
+        query = self.library["predicted-interactions"]
+        rows, variables, seen = [], [], set()
+        for drug in sorted(iris):
+            result = run_named(self.store, query, {"drug": drug}, lambda: self.resolver)
+            variables = result.variables
+            other, rule, recorded = (variables.index(v) for v in ("other", "rule", "recorded"))
+            for row in result.rows:
+                key = (frozenset((drug, row[other].value)), row[rule].value)
+                if row[other].value in iris and row[recorded].value == "no" and (
+                        key not in seen or "enzyme" in row[rule].value):
+                    seen.add(key)
+                    rows.append(row)
+        return Result(variables, rows)
+
     def resolve(self, name: str, type_name: str = "Entity") -> str:
         """The IRI of the entity called ``name`` (label, synonym, brand, id or IRI)."""
         return self.resolver.resolve(name, type_name)

@@ -169,17 +169,29 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
 @ENGINE_OPTION
 @GRAPH_OPTION
 def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None) -> None:
-    """Check a medication list: every recorded interaction among DRUGS, worst first."""
+    """Check a medication list: recorded interactions among DRUGS, worst first, then those only predicted."""
     from .results import format_result
     from .store import Result
 
-    result = _load(engine, graph_path).check(list(drugs))
-    if not result.rows:
-        click.echo(f"no recorded interaction among {', '.join(drugs)}")
-        return
-    keep = [v for v in result.variables if v != "rank"]
-    index = [result.variables.index(v) for v in keep]
-    _echo(format_result(Result(keep, [tuple(row[i] for i in index) for row in result.rows]), fmt))
+    graph = _load(engine, graph_path)
+    result = graph.check(list(drugs))
+    predicted = graph.predicted_among(list(drugs))
+    if fmt == "table":
+        click.echo("RECORDED interactions (worst first):")
+    if result.rows:
+        keep = [v for v in result.variables if v != "rank"]
+        index = [result.variables.index(v) for v in keep]
+        _echo(format_result(Result(keep, [tuple(row[i] for i in index) for row in result.rows]), fmt))
+    elif fmt == "table":
+        click.echo(f"none recorded among {', '.join(drugs)}")
+    if fmt == "table":
+        click.echo("\nPREDICTED from mechanism, not recorded by any source (check before acting):")
+        if predicted.rows:
+            keep = ["drug", "partner", "rule", "path"]
+            index = [predicted.variables.index(v) for v in keep]
+            _echo(format_result(Result(keep, [tuple(row[i] for i in index) for row in predicted.rows]), fmt))
+        else:
+            click.echo("none")
 
 
 @main.command()

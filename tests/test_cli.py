@@ -65,6 +65,14 @@ def test_neighbors_and_path(run) -> None:
     assert "tizanidine —metabolised by→ Cytochrome P450 1A2 ←inhibits— ciprofloxacin" in path.output
 
 
+def test_check_lists_recorded_then_predicted(run) -> None:
+    result = run("check", "baclofen", "tizanidine", "carisoprodol", "omeprazole")
+    assert result.exit_code == 0, result.output
+    recorded, _, predicted = result.output.partition("PREDICTED from mechanism")
+    assert "carisoprodol" in recorded and "omeprazole" in recorded
+    assert "additive" in predicted or "enzyme" in predicted
+
+
 def test_check_puts_worst_first(run) -> None:
     result = run("check", "baclofen", "tramadol", "alcohol", "--format", "csv")
     lines = result.output.splitlines()
