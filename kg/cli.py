@@ -309,6 +309,22 @@ def validate_command(engine: str, graph_path: Path | None) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback only by default).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--allow-remote-fetch", is_flag=True, help="Let queries use SERVICE and FROM / FROM NAMED outside the dataset.")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
+@click.option("--max-results", default=10_000, show_default=True, type=int, help="Most rows or triples in one answer.")
+@GRAPH_OPTION
+def serve(host: str, port: int, allow_remote_fetch: bool, timeout: float, max_results: int, graph_path: Path | None) -> None:
+    """Serve the graph: a read-only SPARQL endpoint, the named queries, linked data and an explorer."""
+    try:
+        from .serve import run_serve
+    except ImportError:
+        raise QueryError("mrkg serve needs FastAPI and uvicorn: pip install 'mrkg[serve]'") from None
+    run_serve(host, port, allow_remote_fetch=allow_remote_fetch, timeout=timeout, max_results=max_results, path=graph_path)
+
+
 @main.command("reason")
 @click.option("--hermit/--owlrl", "use_hermit", default=None,
               help="HermiT through owlready2 (needs Java) or the OWL-RL closure of owlrl. Default: HermiT when Java is present.")

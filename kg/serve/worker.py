@@ -1,0 +1,286 @@
+"""Worker: the process that runs queries, so a query past its time limit can be killed.
+
+Each worker opens the read-only on-disk Oxigraph store (milliseconds), then answers jobs sent down
+a pipe: ``(job, args)`` → :class:`Reply`. Nothing here touches the network; the server checks each
+query (:mod:`kg.serve.safety`) before sending it.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from ..errors import EntityNotFound, MRKGError
+from ..iris import BASE, PREFIXES
+from ..store import Result, Term
+from .formats import GRAPH_TYPES, RESULT_TYPES, BadFormat, Choice
+
+__all__ = ["Reply", "Worker", "main", "to_xml"]
+
+
+@dataclass
+class Reply:
+    """An HTTP answer from a worker: status, media type, body and extra headers."""
+
+    status: int
+    media_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        """A plain-text error."""
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+
+    @classmethod
+    def json(cls, data: Any) -> Reply:
+        """A JSON document."""
+        return cls(200, "application/json", json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+
+def to_xml(result: Result) -> str:
+    """SPARQL Query Results XML."""
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>")
+    if result.boolean is not None:
+        out.append(f"<boolean>{str(result.boolean).lower()}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for name, term in zip(result.variables, row):
+                if term is None:
+                    continue
+                if term.kind == "uri":
+                    value = f"<uri>{escape(term.value)}</uri>"
+                elif term.kind == "bnode":
+                    value = f"<bnode>{escape(term.value)}</bnode>"
+                elif term.lang:
+                    value = f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
+                elif term.datatype:
+                    value = f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+                else:
+                    value = f"<literal>{escape(term.value)}</literal>"
+                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+def _serialize_results(result: Result, fmt: str) -> bytes:
+    from ..results import to_csv, to_json, to_tsv
+
+    writers = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
+    return writers[fmt](result).encode()
+
+
+class Worker:
+    """The jobs a worker process answers, over one read-only store."""
+
+    def __init__(self, directory: Path, graph_path: Path) -> None:
+        import pyoxigraph as ox
+
+        from ..api import KnowledgeGraph
+        from ..store import OxigraphStore
+
+        self.ox = ox
+        self.store = OxigraphStore(directory=directory)
+        self.graph = KnowledgeGraph(self.store, graph_path)
+        self._names: list[tuple[str, str, str, str, int]] | None = None
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _graph_bytes(self, triples: list[Any], fmt: str) -> bytes:
+        ox = self.ox
+        formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                   "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+        prefixes = None if fmt == "ntriples" else PREFIXES
+        return ox.serialize(triples, format=formats[fmt], prefixes=prefixes) or b""
+
+    def _answer(self, result: Result, choice: Choice, max_results: int) -> Reply:
+        if len(result.rows) > max_results:
+            return Reply.error(400, f"the result has more than {max_results:,} rows, the limit of this server; "
+                                    "narrow the query or add LIMIT")
+        fmt = choice.pick("results")
+        return Reply(200, RESULT_TYPES[fmt], _serialize_results(result, fmt))
+
+    # --- jobs -----------------------------------------------------------------------------
+    def sparql(self, query: str, default_graphs: list[str], named_graphs: list[str], choice: Choice,
+               max_results: int) -> Reply:
+        """Run any SPARQL query, stopping as soon as the result passes ``max_results``."""
+        ox = self.ox
+        options: dict[str, Any] = {}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            answer = self.store.store.query(query, prefixes=PREFIXES, **options)
+            if isinstance(answer, ox.QueryBoolean):
+                return self._answer(Result([], boolean=bool(answer)), choice, max_results)
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                rows = []
+                for solution in answer:
+                    rows.append(tuple(self.store._from_ox(solution[v]) for v in variables))
+                    if len(rows) > max_results:
+                        break
+                return self._answer(Result(variables, rows), choice, max_results)
+            triples = []
+            for triple in answer:
+                triples.append(triple)
+                if len(triples) > max_results:
+                    return Reply.error(400, f"the graph has more than {max_results:,} triples, the limit of this "
+                                            "server; narrow the query or add LIMIT")
+        except SyntaxError as exc:
+            return Reply.error(400, f"SPARQL syntax error: {exc}")
+        except (OSError, RuntimeError, ValueError) as exc:
+            return Reply.error(400, f"query failed: {exc}")
+        fmt = choice.pick("graph")
+        return Reply(200, GRAPH_TYPES[fmt], self._graph_bytes(triples, fmt))
+
+    def named(self, name: str, params: dict[str, str], choice: Choice, max_results: int) -> Reply:
+        """Run a named query with its parameters bound as ``mrkg query NAME --param k=v`` does."""
+        try:
+            result = self.graph.query(name, **params)
+        except EntityNotFound as exc:
+            return Reply.error(404, str(exc))
+        return self._answer(result, choice, max_results)
+
+    def exists(self, iri: str) -> bool:
+        """True when ``iri`` is the subject or object of a triple."""
+        node = self.ox.NamedNode(iri)
+        return bool(self.store.store.query("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", substitutions={self.ox.Variable("x"): node}))
+
+    def resource(self, iri: str, fmt: str, max_results: int) -> Reply:
+        """The linked-data view of ``iri``: its triples as RDF, or an HTML page (``fmt == 'html'``)."""
+        if not self.exists(iri):
+            return Reply.error(404, f"<{iri}> is not in the graph")
+        if fmt == "html":
+            from .pages import entity_page, resource_page
+
+            if self._is_entity(iri):
+                report = self.graph.describe(iri)
+                return Reply(200, "text/html; charset=utf-8", entity_page(report, self._links(iri)).encode())
+            rows = [row[1:] for row in self.graph.store.query(RESOURCE_QUERY, {"x": Term.iri(iri)}).rows]
+            return Reply(200, "text/html; charset=utf-8", resource_page(iri, rows[:max_results]).encode())
+        query = "CONSTRUCT { ?x ?p ?o . ?s ?q ?x } WHERE { { ?x ?p ?o } UNION { ?s ?q ?x } }"
+        answer = self.store.store.query(query, substitutions={self.ox.Variable("x"): self.ox.NamedNode(iri)})
+        triples = [t for _, t in zip(range(max_results), answer)]
+        return Reply(200, GRAPH_TYPES[fmt], self._graph_bytes(triples, fmt))
+
+    def _is_entity(self, iri: str) -> bool:
+        query = "ASK { ?x a ?t . ?t rdfs:subClassOf* mr:Entity }"
+        return bool(self.store.store.query(query, prefixes=PREFIXES,
+                                           substitutions={self.ox.Variable("x"): self.ox.NamedNode(iri)}))
+
+    def _links(self, iri: str) -> dict[str, str]:
+        """Label → IRI of the neighbours of ``iri``, to link the facts of its page."""
+        bound = {"x": Term.iri(iri)}
+        rows = [*self.graph.store.query(LINKS_QUERY, bound).rows, *self.graph.store.query(NODE_LINKS_QUERY, bound).rows]
+        return {label.value: other.value for _, other, label in rows if other.kind == "uri"}
+
+    def names(self) -> list[tuple[str, str, str, str, int]]:
+        """``(name, iri, label, type, rank)`` for every label, id, synonym and brand of every entity."""
+        if self._names is None:
+            rows = self.graph.store.query(NAMES_QUERY).rows
+            self._names = sorted({(n.value, e.value, lab.value, t.value, int(r.value)) for n, e, lab, t, r in rows})
+        return self._names
+
+    def search(self, text: str, limit: int = 12) -> Reply:
+        """Suggestions for a search box: entities whose label, synonym, brand or id contains ``text``."""
+        needle = text.strip().casefold()
+        if not needle:
+            return Reply.json([])
+        hits: dict[str, tuple[tuple[int, int, int, str], dict[str, str]]] = {}
+        for name, iri, label, type_label, rank in self.names():
+            folded = name.casefold()
+            where = folded.find(needle)
+            if where < 0:
+                continue
+            key = (0 if folded == needle else 1 if where == 0 else 2, rank, len(name), name)
+            if iri not in hits or key < hits[iri][0]:
+                matched = "label" if rank == 0 and name == label else "synonym or brand" if rank else "id"
+                hits[iri] = (key, {"iri": iri, "path": "/" + iri[len(BASE):], "label": label,
+                                   "type": type_label, "matched": name, "matchedAs": matched})
+        return Reply.json([hit for _, hit in sorted(hits.values(), key=lambda h: h[0])[:limit]])
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and the source registry, for the service and dataset descriptions."""
+        q = self.graph.store.query
+        graphs = {row[0].value: int(row[1].value) for row in q(GRAPH_COUNTS_QUERY).rows}
+        sources = q(SOURCES_QUERY).dicts()
+        counts = q(COUNTS_QUERY).dicts()[0]
+        types = {row["type"]: int(row["n"]) for row in q(TYPE_COUNTS_QUERY).dicts()}
+        return {"graphs": graphs, "sources": sources, "types": types,
+                **{k: int(v) for k, v in counts.items()}, "quads": sum(graphs.values())}
+
+    def handle(self, job: str, args: tuple) -> Any:
+        """Answer one job; errors a user can fix become 400 replies."""
+        try:
+            return getattr(self, job)(*args)
+        except BadFormat as exc:
+            return Reply.error(exc.status, exc.message)
+        except MRKGError as exc:
+            return Reply.error(400, str(exc))
+
+
+RESOURCE_QUERY = """SELECT ?x ?dir ?p ?o WHERE {
+  { ?x ?p ?o BIND("out" AS ?dir) } UNION { ?o ?p ?x BIND("in" AS ?dir) }
+} ORDER BY ?dir ?p ?o"""
+LINKS_QUERY = "SELECT DISTINCT ?x ?other ?label WHERE { { ?x ?p ?other } UNION { ?other ?p ?x } ?other rdfs:label ?label }"
+NODE_LINKS_QUERY = """SELECT DISTINCT ?x ?other ?label WHERE {
+  ?node ?r ?x . ?node a ?nodeType . ?nodeType rdfs:subClassOf* mr:Statement . ?node ?q ?other . ?other rdfs:label ?label
+}"""
+NAMES_QUERY = """SELECT DISTINCT ?name ?entity ?label ?typeLabel ?rank WHERE {
+  ?entity a ?type ; rdfs:label ?label . ?type rdfs:subClassOf* mr:Entity ; rdfs:label ?typeLabel .
+  FILTER NOT EXISTS { ?entity a ?sub . ?sub rdfs:subClassOf+ ?type . ?sub rdfs:subClassOf* mr:Entity }
+  { ?entity rdfs:label ?name BIND(0 AS ?rank) } UNION { ?entity dcterms:identifier ?name BIND(0 AS ?rank) }
+  UNION { ?entity skos:altLabel ?name BIND(1 AS ?rank) } UNION { ?entity mr:brandName ?name BIND(1 AS ?rank) }
+}"""
+GRAPH_COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+SOURCES_QUERY = """SELECT ?source ?id ?graph ?title ?publisher ?rights ?commercialUse ?page WHERE {
+  ?source mr:graph ?graph ; dcterms:identifier ?id .
+  OPTIONAL { ?source dcterms:title ?title } OPTIONAL { ?source dcterms:publisher ?publisher }
+  OPTIONAL { ?source dcterms:rights ?rights } OPTIONAL { ?source mr:commercialUse ?commercialUse }
+  OPTIONAL { ?source foaf:page ?page }
+} ORDER BY ?id"""
+COUNTS_QUERY = """SELECT ?triples ?subjects ?entities WHERE {
+  { SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { ?s ?p ?o } }
+  { SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE { ?e a ?t . ?t rdfs:subClassOf* mr:Entity } }
+}"""
+TYPE_COUNTS_QUERY = """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e a ?type . ?type rdfs:subClassOf* mr:Entity
+} GROUP BY ?type ORDER BY ?type"""
+
+
+def main(conn: Any, directory: str, graph_path: str) -> None:
+    """The worker process: open the store, say ``ready``, then answer jobs until told to stop (``None``)."""
+    try:
+        worker = Worker(Path(directory), Path(graph_path))
+    except Exception as exc:  # report why the store would not open, then stop
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if message is None:
+            return
+        job, args = message
+        try:
+            reply = worker.handle(job, args)
+        except Exception as exc:  # never a traceback to the client; one line to the server's log
+            traceback.print_exc()
+            reply = Reply.error(500, f"internal error: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return

@@ -1,0 +1,430 @@
+"""The SPARQL endpoint over real HTTP: a server on 127.0.0.1 started here, plain httpx and SPARQLWrapper.
+
+Checked: every result format through a real SPARQL client; the refusals (update, SERVICE, LOAD,
+FROM outside the dataset), including keywords hidden in comments and literals that must *not* be
+refused; the time limit stopping a runaway query while another client is served; the request and
+result limits; the named queries as resources; the descriptions; linked data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+httpx = pytest.importorskip("httpx")
+uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("fastapi")
+
+from kg.serve import create_app  # noqa: E402
+from kg.serve.formats import choose, negotiate  # noqa: E402
+from kg.serve.safety import Refused, check_query  # noqa: E402
+
+BACLOFEN = "https://w3id.org/mrkg/drug/baclofen"
+DRUGCENTRAL = "https://w3id.org/mrkg/graph/drugcentral-2016"
+ATC_QUERY = "SELECT ?atc WHERE { drug:baclofen mr:atcCode ?atc }"
+#: Runs for minutes on the real graph: three-way cartesian product of every triple.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+TIMEOUT = 2.0
+MAX_RESULTS = 500
+MAX_REQUEST = 20_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Server:
+    """A uvicorn server for ``app`` in a thread on a free loopback port."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                h11_max_incomplete_event_size=MAX_REQUEST + 16_384)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> _Server:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def server(built: Path):  # type: ignore[no-untyped-def]
+    """The endpoint over the real graph: 2 workers, a 2 s time limit, 500 results, 20 kB requests."""
+    app = create_app(built, workers=2, timeout=TIMEOUT, max_results=MAX_RESULTS, max_request_bytes=MAX_REQUEST)
+    with _Server(app) as running:
+        yield running
+
+
+@pytest.fixture
+def http(server: _Server):  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+# --- the SPARQL protocol with a real client ------------------------------------------------
+
+@pytest.fixture
+def wrapper(server: _Server):  # type: ignore[no-untyped-def]
+    sparqlwrapper = pytest.importorskip("SPARQLWrapper")
+    return lambda: sparqlwrapper.SPARQLWrapper(f"{server.url}/sparql")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POSTDIRECTLY"])
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_select_in_every_format_with_sparqlwrapper(wrapper, method: str, fmt: str) -> None:
+    """Baclofen's ATC code is M03BX01 (WHO ATC, M03BX 'other centrally acting agents')."""
+    from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED
+
+    client = wrapper()
+    client.setQuery(ATC_QUERY)
+    client.setReturnFormat(fmt)
+    if method != "GET":
+        client.setMethod(POST)
+        client.setRequestMethod(POSTDIRECTLY if method == "POSTDIRECTLY" else URLENCODED)
+    response = client.query()
+    body = response.convert()
+    if fmt == "json":
+        assert [b["atc"]["value"] for b in body["results"]["bindings"]] == ["M03BX01"]
+    elif fmt == "xml":
+        values = [n.firstChild.data for n in body.getElementsByTagName("literal")]
+        assert values == ["M03BX01"]
+    else:
+        text = body.decode() if isinstance(body, bytes) else body
+        rows = list(csv.reader(io.StringIO(text), delimiter=",") if fmt == "csv"
+                    else csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+        assert rows[0] == (["atc"] if fmt == "csv" else ["?atc"])
+        assert rows[1] == (["M03BX01"] if fmt == "csv" else ['"M03BX01"'])
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_ask_with_sparqlwrapper(wrapper, fmt: str) -> None:
+    client = wrapper()
+    client.setQuery("ASK { drug:baclofen a mr:Drug }")
+    client.setReturnFormat(fmt)
+    body = client.query().convert()
+    answer = body["boolean"] if fmt == "json" else body.getElementsByTagName("boolean")[0].firstChild.data
+    assert answer in (True, "true")
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "n3", "json-ld", "xml", "rdf+xml"])
+def test_construct_in_every_graph_format_with_sparqlwrapper(wrapper, fmt: str) -> None:
+    """CONSTRUCT answers parse back, through rdflib, to the graph's own triple."""
+    from rdflib import Graph, Literal, URIRef
+
+    client = wrapper()
+    client.setQuery("CONSTRUCT { drug:baclofen mr:atcCode ?atc } WHERE { drug:baclofen mr:atcCode ?atc }")
+    client.setReturnFormat(fmt)
+    body = client.query().convert()
+    if not isinstance(body, Graph):  # SPARQLWrapper hands Turtle and JSON-LD over as bytes
+        body = Graph().parse(data=body, format="json-ld" if fmt == "json-ld" else "turtle")
+    assert set(body) == {(URIRef(BACLOFEN), URIRef("https://w3id.org/mrkg/vocab/atcCode"), Literal("M03BX01"))}
+
+
+@pytest.mark.parametrize(("accept", "media", "rdflib_format"), [
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+], ids=["turtle", "ntriples", "jsonld", "rdfxml"])
+def test_describe_negotiated_by_accept(http, accept: str, media: str, rdflib_format: str) -> None:
+    from rdflib import Graph, URIRef
+
+    answer = http.get("/sparql", params={"query": "DESCRIBE drug:baclofen"}, headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].split(";")[0] == media
+    graph = Graph().parse(data=answer.content, format=rdflib_format)
+    assert (URIRef(BACLOFEN), URIRef("https://w3id.org/mrkg/vocab/atcCode"), None) in graph
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"), ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+    ("*/*", "application/sparql-results+json"),
+])
+def test_select_media_types(http, accept: str, media: str) -> None:
+    answer = http.get("/sparql", params={"query": ATC_QUERY}, headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].split(";")[0] == media
+    assert "M03BX01" in answer.text
+
+
+def test_unacceptable_format_is_406_or_400(http) -> None:
+    assert http.get("/sparql", params={"query": ATC_QUERY}, headers={"Accept": "image/png"}).status_code == 406
+    answer = http.get("/sparql", params={"query": ATC_QUERY, "format": "turtle"})
+    assert answer.status_code == 400 and "SELECT" in answer.text
+    assert http.get("/sparql", params={"query": ATC_QUERY, "format": "pdf"}).status_code == 400
+
+
+def test_default_and_named_graph_uri(http) -> None:
+    """default-graph-uri narrows the default graph to one source; named-graph-uri limits GRAPH."""
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    whole = http.get("/sparql", params={"query": count, "format": "csv"}).text.split()[1]
+    one = http.get("/sparql", params={"query": count, "format": "csv", "default-graph-uri": DRUGCENTRAL}).text.split()[1]
+    assert 0 < int(one) < int(whole)
+    graphs = http.post("/sparql", data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                        "named-graph-uri": DRUGCENTRAL}, headers={"Accept": "text/csv"})
+    assert graphs.text.split() == ["g", DRUGCENTRAL]
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "PREFIX ex: <http://example.org/>\nSELECT * FROM ex:data WHERE { ?s ?p ?o }",
+    "BASE <http://example.org/> SELECT * FROM <data> WHERE { ?s ?p ?o }",
+    'SELECT * WHERE { ?s ?p "#" . SERVICE <http://example.org/s> { ?s ?p ?o } }',
+    "LOAD <http://example.org/data.ttl>",
+], ids=["service", "service-silent-lowercase", "from", "from-named-file", "from-prefixed", "from-relative",
+        "service-after-hash-in-literal", "load"])
+def test_outside_access_refused(http, query: str) -> None:
+    answer = http.post("/sparql", data={"query": query})
+    assert answer.status_code in (400, 403), answer.text
+    assert "refuse" in answer.text
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT ?x WHERE { BIND("SERVICE <http://example.org/> FROM <http://example.org/> LOAD" AS ?x) }',
+    "SELECT ?x WHERE { BIND(1 AS ?x) } # SERVICE <http://example.org/sparql> { }  FROM <http://x/>",
+    "PREFIX service: <http://example.org/>\nSELECT ?service WHERE { BIND(service:load AS ?service) }",
+    f"SELECT (COUNT(*) AS ?x) FROM <{DRUGCENTRAL}> WHERE {{ ?s ?p ?o }}",
+    "SELECT (COUNT(*) AS ?x) FROM graph:drugcentral-2016 WHERE { ?s ?p ?o }",
+    "SELECT ?x WHERE { BIND(<http://example.org/from> AS ?x) }",
+], ids=["keywords-in-literal", "keywords-in-comment", "keywords-as-prefixed-names", "from-own-graph",
+        "from-own-graph-prefixed", "keyword-in-iri"])
+def test_harmless_lookalikes_run(http, query: str) -> None:
+    answer = http.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    assert answer.status_code == 200, answer.text
+    assert answer.text.split()[0] in ("x", "service")
+
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"data": {"update": "INSERT DATA { <http://a/b> <http://a/b> <http://a/b> }"}},
+    {"content": "DELETE WHERE { ?s ?p ?o }", "headers": {"Content-Type": "application/sparql-update"}},
+    {"data": {"query": "PREFIX ex: <http://a/> INSERT DATA { ex:b ex:b ex:b }"}},
+    {"data": {"query": "DROP ALL"}},
+], ids=["update-form", "update-direct", "insert-as-query", "drop-as-query"])
+def test_updates_refused_with_403(http, request_kwargs: dict) -> None:
+    answer = http.post("/sparql", **request_kwargs)
+    assert answer.status_code == 403
+    assert "read-only" in answer.text
+
+
+def test_update_by_get_refused(http) -> None:
+    assert http.get("/sparql", params={"update": "CLEAR ALL"}).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["SELEC ?x WHERE { ?x ?p ?o }", "SELECT ?x WHERE { ?x ?p ", "ASK { ?s <unclosed ?o }",
+                                   "SELECT ?x WHERE { ?x undeclared:p ?o }", ""])
+def test_malformed_query_is_400_with_the_parser_message(http, query: str) -> None:
+    answer = http.get("/sparql", params={"query": query})
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("text/plain")
+    assert "Traceback" not in answer.text and answer.text.strip()
+
+
+def test_wrong_content_type_is_415(http) -> None:
+    answer = http.post("/sparql", content=ATC_QUERY, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 415
+
+
+def test_request_size_limit(http) -> None:
+    padding = "#" + "x" * MAX_REQUEST + "\n"
+    assert http.post("/sparql", content=padding + ATC_QUERY,
+                     headers={"Content-Type": "application/sparql-query"}).status_code == 413
+    assert http.get("/sparql", params={"query": padding + ATC_QUERY}).status_code == 413
+    assert http.post("/sparql", data={"query": "#" + "x" * (MAX_REQUEST // 2) + "\n" + ATC_QUERY},
+                     headers={"Accept": "text/csv"}).status_code == 200
+
+
+def test_result_size_limit(http) -> None:
+    answer = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert answer.status_code == 400 and f"{MAX_RESULTS:,}" in answer.text
+    graph = http.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert graph.status_code == 400
+    small = http.get("/sparql", params={"query": f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {MAX_RESULTS}"},
+                     headers={"Accept": "text/csv"})
+    assert small.status_code == 200 and len(small.text.strip().splitlines()) == MAX_RESULTS + 1
+
+
+def test_runaway_query_stopped_while_others_are_served(server: _Server) -> None:
+    """A cartesian product is killed at the time limit; a short query sent meanwhile is answered."""
+    def ask(query: str) -> httpx.Response:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            return client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+
+    with ThreadPoolExecutor(2) as pool:
+        runaway = pool.submit(ask, RUNAWAY)
+        time.sleep(0.3)  # let the runaway take its worker first
+        short = pool.submit(ask, ATC_QUERY)
+        assert short.result().status_code == 200
+        assert short.result().text.split() == ["atc", "M03BX01"]
+        stopped = runaway.result()
+    assert stopped.status_code == 503
+    assert "time limit" in stopped.text
+    # the killed worker is replaced: the server keeps answering, on both workers
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(ask, [ATC_QUERY, ATC_QUERY]))
+    assert [a.status_code for a in answers] == [200, 200]
+
+
+# --- named queries -----------------------------------------------------------------------------
+
+def test_queries_listed(http) -> None:
+    listing = {q["name"]: q for q in http.get("/queries").json()}
+    assert {"drug-interactions", "find-by-name", "drugs-for-condition"} <= set(listing)
+    params = listing["drug-interactions"]["parameters"]
+    assert params == [{"name": "drug", "type": "Substance", "required": True,
+                       "description": params[0]["description"]}]
+    assert listing["drug-interactions"]["title"] and listing["drug-interactions"]["question"].startswith("CQ5")
+
+
+def test_named_query_binds_names_like_the_cli(http, graph) -> None:
+    """A brand name resolves to its drug, exactly as ``mrkg query`` resolves it."""
+    answer = http.get("/queries/drug-interactions", params={"drug": "Lioresal"}, headers={"Accept": "text/csv"})
+    assert answer.status_code == 200
+    partners = [row["partner"] for row in csv.DictReader(io.StringIO(answer.text))]
+    assert partners == graph.query("drug-interactions", drug="baclofen").column("partner")
+    found = http.get("/queries/find-by-name", params={"name": "Lioresal", "format": "json"}).json()
+    assert found["results"]["bindings"][0]["entity"]["value"] == BACLOFEN
+
+
+@pytest.mark.parametrize(("path", "params", "status", "words"), [
+    ("/queries/no-such-query", {}, 404, "no named query"),
+    ("/queries/drug-interactions", {"drug": "baclofne"}, 404, "did you mean"),
+    ("/queries/drug-interactions", {}, 400, "needs"),
+    ("/queries/drug-interactions", {"drug": "baclofen", "colour": "red"}, 400, "no parameter colour"),
+], ids=["unknown-query", "unknown-entity", "missing-param", "unknown-param"])
+def test_named_query_errors(http, path: str, params: dict, status: int, words: str) -> None:
+    answer = http.get(path, params=params)
+    assert answer.status_code == status
+    assert words in answer.text
+
+
+def test_named_query_text_and_openapi(http) -> None:
+    text = http.get("/queries/drug-interactions", params={"format": "sparql"})
+    assert text.headers["content-type"].startswith("application/sparql-query") and "SELECT" in text.text
+    spec = http.get("/openapi.json").json()
+    operation = spec["paths"]["/queries/drug-interactions"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["drug", "format"]
+    assert operation["parameters"][0]["required"] is True
+
+
+# --- descriptions ------------------------------------------------------------------------------
+
+def test_service_description(http, server: _Server) -> None:
+    from rdflib import Graph, URIRef
+
+    answer = http.get("/sparql")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/turtle")
+    sd = Graph().parse(data=answer.text, format="turtle")
+    SD = "http://www.w3.org/ns/sparql-service-description#"
+    assert (None, URIRef(SD + "endpoint"), URIRef(f"{server.url}/sparql")) in sd
+    assert (None, URIRef(SD + "name"), URIRef(DRUGCENTRAL)) in sd
+    formats = set(sd.objects(None, URIRef(SD + "resultFormat")))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in formats
+
+
+def test_void_counts_and_sources(http, graph) -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    void = Graph().parse(data=http.get("/void", headers={"Accept": "application/ld+json"}).text, format="json-ld")
+    dataset = URIRef("https://w3id.org/mrkg/dataset")
+    triples = graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").column("n")[0]
+    assert int(void.value(dataset, URIRef("http://rdfs.org/ns/void#triples"))) == int(triples)
+    assert int(void.value(dataset, URIRef("http://rdfs.org/ns/void#entities"))) > 300
+    subset = URIRef("https://w3id.org/mrkg/dataset/drugcentral-2016")
+    assert (dataset, URIRef("http://rdfs.org/ns/void#subset"), subset) in void
+    assert "CC BY" in str(void.value(subset, URIRef("http://purl.org/dc/terms/rights")))
+    assert void.value(dataset, URIRef("http://www.w3.org/ns/dcat#version")) == Literal("0.1.0")
+
+
+# --- linked data and the explorer --------------------------------------------------------------
+
+def test_entity_iri_resolves_as_html_for_browsers(http) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = http.get("/drug/tizanidine", headers={"Accept": browser})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<h1>tizanidine</h1>" in page.text
+    # "metabolised by: Cytochrome P450 1A2 [drugbank-4]" — the fact, linked, with its source
+    assert '<a href="/target/cyp1a2">Cytochrome P450 1A2</a>' in page.text
+    assert '<a href="/source/drugbank-4">drugbank-4</a>' in page.text
+
+
+@pytest.mark.parametrize(("accept", "rdflib_format"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")])
+def test_entity_iri_resolves_as_rdf_for_clients(http, accept: str, rdflib_format: str) -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    answer = http.get("/drug/baclofen", headers={"Accept": accept})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(accept)
+    data = Graph().parse(data=answer.text, format=rdflib_format)
+    assert (URIRef(BACLOFEN), RDFS.label, Literal("baclofen")) in data
+
+
+def test_other_resources_and_unknown_iris(http) -> None:
+    source = http.get("/source/drugbank-4", headers={"Accept": "text/html"})
+    assert source.status_code == 200 and "dcterms:title" in source.text
+    assert http.get("/drug/no-such-drug").status_code == 404
+    assert http.get("/drug/no-such-drug", headers={"Accept": "text/html"}).status_code == 404
+
+
+def test_search_suggestions_and_home(http) -> None:
+    hits = http.get("/search", params={"q": "zanaf"}).json()
+    assert hits[0]["path"] == "/drug/tizanidine" and hits[0]["matched"] == "Zanaflex"
+    home = http.get("/", headers={"Accept": "text/html"})
+    assert home.status_code == 200 and 'id="sparql"' in home.text and "https://" not in home.text.split("<script>")[0]
+
+
+# --- units: negotiation and the query check ----------------------------------------------------
+
+def test_negotiation_units() -> None:
+    assert negotiate("text/*;q=0.5, application/n-triples", [("text/turtle", "t"), ("application/n-triples", "n")]) == "n"
+    assert negotiate("text/turtle;q=0", [("text/turtle", "t")]) is None
+    assert choose("json", None).graph == "jsonld"
+    assert choose(None, "application/json").results == "json"
+
+
+def test_check_query_units() -> None:
+    check_query("SELECT * WHERE { ?s ?p '''SERVICE\n''' }", set())
+    with pytest.raises(Refused) as refused:
+        check_query("PREFIX : <http://x/> INSERT DATA { :a :b :c }", set())
+    assert refused.value.status == 403
+    check_query("SELECT * FROM <http://example.org/> WHERE { ?s ?p ?o }", set(), allow_remote=True)
+
+
+def test_allow_remote_fetch_lets_service_through(built: Path, server: _Server) -> None:
+    """With the flag, SERVICE works: here against the other test server, on 127.0.0.1."""
+    app = create_app(built, workers=2, timeout=10, allow_remote_fetch=True)
+    with _Server(app) as federating, httpx.Client(base_url=federating.url, timeout=30) as client:
+        query = (f"SELECT ?atc WHERE {{ SERVICE <{server.url}/sparql> "
+                 f"{{ <{BACLOFEN}> <https://w3id.org/mrkg/vocab/atcCode> ?atc }} }}")
+        answer = client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+        assert answer.status_code == 200, answer.text
+        assert answer.text.split() == ["atc", "M03BX01"]
+        sd = client.get("/sparql").text
+        assert "BasicFederatedQuery" in sd
