@@ -366,6 +366,13 @@ def _write_dot(graph: nx.MultiDiGraph, path: Path) -> None:
 
 # --- the registry ------------------------------------------------------------------------------
 
+def _write_owl(store: Store, path: Path) -> None:
+    """The ontology alone (classes, properties, controlled values, mappings) as OWL in RDF/XML."""
+    from .ontology import load_ontology
+
+    load_ontology().serialize(destination=str(path), format="xml")
+
+
 #: Format name → Format. The CLI's ``--format`` choices come from here.
 FORMATS: dict[str, Format] = {
     "nquads": Format(".nq", True, "N-Quads: every fact with its source's named graph", _pyoxigraph_writer("nquads")),
@@ -374,6 +381,7 @@ FORMATS: dict[str, Format] = {
     "turtle": Format(".ttl", False, "Turtle: the union of all graphs", _pyoxigraph_writer("turtle")),
     "ntriples": Format(".nt", False, "N-Triples: the union of all graphs", _pyoxigraph_writer("ntriples")),
     "rdfxml": Format(".rdf", False, "RDF/XML: the union of all graphs", _pyoxigraph_writer("rdfxml")),
+    "owl": Format(".owl", False, "the ontology as OWL (RDF/XML), for Protégé, ROBOT or owlready2", _write_owl),
     "graphml": Format(".graphml", False, "GraphML of the entity graph (networkx, igraph, Gephi, Cytoscape, yEd)",
                       _write_graphml, True),
     "gexf": Format(".gexf", False, "GEXF 1.2 of the entity graph (Gephi, networkx)", _write_gexf, True),

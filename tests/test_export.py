@@ -180,7 +180,7 @@ def expected(fmt: str, g: nx.MultiDiGraph) -> tuple[int, int]:
 
 def test_every_format_has_a_reader() -> None:
     """A new format needs a reader here (entity formats) or an RDF parser name (RDF formats)."""
-    assert set(FORMATS) == set(READERS) | set(RDF_FORMATS)
+    assert set(FORMATS) == set(READERS) | set(RDF_FORMATS) | {"owl"}  # owl: test_owl_export_loads_in_owlready2
     assert {f for f, spec in FORMATS.items() if spec.projection} == set(READERS)
 
 
@@ -332,3 +332,13 @@ def test_html_view_renders_in_headless_chromium(graph, tmp_path: Path) -> None:
     assert f'data-rendered-nodes="{sub.number_of_nodes()}"' in dom, done.stderr[-500:]
     assert f'data-rendered-edges="{sub.number_of_edges()}"' in dom
     assert dom.count("<canvas") >= 3
+
+
+def test_owl_export_loads_in_owlready2(graph, tmp_path: Path) -> None:
+    """The ontology export is OWL that owlready2 reads, with the vocabulary's classes."""
+    owlready2 = pytest.importorskip("owlready2")
+    path = graph.export("owl", tmp_path / "mrkg.owl")
+    world = owlready2.World()
+    onto = world.get_ontology(path.as_uri()).load()
+    assert onto.search_one(iri="https://w3id.org/mrkg/vocab/DrugInteraction") is not None
+    assert world.search_one(iri="https://w3id.org/mrkg/vocab/interactsWith") is not None
