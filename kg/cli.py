@@ -171,7 +171,6 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
 def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None) -> None:
     """Check a medication list: recorded interactions among DRUGS, worst first, then those only predicted."""
     from .results import format_result
-    from .store import Result
 
     graph = _load(engine, graph_path)
     result = graph.check(list(drugs))
@@ -179,17 +178,13 @@ def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None
     if fmt == "table":
         click.echo("RECORDED interactions (worst first):")
     if result.rows:
-        keep = [v for v in result.variables if v != "rank"]
-        index = [result.variables.index(v) for v in keep]
-        _echo(format_result(Result(keep, [tuple(row[i] for i in index) for row in result.rows]), fmt))
+        _echo(format_result(result.select([v for v in result.variables if v != "rank"]), fmt))
     elif fmt == "table":
         click.echo(f"none recorded among {', '.join(drugs)}")
     if fmt == "table":
         click.echo("\nPREDICTED from mechanism, not recorded by any source (check before acting):")
         if predicted.rows:
-            keep = ["drug", "partner", "rule", "path"]
-            index = [predicted.variables.index(v) for v in keep]
-            _echo(format_result(Result(keep, [tuple(row[i] for i in index) for row in predicted.rows]), fmt))
+            _echo(format_result(predicted.select(["drug", "partner", "rule", "path"]), fmt))
         else:
             click.echo("none")
 

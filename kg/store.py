@@ -74,6 +74,11 @@ class Result:
         """Rows as ``{column: value}`` with plain string values."""
         return [{v: (t.value if t else None) for v, t in zip(self.variables, row)} for row in self.rows]
 
+    def select(self, columns: list[str]) -> Result:
+        """The same rows with only ``columns``, in that order."""
+        index = [self.variables.index(c) for c in columns]
+        return Result(list(columns), [tuple(row[i] for i in index) for row in self.rows], self.boolean)
+
     def column(self, name: str) -> list[str | None]:
         """The plain values of one column."""
         index = self.variables.index(name)
