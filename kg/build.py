@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from difflib import get_close_matches
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
@@ -515,13 +515,27 @@ def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
     return Builder(data_dir, ontology_dir, exclude).build()
 
 
+def merged_triples(dataset: Dataset) -> Graph:
+    """The RDF merge of every named graph of ``dataset``: each triple once, whichever sources state it."""
+    merge = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        merge.add((s, p, o))
+    return merge
+
+
 def write_nquads(dataset: Dataset, path: Path) -> int:
-    """Write ``dataset`` as sorted N-Quads through a temporary file and a rename; return the quad count."""
-    lines = sorted(set(dataset.serialize(format="nquads").splitlines()))
-    lines = [line for line in lines if line.strip()]
+    """Write ``dataset`` as sorted N-Quads through a temporary file and a rename; return the named-graph quad count.
+
+    The file also carries the merge of all named graphs in its default graph, so a SPARQL store
+    that loads it (Oxigraph, Fuseki, GraphDB, ...) sees each fact once without ``GRAPH``, as MRKG's
+    own engines do, and MRKG opens it without computing the merge again.
+    """
+    quads = sorted({line for line in dataset.serialize(format="nquads").splitlines() if line.strip()})
+    merge_text = merged_triples(dataset).serialize(format="nt", encoding="utf-8").decode("utf-8")
+    merge = sorted({line for line in merge_text.splitlines() if line.strip()})
     with atomic_path(path) as tmp:
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(lines)
+        tmp.write_text("\n".join(sorted(quads + merge)) + "\n", encoding="utf-8")
+    return len(quads)
 
 
 def build_to_file(path: Path, data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import MRKGError
-from .files import atomic_path
 from .iris import BASE, GRAPH_BASE, SOURCES_GRAPH, VOCAB, shorten
 from .store import Store
 
@@ -170,6 +169,7 @@ def _write(report: ReasonReport, path: Path) -> Path:
                  (DCTERMS.rights, Literal("derived from the graph's sources; each inference inherits their terms")),
                  (URIRef(VOCAB + "commercialUse"), Literal("unknown")), (URIRef(VOCAB + "graph"), URIRef(INFERRED_GRAPH))):
         registry.add((source, p, o))
-    with atomic_path(path) as tmp:
-        dataset.serialize(destination=str(tmp), format="nquads")
+    from .build import write_nquads
+
+    write_nquads(dataset, path)  # with its merge in the default graph, like the built graph
     return path

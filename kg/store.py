@@ -10,6 +10,7 @@ engine-neutral :class:`Term` rows. rdflib is imported only when the rdflib engin
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ class Store(ABC):
 
     @abstractmethod
     def quad_count(self) -> int:
-        """The number of quads in the store."""
+        """The number of quads in the store's named graphs (each fact once per source that states it)."""
 
     @abstractmethod
     def dump(self, path: Path, fmt: str) -> None:
@@ -117,12 +118,7 @@ class OxigraphStore(Store):
             self.store = ox.Store.read_only(str(directory))
             return
         self.store = ox.Store()
-        for path in paths:
-            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        self._quads = len(self.store)
-        # Oxigraph's "default graph as union" repeats a triple once per graph that holds it; a
-        # materialised merge gives set semantics, as rdflib's union and the SPARQL RDF merge do.
-        self.store.update(MERGE_UPDATE)
+        load_nquads(self.store, paths)
 
     @staticmethod
     def prepare_directory(path: Path, directory: Path) -> None:
@@ -130,8 +126,7 @@ class OxigraphStore(Store):
         import pyoxigraph as ox
 
         store = ox.Store(str(directory))
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        store.update(MERGE_UPDATE)
+        load_nquads(store, [path])
         store.flush()
         del store
 
@@ -185,11 +180,35 @@ class OxigraphStore(Store):
                    "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
         rdf_format = formats[fmt]
         prefixes = PREFIXES if fmt in ("trig", "turtle", "rdfxml") else None
-        if rdf_format.supports_datasets:  # the named graphs, without the materialised merge
-            quads = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
-            ox.serialize(quads, str(path), format=rdf_format, prefixes=prefixes)
+        if rdf_format.supports_datasets:  # the named graphs and their merge in the default graph, as built
+            self.store.dump(str(path), format=rdf_format, prefixes=prefixes)
         else:  # a triple format holds one graph: the merge of all graphs
             self.store.dump(str(path), format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+
+
+def load_nquads(store: Any, paths: Iterable[Path]) -> None:
+    """Bulk-load N-Quads files into an Oxigraph store whose default graph is the RDF merge of the named graphs.
+
+    MRKG's own files (the build, ``mrkg reason``, ``mrkg export``) carry that merge in their default
+    graph, so loading them costs one bulk load each. If any file brings no default-graph triples
+    (a file from elsewhere), the merge is computed here, once, over everything loaded: Oxigraph's
+    own "default graph as union" would repeat a triple once per graph that holds it, where the
+    RDF merge, like rdflib's union, holds it once. A file's default graph, when it has one, is
+    trusted to be the merge of its named graphs.
+    """
+    import pyoxigraph as ox
+
+    complete = True
+    for path in paths:
+        before = _default_graph_size(store)
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        complete = complete and _default_graph_size(store) > before
+    if not complete:
+        store.update(MERGE_UPDATE)
+
+
+def _default_graph_size(store: Any) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
 
 class RdflibStore(Store):
@@ -244,7 +263,9 @@ class RdflibStore(Store):
             raise QueryError(f"query failed on rdflib: {type(exc).__name__}: {exc}") from None
 
     def quad_count(self) -> int:
-        return sum(len(graph) for graph in self.dataset.graphs())
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        return sum(len(graph) for graph in self.dataset.graphs() if graph.identifier != DATASET_DEFAULT_GRAPH_ID)
 
     def dump(self, path: Path, fmt: str) -> None:
         formats = {"nquads": "nquads", "trig": "trig", "turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+import kg
 from kg import iris
 from kg.build import TABLES, build_dataset, build_to_file
 from kg.errors import DataError
@@ -16,11 +18,20 @@ from kg.vocab import MR
 def test_one_named_graph_per_source(built: Path) -> None:
     dataset = Dataset()
     dataset.parse(built, format="nquads")
-    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID}
     sources = {str(s) for s in dataset.graph(URIRef(iris.SOURCES_GRAPH)).subjects(MR.graph, None)}
     assert iris.ONTOLOGY_GRAPH in graphs and iris.SOURCES_GRAPH in graphs
     assert graphs - {iris.ONTOLOGY_GRAPH, iris.SOURCES_GRAPH} <= {iris.graph_iri(s.rsplit("/", 1)[1]) for s in sources}
     assert iris.graph_iri("seed-article-kidney") in graphs and iris.graph_iri("who-atc-ddd-2026") in graphs
+
+
+def test_default_graph_is_the_merge_of_the_named_graphs(built: Path) -> None:
+    """The file carries the RDF merge in its default graph: every fact once, so plain SPARQL servers agree with MRKG."""
+    dataset = Dataset()
+    dataset.parse(built, format="nquads")
+    named = {t for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID for t in g}
+    assert len(named) > 10_000
+    assert set(dataset.default_context) == named
 
 
 def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
@@ -151,3 +162,27 @@ def test_open_only_build_keeps_redistributable_sources(built: Path, tmp_path: Pa
     assert graph.query('ASK { drug:baclofen mr:drugbankId "DB00181" }').boolean
     if strict:
         assert not graph.query("ASK { ?c a mr:Claim }").boolean, "article claims rest on unknown-licence articles"
+
+
+FACT = "<https://w3id.org/mrkg/drug/x> <http://www.w3.org/2000/01/rdf-schema#label> \"X\""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_fact_in_two_sources_counts_once_without_graph(tmp_path: Path, engine: str) -> None:
+    """A file with no default graph (from elsewhere) gets the RDF merge: each triple once, as in rdflib's union."""
+    path = tmp_path / "foreign.nq"
+    path.write_text(f"{FACT} <https://example.org/g1> .\n{FACT} <https://example.org/g2> .\n")
+    graph = kg.load(path=path, engine=engine)
+    assert graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value == "1"
+    assert graph.store.quad_count() == 2
+
+
+def test_a_foreign_file_beside_an_mrkg_file_joins_the_merge(built: Path, tmp_path: Path) -> None:
+    """Loading MRKG's file (merge included) with a file that has none still sees the second file without GRAPH."""
+    from kg.store import OxigraphStore
+
+    foreign = tmp_path / "foreign.nq"
+    foreign.write_text(f"{FACT} <https://example.org/g1> .\n")
+    store = OxigraphStore(built, foreign)
+    assert store.query(f"ASK {{ {FACT} }}").boolean
+    assert store.query("ASK { drug:baclofen mr:memberOf ?class }").boolean

@@ -64,8 +64,9 @@ def test_inconsistency_names_the_entity(mini_data: Path, tmp_path: Path, use_her
     """A drug that is also a condition breaks the disjointness axiom; the error names it (fixture graph, for speed)."""
     path = tmp_path / "bad.nq"
     build_to_file(path, mini_data)
-    with path.open("a") as out:
-        out.write(f"<https://w3id.org/mrkg/drug/drug-a> <{TYPE}> <{MR}Condition> <https://w3id.org/mrkg/graph/ref-a> .\n")
+    bad = f"<https://w3id.org/mrkg/drug/drug-a> <{TYPE}> <{MR}Condition>"
+    with path.open("a") as out:  # the fact in a source's graph and in the file's merge (its default graph)
+        out.write(f"{bad} <https://w3id.org/mrkg/graph/ref-a> .\n{bad} .\n")
     graph = kg.load(path=path)
     with pytest.raises(Inconsistent, match="drug:drug-a is both mr:Condition and mr:Substance"):
         reason(graph.store, path, use_hermit=use_hermit)

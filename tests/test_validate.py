@@ -19,6 +19,8 @@ from kg.validate import qc_problems, shacl_problems, validate
 
 MR = "https://w3id.org/mrkg/vocab/"
 GRAPH = "<https://w3id.org/mrkg/graph/ref-a>"
+#: The graph term that ends an N-Quads line of a source's graph.
+NAMED = re.compile(r" <https://w3id\.org/mrkg/graph/[^<>]*> \.$")
 
 
 def test_real_graph_is_valid(graph) -> None:
@@ -27,9 +29,12 @@ def test_real_graph_is_valid(graph) -> None:
     assert set(report.timings) == {"shacl", "qc queries"}
 
 
-def broken_graph(built: Path, tmp_path: Path, *lines: str) -> kg.KnowledgeGraph:
+def broken_graph(built: Path, tmp_path: Path, *lines: str, merged: bool = True) -> kg.KnowledgeGraph:
+    """The built graph plus ``lines``; ``merged``: also add each line's triple to the default graph, as the build does."""
     path = tmp_path / "broken.nq"
     shutil.copy(built, path)
+    if merged:
+        lines += tuple(NAMED.sub(" .", line) for line in lines if NAMED.search(line))
     with path.open("a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     return kg.load(path=path)
@@ -73,6 +78,16 @@ QC_BREAKAGES = {
 def test_qc_queries_catch_breakage(built: Path, tmp_path: Path, check: str) -> None:
     problems = qc_problems(broken_graph(built, tmp_path, QC_BREAKAGES[check]).store)
     assert check in {p.check for p in problems}, problems
+
+
+def test_a_hand_edited_file_with_a_stale_merge_is_caught(built: Path, tmp_path: Path) -> None:
+    """A line added to a source's graph but not to the default graph would be invisible without GRAPH: validate says so."""
+    line = '<https://w3id.org/mrkg/drug/baclofen> <http://www.w3.org/2004/02/skos/core#altLabel> "Lioresal X" ' + GRAPH + " ."
+    problems = [p for p in qc_problems(broken_graph(built, tmp_path, line, merged=False).store)
+                if p.check == "merge-out-of-date"]
+    assert [p.entity for p in problems] == ["https://w3id.org/mrkg/drug/baclofen"]
+    assert "ref-a" in problems[0].message and problems[0].where.startswith("kg/data/drugs.tsv:")
+    assert not [p for p in qc_problems(broken_graph(built, tmp_path, line).store) if p.check == "merge-out-of-date"]
 
 
 def test_drug_in_no_class_on_fixture(mini_data: Path, tmp_path: Path) -> None:
