@@ -23,19 +23,19 @@ if TYPE_CHECKING:
     from .describe import EntityReport
     from .traverse import Step
 
-__all__ = ["KnowledgeGraph", "load"]
+__all__ = ["KnowledgeGraph", "load", "connect"]
 
 
 class KnowledgeGraph:
     """A loaded MRKG dataset with its query library."""
 
-    def __init__(self, store: Store, path: Path) -> None:
+    def __init__(self, store: Store, path: Path | None) -> None:
         self.store = store
-        self.path = path
+        self.path = path  # the built file or store directory; None for a SPARQL endpoint
 
     @property
     def engine(self) -> str:
-        """The query engine in use: ``oxigraph`` or ``rdflib``."""
+        """The query engine in use: ``oxigraph``, ``rdflib`` or ``endpoint``."""
         return self.store.engine
 
     @cached_property
@@ -159,12 +159,30 @@ class KnowledgeGraph:
         return metapath_counts(self.networkx, self.resolve(name), steps, limit)
 
 
+def connect(url: str, timeout: float = 60.0) -> KnowledgeGraph:
+    """The graph served by the SPARQL 1.1 endpoint at ``url`` (its query URL), e.g. an Oxigraph server.
+
+    >>> kg.connect("http://127.0.0.1:7878/query").query("drug-interactions", drug="baclofen")  # doctest: +SKIP
+    """
+    from .remote import EndpointStore
+
+    return KnowledgeGraph(EndpointStore(url, timeout), None)
+
+
 def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False,
-         inferred: bool = False) -> KnowledgeGraph:
+         inferred: bool = False, store: Path | str | None = None) -> KnowledgeGraph:
     """Load the built-in graph (built and cached on first use), or the N-Quads file at ``path``.
 
-    With ``inferred=True`` the graph of facts inferred by ``mrkg reason`` is loaded too.
+    With ``inferred=True`` the graph of facts inferred by ``mrkg reason`` is loaded too. With
+    ``store``, open that on-disk Oxigraph store (made by ``mrkg load-store``) read-only instead.
     """
+    if store is not None:
+        from .remote import open_store_directory
+
+        if path is not None or inferred or engine != "oxigraph":
+            raise QueryError("--store opens an on-disk Oxigraph store; it cannot be combined with "
+                             "--graph, --inferred or --engine rdflib")
+        return KnowledgeGraph(open_store_directory(Path(store)), Path(store))
     if path is None:
         from .cache import cached_graph, cached_oxigraph
 

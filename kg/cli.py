@@ -18,6 +18,30 @@ GRAPH_OPTION = click.option("--graph", "graph_path", type=click.Path(path_type=P
 INFERRED_OPTION = click.option("--inferred", is_flag=True, help="Include the facts inferred by `mrkg reason` (graph:inferred).")
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """Keep a where-to-query option on the context, where :func:`_load` reads it (commands need no extra arguments)."""
+    if value is not None:
+        ctx.meta[f"mrkg.{param.name}"] = value
+    return value
+
+
+ENDPOINT_OPTION = click.option(
+    "--endpoint", metavar="URL", expose_value=False, callback=_remember,
+    help="Query this SPARQL 1.1 endpoint (its query URL, e.g. http://127.0.0.1:7878/query) instead of the "
+         "embedded engine. Not with --engine rdflib, --graph, --inferred or --store.")
+TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                              expose_value=False, callback=_remember,
+                              help="With --endpoint: seconds to wait for each answer.  [default: 60]")
+STORE_OPTION = click.option(
+    "--store", type=click.Path(path_type=Path), metavar="DIR", expose_value=False, callback=_remember,
+    help="Query this on-disk Oxigraph store (made by `mrkg load-store`), opened read-only.")
+
+
+def TARGET_OPTIONS(command):  # noqa: N802 (used like the option constants above)
+    """--endpoint, --timeout and --store: where a query command runs, other than the embedded engine."""
+    return ENDPOINT_OPTION(TIMEOUT_OPTION(STORE_OPTION(command)))
+
+
 class Group(click.Group):
     """A click group that reports MRKG errors on one line, without a traceback, and exits with 2."""
 
@@ -30,9 +54,20 @@ class Group(click.Group):
 
 
 def _load(engine: str, graph_path: Path | None, inferred: bool = False):
-    from .api import load
+    """The graph to query: the embedded engine, or what --endpoint / --store name (see TARGET_OPTIONS)."""
+    from .api import connect, load
 
-    return load(engine=engine, path=graph_path, inferred=inferred)
+    meta = click.get_current_context().meta
+    endpoint, store, timeout = (meta.get(f"mrkg.{name}") for name in ("endpoint", "store", "timeout"))
+    if endpoint:
+        clashes = [option for option, given in (("--engine rdflib", engine == "rdflib"), ("--graph", graph_path),
+                                                ("--inferred", inferred), ("--store", store)) if given]
+        if clashes:
+            raise QueryError(f"--endpoint queries the graph the server holds; drop {', '.join(clashes)}")
+        return connect(endpoint, timeout or 60.0)
+    if timeout is not None:
+        raise QueryError("--timeout applies to --endpoint only")
+    return load(engine=engine, path=graph_path, inferred=inferred, store=store)
 
 
 @click.group(cls=Group)
@@ -75,6 +110,23 @@ def build(output: Path | None, data_dir: Path | None, open_only: bool, strict: b
         _print_summary(_load("oxigraph", None))
 
 
+@main.command("load-store")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def load_store_command(directory: Path, files: tuple[Path, ...]) -> None:
+    """Bulk-load N-Quads FILES (default: the built-in graph) into a new on-disk Oxigraph store at DIRECTORY.
+
+    Query it with --store DIRECTORY on any query command: it opens read-only in milliseconds and
+    holds graphs too big for memory.
+    """
+    from .cache import cached_graph
+    from .remote import load_store
+
+    paths = list(files) or [cached_graph()]
+    count = load_store(directory, paths, progress=lambda path: click.echo(f"loaded {path}", err=True))
+    click.echo(f"wrote {count:,} quads to the Oxigraph store {directory}; query it with --store {directory}")
+
+
 def _print_summary(graph) -> None:
     rows = graph.store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY DESC(?n)").rows
@@ -86,6 +138,7 @@ def _print_summary(graph) -> None:
 @main.command()
 @ENGINE_OPTION
 @GRAPH_OPTION
+@TARGET_OPTIONS
 def stats(engine: str, graph_path: Path | None) -> None:
     """Counts: entities by kind, interactions by severity, claims by assessment, sourcing."""
     from .results import to_table
@@ -131,6 +184,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @ENGINE_OPTION
 @GRAPH_OPTION
 @INFERRED_OPTION
+@TARGET_OPTIONS
 def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: str, engine: str,
           graph_path: Path | None, inferred: bool) -> None:
     """Run a named query (see `mrkg queries`), a .rq file, or --sparql TEXT."""
@@ -168,6 +222,7 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
 @ENGINE_OPTION
 @GRAPH_OPTION
+@TARGET_OPTIONS
 def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None) -> None:
     """Check a medication list: recorded interactions among DRUGS, worst first, then those only predicted."""
     from .results import format_result
@@ -194,6 +249,7 @@ def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None
 @ENGINE_OPTION
 @GRAPH_OPTION
 @INFERRED_OPTION
+@TARGET_OPTIONS
 def show(name: str, engine: str, graph_path: Path | None, inferred: bool) -> None:
     """Everything known about an entity (by label, synonym, brand or IRI), grouped, with sources."""
     report = _load(engine, graph_path, inferred).describe(name)
@@ -212,6 +268,7 @@ def show(name: str, engine: str, graph_path: Path | None, inferred: bool) -> Non
 @click.option("--type", "types", multiple=True, help="Keep only entities of this type (e.g. Drug, Condition).")
 @ENGINE_OPTION
 @GRAPH_OPTION
+@TARGET_OPTIONS
 def neighbors(name: str, depth: int, relations: tuple[str, ...], types: tuple[str, ...], engine: str,
               graph_path: Path | None) -> None:
     """Entities within --depth steps of NAME, nearest first."""
@@ -229,6 +286,7 @@ def neighbors(name: str, depth: int, relations: tuple[str, ...], types: tuple[st
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @ENGINE_OPTION
 @GRAPH_OPTION
+@TARGET_OPTIONS
 def similar(name: str, limit: int, engine: str, graph_path: Path | None) -> None:
     """Drugs most similar to NAME, with the shared targets, mechanisms, classes, conditions and effects behind each score."""
     for result in _load(engine, graph_path).similar(name, limit):
@@ -243,6 +301,7 @@ def similar(name: str, limit: int, engine: str, graph_path: Path | None) -> None
 @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
 @ENGINE_OPTION
 @GRAPH_OPTION
+@TARGET_OPTIONS
 def hubs(kinds: tuple[str, ...], by: str, limit: int, engine: str, graph_path: Path | None) -> None:
     """The hubs of the graph: the most connected mechanisms, targets, conditions and adverse effects."""
     graph = _load(engine, graph_path)
@@ -258,6 +317,7 @@ def hubs(kinds: tuple[str, ...], by: str, limit: int, engine: str, graph_path: P
 @click.option("--limit", type=click.IntRange(1, 1000), default=None)
 @ENGINE_OPTION
 @GRAPH_OPTION
+@TARGET_OPTIONS
 def metapath(name: str, metapath: str, limit: int | None, engine: str, graph_path: Path | None) -> None:
     """Count paths from NAME along METAPATH, e.g. "metabolisedBy <inhibits" (a leading < walks an edge backwards)."""
     found = _load(engine, graph_path).metapath(name, metapath, limit)
@@ -274,6 +334,7 @@ def metapath(name: str, metapath: str, limit: int | None, engine: str, graph_pat
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @ENGINE_OPTION
 @GRAPH_OPTION
+@TARGET_OPTIONS
 def path(start: str, end: str, max_length: int, limit: int, engine: str, graph_path: Path | None) -> None:
     """Connecting paths between two entities, written as readable chains, shortest first."""
     from .traverse import format_path
@@ -348,6 +409,7 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
 @ENGINE_OPTION
 @GRAPH_OPTION
 @INFERRED_OPTION
+@TARGET_OPTIONS
 def export(fmt: str, output: Path, around: tuple[str, ...], depth: int, engine: str, graph_path: Path | None,
            inferred: bool) -> None:
     """Write the graph (or a neighbourhood of it) in a format other tools read."""

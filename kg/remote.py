@@ -1,0 +1,404 @@
+"""Beyond one machine: query any SPARQL 1.1 endpoint, or an on-disk Oxigraph store too big for memory.
+
+:class:`EndpointStore` speaks the SPARQL 1.1 protocol with the standard library only (no rdflib,
+so a remote query starts as fast as a local one). The protocol has no parameter binding, so
+bound values travel as a ``VALUES`` block built from typed terms and placed first in the query's
+top-level ``WHERE`` group (and in each inner group that uses them); user text is never pasted into
+a query, and an IRI that could break out of ``<...>`` is refused.
+
+:func:`load_store` bulk-loads N-Quads into a persistent Oxigraph store (named graphs plus their
+merge as the default graph, as the embedded engines see it) and :func:`open_store_directory`
+opens one read-only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import QueryError
+from .iris import PREFIXES
+from .store import OxigraphStore, Result, Store, Term
+
+__all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "load_store", "open_store_directory"]
+
+#: Seconds a request to an endpoint may take unless told otherwise.
+DEFAULT_TIMEOUT = 60.0
+#: Characters an IRIREF may not contain (SPARQL 1.1 grammar, rule 139), besides controls and space.
+IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+LANGTAG = re.compile(r"^[a-zA-Z]+(-[a-zA-Z0-9]+)*$")
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+#: The SPARQL tokens that matter for finding group patterns, variables and prefixes; the rest is skipped.
+TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<word>[A-Za-z_][\w.-]*(?::[\w.:%-]*)?|[?$]\w+)
+  | (?P<punct>[{}()])
+''', re.X | re.S)
+RESULT_TYPES = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
+                "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
+QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+MERGED_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+# --- query text ---------------------------------------------------------------------------------
+
+
+def _tokens(sparql: str) -> Iterator[tuple[str, str, int, int]]:
+    """``(kind, text, start, end)`` for the strings, IRIs, words and brackets of ``sparql`` (comments dropped)."""
+    for match in TOKEN.finditer(sparql):
+        if match.lastgroup != "comment":
+            yield match.lastgroup or "", match.group(), match.start(), match.end()
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside strings, IRIs and comments."""
+    for kind, text, _, _ in _tokens(sparql):
+        if kind == "word" and text.upper() in FORMS:
+            return text.upper()
+    raise QueryError("not a SPARQL query: it has no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+@dataclass
+class Group:
+    """A ``{ ... }`` group pattern: offsets just after its ``{`` and at its ``}``."""
+
+    start: int
+    end: int = -1
+    top: bool = False  # the query's WHERE group
+    subquery: bool = False  # ``{ SELECT ... }``: nothing may precede the SELECT
+
+
+def group_patterns(sparql: str) -> list[Group]:
+    """The group patterns of ``sparql``, in order of opening; a CONSTRUCT template and VALUES data blocks are not."""
+    groups: list[Group] = []
+    stack: list[Group | None] = []  # None for a template or data block
+    form, pending, parens, opened = False, "", 0, None
+    for kind, text, start, end in _tokens(sparql):
+        if opened is not None:
+            opened.subquery = kind == "word" and text.upper() == "SELECT"
+            opened = None
+        if not form:
+            form = kind == "word" and text.upper() in FORMS
+            pending = "template" if form and text.upper() == "CONSTRUCT" else ""
+        elif text == "{":
+            if pending in ("template", "data"):
+                stack.append(None)
+            else:
+                opened = Group(end, top=not stack and parens == 0 and not any(g.top for g in groups))
+                groups.append(opened)
+                stack.append(opened)
+            pending = ""
+        elif text == "}" and stack:
+            group = stack.pop()
+            if group is not None:
+                group.end = start
+        else:
+            parens += {"(": 1, ")": -1}.get(text, 0)
+            starts_data = kind == "word" and text.upper() == "VALUES"
+            pending = "data" if starts_data or pending == "data" else ""
+    return groups
+
+
+def _variables(sparql: str, start: int, end: int) -> set[str]:
+    """The names of the variables written between offsets ``start`` and ``end``."""
+    return {text[1:] for kind, text, s, _ in _tokens(sparql) if kind == "word" and text[0] in "?$" and start <= s < end}
+
+
+def _value(name: str, term: Term) -> str:
+    """``term`` as a SPARQL data block value; QueryError when it cannot be written safely."""
+    if term.kind == "uri":
+        if IRI_FORBIDDEN.search(term.value) or not term.value:
+            raise QueryError(f"parameter '{name}': <{term.value}> is not a valid IRI (no spaces or <>\"{{}}|^`\\ allowed)")
+        return term.n3()
+    if term.kind == "bnode":
+        raise QueryError(f"parameter '{name}': a blank node cannot be bound on a SPARQL endpoint; give an IRI")
+    if term.lang and not LANGTAG.match(term.lang):
+        raise QueryError(f"parameter '{name}': '{term.lang}' is not a language tag")
+    if term.datatype and IRI_FORBIDDEN.search(term.datatype):
+        raise QueryError(f"parameter '{name}': datatype <{term.datatype}> is not a valid IRI")
+    return term.n3()
+
+
+def bind_values(sparql: str, bindings: dict[str, Term]) -> str:
+    """``sparql`` with ``VALUES (?a ?b) { (...) }`` first in its WHERE group and in each inner group that uses them.
+
+    The WHERE group gets every binding. An inner group (a UNION branch, OPTIONAL, GRAPH, a subquery)
+    gets the ones it mentions too, because SPARQL evaluates it before the join: without them a
+    ``FILTER(?name = ...)`` inside a UNION branch would see ``?name`` unbound, where bound parameters
+    must act as if written there.
+    """
+    if not bindings:
+        return sparql
+    for name in bindings:
+        if not VARNAME.match(name):
+            raise QueryError(f"parameter '{name}' is not a SPARQL variable name (letters, digits, _)")
+    values = {name: _value(name, term) for name, term in bindings.items()}
+    words = [text.upper() for kind, text, _, _ in _tokens(sparql) if kind == "word"]
+    if "CONSTRUCT" in words and words[words.index("CONSTRUCT") + 1:][:1] == ["WHERE"]:
+        raise QueryError("cannot bind parameters in the short form CONSTRUCT WHERE { ... }; "
+                         "write CONSTRUCT { template } WHERE { pattern }")
+    groups = [group for group in group_patterns(sparql) if not group.subquery]
+    if not any(group.top for group in groups):
+        raise QueryError("cannot bind parameters: the query has no WHERE group")
+    inserts = []
+    for group in groups:
+        names = list(values) if group.top else [n for n in values if n in _variables(sparql, group.start, group.end)]
+        if names:
+            block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(values[n] for n in names)}) }}"
+            inserts.append((group.start, block))
+    for offset, block in sorted(inserts, reverse=True):
+        sparql = sparql[:offset] + block + sparql[offset:]
+    return sparql
+
+
+def add_prefixes(sparql: str) -> str:
+    """``sparql`` with a PREFIX line for each MRKG prefix it uses but does not declare."""
+    words = [text for kind, text, _, _ in _tokens(sparql) if kind == "word"]
+    declared = {words[i + 1].rstrip(":") for i, w in enumerate(words[:-1]) if w.upper() == "PREFIX"}
+    used = {w.split(":", 1)[0] for w in words if ":" in w}
+    lines = [f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p in used and p not in declared]
+    return "".join(lines) + sparql
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+def _json_term(cell: dict[str, str]) -> Term:
+    kind = cell.get("type")
+    if kind == "uri":
+        return Term.iri(cell["value"])
+    if kind == "bnode":
+        return Term("bnode", cell["value"])
+    return Term.literal(cell["value"], cell.get("datatype"), cell.get("xml:lang"))
+
+
+def parse_json_results(data: dict[str, Any]) -> Result:
+    """A SPARQL 1.1 JSON results document as a :class:`Result`."""
+    if "boolean" in data:
+        return Result([], boolean=bool(data["boolean"]))
+    variables = list(data["head"]["vars"])
+    rows = [tuple(_json_term(b[v]) if v in b else None for v in variables) for b in data["results"]["bindings"]]
+    return Result(variables, rows)
+
+
+def _ox_term(term: Any) -> Term:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return Term.iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
+
+
+def parse_ntriples(body: bytes) -> Result:
+    """An N-Triples document as subject / predicate / object rows."""
+    import pyoxigraph as ox
+
+    triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    return Result(["subject", "predicate", "object"],
+                  [(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in triples])
+
+
+def _to_ox(term: Term) -> Any:
+    import pyoxigraph as ox
+
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype else ox.Literal(term.value)
+
+
+# --- the endpoint -------------------------------------------------------------------------------
+
+
+class EndpointStore(Store):
+    """A SPARQL 1.1 endpoint (its query URL, e.g. ``http://127.0.0.1:7878/query``) behind the Store interface.
+
+    The server's default graph should hold the merge of the named graphs, as MRKG's built file does.
+    """
+
+    engine = "endpoint"
+
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise QueryError(f"--endpoint '{url}' is not an http:// or https:// URL; give the query URL, "
+                             "e.g. http://127.0.0.1:7878/query")
+        if timeout <= 0:
+            raise QueryError(f"--timeout must be more than 0 seconds, not {timeout}")
+        self.url, self.timeout = url, timeout
+        self._quads: int | None = None
+
+    def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
+        form = query_form(sparql)
+        text = add_prefixes(bind_values(sparql, bindings or {}))
+        content_type, body = self._post(text, RESULT_TYPES[form])
+        if form in ("SELECT", "ASK"):
+            return self._json(content_type, body)
+        return self._triples(content_type, body)
+
+    def _post(self, sparql: str, accept: str) -> tuple[str, bytes]:
+        """POST ``sparql`` as a form; the answer's media type and body, or a one-line QueryError."""
+        request = urllib.request.Request(
+            self.url, data=urllib.parse.urlencode({"query": sparql}).encode(), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept, "User-Agent": "mrkg"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+                return answer.headers.get_content_type(), answer.read()
+        except urllib.error.HTTPError as exc:
+            raise QueryError(self._http_message(exc)) from None
+        except (TimeoutError, socket.timeout):
+            raise self._timeout_error() from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                raise self._timeout_error() from None
+            raise QueryError(f"cannot reach the SPARQL endpoint {self.url} ({exc.reason}); "
+                             "check the URL and that the server is running") from None
+        except (OSError, ValueError) as exc:  # connection reset, bad status line, ...
+            raise QueryError(f"the SPARQL endpoint {self.url} failed to answer ({exc}); "
+                             "check the URL and that the server is running") from None
+
+    def _timeout_error(self) -> QueryError:
+        return QueryError(f"the SPARQL endpoint {self.url} did not answer within {self.timeout:g} s; "
+                          "raise --timeout or ask a narrower question")
+
+    def _http_message(self, exc: urllib.error.HTTPError) -> str:
+        try:
+            body = exc.read(2000).decode("utf-8", "replace")
+        except OSError:
+            body = ""
+        if exc.headers and exc.headers.get_content_type() == "text/html":  # an error page: its words only
+            body = re.sub(r"<[^>]*>", " ", body)
+        detail = " ".join(body.split())[:300]
+        hint = ("check the URL: give the endpoint's query address, e.g. http://127.0.0.1:7878/query"
+                if exc.code in (404, 405, 501) else
+                "check the query" if exc.code < 500 else "the server failed; try again or ask its operator")
+        return f"the SPARQL endpoint {self.url} answered HTTP {exc.code} {exc.reason}: {detail or 'no message'}; {hint}"
+
+    def _not_sparql(self, content_type: str) -> QueryError:
+        return QueryError(f"{self.url} did not answer with SPARQL results (got {content_type}); "
+                          "is it a SPARQL endpoint? Give its query URL, e.g. http://127.0.0.1:7878/query")
+
+    def _json(self, content_type: str, body: bytes) -> Result:
+        if not content_type.endswith("json"):
+            raise self._not_sparql(content_type)
+        try:
+            return parse_json_results(json.loads(body))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise self._not_sparql(content_type + ", not SPARQL JSON results") from None
+
+    def _triples(self, content_type: str, body: bytes) -> Result:
+        if content_type not in ("application/n-triples", "text/plain"):
+            raise self._not_sparql(content_type)
+        try:
+            return parse_ntriples(body)
+        except SyntaxError:
+            raise self._not_sparql(content_type + " that is not N-Triples") from None
+
+    def quad_count(self) -> int:
+        if self._quads is None:
+            self._quads = int(self.query(QUAD_COUNT).rows[0][0].value)
+        return self._quads
+
+    def dump(self, path: Path, fmt: str) -> None:
+        """Fetch the named graphs and their merge and write them with pyoxigraph (a triple format: the merge only)."""
+        import pyoxigraph as ox
+
+        formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
+                   "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+        rdf_format = formats[fmt]
+        prefixes = PREFIXES if fmt in ("trig", "turtle", "rdfxml") else None
+        merge = [ox.Triple(*(_to_ox(t) for t in row)) for row in self.query(MERGED_TRIPLES).rows]
+        if rdf_format.supports_datasets:  # as built: the named graphs, and their merge as the default graph
+            named = [ox.Quad(*(_to_ox(t) for t in row)) for row in self.query(ALL_QUADS).rows]
+            ox.serialize([*named, *(ox.Quad(t.subject, t.predicate, t.object) for t in merge)], str(path),
+                         format=rdf_format, prefixes=prefixes)
+        else:
+            ox.serialize(merge, str(path), format=rdf_format, prefixes=prefixes)
+
+
+# --- an on-disk store ---------------------------------------------------------------------------
+
+
+def _dataset_format(path: Path) -> Any:
+    import pyoxigraph as ox
+
+    if not path.is_file():
+        raise QueryError(f"{path}: no such file; give built N-Quads files (mrkg build --output FILE.nq)")
+    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
+    if rdf_format is None or not rdf_format.supports_datasets:
+        raise QueryError(f"{path}: load-store reads datasets with named graphs: N-Quads (.nq) or TriG (.trig)")
+    return rdf_format
+
+
+def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], None] | None = None) -> int:
+    """Bulk-load ``paths`` into a new on-disk Oxigraph store at ``directory``; the number of quads loaded.
+
+    Each file's quads go in as they are, and its triples once more into the default graph, so that
+    queries without ``GRAPH`` see the merge of all graphs. The store is built beside ``directory``
+    and renamed into place, so a failed load leaves nothing behind.
+    """
+    import pyoxigraph as ox
+
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise QueryError(f"{directory} already exists; load-store makes a new store: remove it or choose a new directory")
+    formats = [_dataset_format(path) for path in paths]
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
+    try:
+        store = ox.Store(str(scratch / "store"))
+        for path, rdf_format in zip(paths, formats):
+            try:
+                store.bulk_load(path=str(path), format=rdf_format)
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                                  for q in ox.parse(path=str(path), format=rdf_format)
+                                  if not isinstance(q.graph_name, ox.DefaultGraph))
+            except SyntaxError as exc:
+                raise QueryError(f"{path}: not valid RDF: {exc}") from None
+            if progress:
+                progress(path)
+        store.flush()
+        count = int(next(iter(store.query(QUAD_COUNT)))[0].value)
+        del store
+        if directory.exists():
+            directory.rmdir()
+        os.rename(scratch / "store", directory)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return count
+
+
+def open_store_directory(directory: Path) -> OxigraphStore:
+    """Open the on-disk Oxigraph store at ``directory`` read-only; QueryError when it is not one."""
+    if not (directory / "CURRENT").is_file():
+        what = "does not exist" if not directory.exists() else "is not an Oxigraph store"
+        raise QueryError(f"--store {directory} {what}; create one with 'mrkg load-store {directory} [FILES.nq]'")
+    try:
+        store = OxigraphStore(directory=directory)
+    except OSError as exc:
+        raise QueryError(f"--store {directory}: cannot open it as an Oxigraph store ({exc}); "
+                         "it may be in use by a writer or from another Oxigraph version") from None
+    if not store.query("ASK { ?s ?p ?o }").boolean and store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
+        raise QueryError(f"--store {directory}: its default graph is empty, so queries without GRAPH find nothing; "
+                         f"create it with 'mrkg load-store', which also loads the merge of the named graphs")
+    return store
