@@ -30,7 +30,7 @@ import kg
 from kg.cli import main
 from kg.errors import EntityNotFound, QueryError
 from kg.remote import EndpointStore, add_prefixes, bind_values
-from kg.store import OxigraphStore, Term
+from kg.store import Term
 
 INJECTION = "baclofen> } ; DROP ALL #"
 
@@ -65,14 +65,13 @@ def _wait_until_answering(url: str, server: subprocess.Popen, log: Path, seconds
 
 @pytest.fixture(scope="session")
 def endpoint(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The query URL of a read-only Oxigraph server holding the built graph, named graphs and their merge."""
+    """The query URL of a read-only Oxigraph server that loaded the built file (named graphs and their merge)."""
     binary = _oxigraph_binary()
     if binary is None:
         pytest.skip("the oxigraph server binary is not installed (pip install 'oxigraph>=0.5,<0.6', in the test extra)")
     work = tmp_path_factory.mktemp("oxigraph-server")
-    dataset = work / "graph.nq"
-    OxigraphStore(built).store.dump(str(dataset), format=ox.RdfFormat.N_QUADS)  # with the merge as default graph
-    subprocess.run([binary, "load", "--location", str(work / "db"), "--file", str(dataset)],
+    # the built file as it is: its default graph holds the merge, so no --union-default-graph
+    subprocess.run([binary, "load", "--location", str(work / "db"), "--file", str(built)],
                    check=True, capture_output=True, timeout=300)
     port, log = _free_port(), work / "server.log"
     with log.open("w") as out:
