@@ -29,7 +29,7 @@ from typing import Any
 
 from .errors import QueryError
 from .iris import PREFIXES
-from .store import OxigraphStore, Result, Store, Term
+from .store import OxigraphStore, Result, Store, Term, default_graph_size
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "load_store", "open_store_directory"]
 
@@ -354,8 +354,9 @@ def _dataset_format(path: Path) -> Any:
 def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], None] | None = None) -> int:
     """Bulk-load ``paths`` into a new on-disk Oxigraph store at ``directory``; the number of quads loaded.
 
-    Each file's quads go in as they are, and its triples once more into the default graph, so that
-    queries without ``GRAPH`` see the merge of all graphs. The store is built beside ``directory``
+    Each file's quads go in as they are. A file whose default graph is empty (not one of MRKG's, which
+    carry their merge) has its triples added once more to the default graph, so that queries without
+    ``GRAPH`` see the merge of all graphs. The store is built beside ``directory``
     and renamed into place, so a failed load leaves nothing behind.
     """
     import pyoxigraph as ox
@@ -369,10 +370,12 @@ def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], No
         store = ox.Store(str(scratch / "store"))
         for path, rdf_format in zip(paths, formats):
             try:
+                before = default_graph_size(store)
                 store.bulk_load(path=str(path), format=rdf_format)
-                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                                  for q in ox.parse(path=str(path), format=rdf_format)
-                                  if not isinstance(q.graph_name, ox.DefaultGraph))
+                if default_graph_size(store) == before:  # a file without its merge (MRKG's files carry it)
+                    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                                      for q in ox.parse(path=str(path), format=rdf_format)
+                                      if not isinstance(q.graph_name, ox.DefaultGraph))
             except SyntaxError as exc:
                 raise QueryError(f"{path}: not valid RDF: {exc}") from None
             if progress:

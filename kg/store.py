@@ -200,14 +200,15 @@ def load_nquads(store: Any, paths: Iterable[Path]) -> None:
 
     complete = True
     for path in paths:
-        before = _default_graph_size(store)
+        before = default_graph_size(store)
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        complete = complete and _default_graph_size(store) > before
+        complete = complete and default_graph_size(store) > before
     if not complete:
         store.update(MERGE_UPDATE)
 
 
-def _default_graph_size(store: Any) -> int:
+def default_graph_size(store: Any) -> int:
+    """The number of triples in a pyoxigraph store's default graph."""
     return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
 

@@ -384,3 +384,15 @@ def test_store_without_merged_default_graph_is_refused(tmp_path: Path) -> None:
     store.flush()
     del store
     _clean_error(_run("stats", "--store", str(tmp_path / "bare")), "default graph is empty")
+
+
+def test_load_store_merges_a_file_from_elsewhere(tmp_path: Path, built: Path) -> None:
+    """A file with no default graph gets its triples merged in, once, beside MRKG's file (which brings its own)."""
+    foreign = tmp_path / "foreign.nq"
+    fact = '<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "X"'
+    foreign.write_text(f"{fact} <https://example.org/g1> .\n{fact} <https://example.org/g2> .\n")
+    result = _run("load-store", str(tmp_path / "both"), str(built), str(foreign))
+    assert result.exit_code == 0, result.output
+    stored = kg.load(store=tmp_path / "both")
+    assert stored.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {fact} }}").rows[0][0].value == "1"
+    assert stored.query("ASK { drug:baclofen mr:memberOf ?class }").boolean
