@@ -31,7 +31,7 @@ import networkx as nx
 from .errors import MRKGError
 from .files import atomic_path
 from .iris import VOCAB, shorten
-from .paths import ONTOLOGY_DIR, PACKAGE_DIR
+from .paths import ONTOLOGY_DIR, STATIC_DIR
 from .store import OxigraphStore, Store
 
 __all__ = [
@@ -41,8 +41,6 @@ __all__ = [
 ]
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
-#: Directory of the vendored web assets (Cytoscape.js and the HTML template).
-STATIC_DIR = PACKAGE_DIR / "static"
 
 
 @dataclass(frozen=True)

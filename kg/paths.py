@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PACKAGE_DIR", "DATA_DIR", "ONTOLOGY_DIR", "QUERIES_DIR", "cache_dir"]
+__all__ = ["PACKAGE_DIR", "DATA_DIR", "ONTOLOGY_DIR", "QUERIES_DIR", "STATIC_DIR", "cache_dir"]
 
 #: The installed ``kg`` package.
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,6 +27,8 @@ DATA_DIR = PACKAGE_DIR / "data"
 ONTOLOGY_DIR = _tree("ontology")
 #: Named SPARQL queries (``*.rq``).
 QUERIES_DIR = _tree("queries")
+#: Files for browsers, shipped with the package so pages work offline (Cytoscape.js, the export page).
+STATIC_DIR = PACKAGE_DIR / "static"
 
 
 def cache_dir() -> Path:

@@ -428,3 +428,40 @@ def test_allow_remote_fetch_lets_service_through(built: Path, server: _Server) -
         assert answer.text.split() == ["atc", "M03BX01"]
         sd = client.get("/sparql").text
         assert "BasicFederatedQuery" in sd
+
+
+# --- the explorer's picture ----------------------------------------------------------------
+
+def test_neighbourhood_gives_the_entities_around_one(http, graph) -> None:
+    """The picture's data: the entity, its neighbours with their distance and page, the edges among them."""
+    body = http.get("/-/neighbourhood", params={"iri": BACLOFEN}).json()
+    around = graph.subgraph(["baclofen"], 1)
+    nodes = {n["data"]["id"]: n["data"] for n in body["elements"]["nodes"]}
+    assert set(nodes) == set(around.nodes) and body["shown"] == body["total"] == around.number_of_nodes()
+    assert len(body["elements"]["edges"]) == around.number_of_edges()
+    assert nodes[BACLOFEN]["distance"] == 0 and nodes[BACLOFEN]["path"] == "/drug/baclofen"
+    assert {d["distance"] for d in nodes.values()} == {0, 1}
+    capped = http.get("/-/neighbourhood", params={"iri": BACLOFEN, "depth": 2, "max_nodes": 10}).json()
+    assert capped["shown"] == 10 < capped["total"] and BACLOFEN in {n["data"]["id"] for n in capped["elements"]["nodes"]}
+
+
+@pytest.mark.parametrize(("params", "status", "message"), [
+    ({"iri": "https://w3id.org/mrkg/drug/no-such-drug"}, 404, "not an entity"),
+    ({"iri": BACLOFEN, "depth": 9}, 400, "depth must be 1, 2 or 3"),
+    ({"iri": BACLOFEN, "max_nodes": 0}, 400, "max_nodes"),
+    ({}, 422, ""),
+])
+def test_neighbourhood_refuses_bad_input(http, params: dict, status: int, message: str) -> None:
+    response = http.get("/-/neighbourhood", params=params)
+    assert response.status_code == status and message in response.text
+
+
+def test_the_drawing_library_is_served_by_the_server_itself(http) -> None:
+    """Entity pages load Cytoscape.js from /-/static, never from a CDN; nothing else is served from there."""
+    page = http.get("/drug/baclofen", headers={"Accept": "text/html"}).text
+    assert '<script src="/-/static/cytoscape.min.js">' in page and 'id="graph"' in page
+    assert "cdn" not in page.lower()
+    script = http.get("/-/static/cytoscape.min.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"] and len(script.content) > 100_000
+    assert http.get("/-/static/app.py").status_code == 404
+    assert http.get("/-/static/..%2F..%2Fkg%2Fapi.py").status_code == 404

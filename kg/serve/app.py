@@ -6,6 +6,7 @@ Routes:
 - ``/queries`` and ``/queries/{name}?param=value`` — the named queries as plain HTTP resources.
 - ``/void`` — the VoID/DCAT description of the dataset; ``/openapi.json`` — the API, named queries included.
 - ``/search?q=`` — suggestions over labels, synonyms, brands and ids; ``/`` — the explorer page.
+- ``/-/neighbourhood?iri=&depth=`` — the picture's data (Cytoscape.js elements); ``/-/static/`` — Cytoscape.js itself.
 - any other path — linked data: ``/drug/baclofen`` is ``https://w3id.org/mrkg/drug/baclofen``, as HTML or RDF.
 
 All state lives on ``app.state`` (no module globals); every query runs in a worker process
@@ -27,6 +28,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ..errors import QueryError
 from ..iris import BASE
+from ..paths import STATIC_DIR
 from .formats import GRAPH_ACCEPT, GRAPH_TYPES, BadFormat, Choice, choose, negotiate
 from .safety import Refused, check_dataset, check_query
 from .worker import Reply
@@ -38,6 +40,8 @@ DEFAULT_HOST = "127.0.0.1"
 #: A path that may name a resource of the graph.
 RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~%\-]*(/[A-Za-z0-9._~%\-]+)*$")
 PLAIN = "text/plain; charset=utf-8"
+#: Files the pages load from the server itself (no CDN: the explorer works offline).
+STATIC_FILES = {"cytoscape.min.js": "text/javascript; charset=utf-8", "cytoscape.LICENSE": PLAIN}
 
 
 def _respond(reply: Reply, vary: bool = True) -> Any:
@@ -272,6 +276,22 @@ def create_app(path: Path | str | None = None, *, workers: int | None = None, ti
     @app.get("/search", summary="Entities whose label, synonym, brand or id contains q, best first")
     async def search(q: str = "") -> Any:
         return _respond(await app.state.pool.run("search", q[:200]), vary=False)
+
+    @app.get("/-/neighbourhood", summary="The entities around one entity, as Cytoscape.js elements (for the picture)")
+    async def neighbourhood(iri: str, depth: int = 1, max_nodes: int = 80) -> Any:
+        if not 1 <= depth <= 3:
+            raise Refused(f"depth must be 1, 2 or 3, not {depth}")
+        if not 1 <= max_nodes <= 400:
+            raise Refused(f"max_nodes must be between 1 and 400, not {max_nodes}")
+        return _respond(await app.state.pool.run("neighbourhood", iri, depth, max_nodes), vary=False)
+
+    @app.get("/-/static/{name}", include_in_schema=False)
+    async def static(name: str) -> Any:
+        if name not in STATIC_FILES:
+            return _error(404, f"no static file '{name}'")
+        path = STATIC_DIR / name
+        return Response(path.read_bytes(), media_type=STATIC_FILES[name],
+                        headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/", include_in_schema=False)
     async def home() -> Any:

@@ -1,7 +1,9 @@
 """Pages: the HTML a browser gets — the explorer (search, SPARQL form) and one page per resource.
 
-Everything is inline (no CDN, no fonts), so the pages work without network access. Entity pages
-show the facts of :func:`kg.describe.describe` grouped by relation, each with its sources.
+Nothing comes from a CDN (styles and scripts are inline; Cytoscape.js is served from the package at
+``/-/static/``), so the pages work without network access. Entity pages show an interactive picture
+of the entity's neighbourhood and the facts of :func:`kg.describe.describe` grouped by relation,
+each with its sources.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ h2 { font-size: 1.05em; margin: 1.2em 0 .3em; } ul.facts { margin: 0; }
 .src { font-size: .8em; color: #666; } .src a { color: #666; } code, .iri { font-size: .85em; color: #555; }
 table { border-collapse: collapse; font-size: .9em; } td, th { border: 1px solid #ddd; padding: .2em .4em;
 vertical-align: top; text-align: left; } textarea { width: 100%; height: 14em; font-family: monospace; }
+#picture { display: flex; gap: 1em; flex-wrap: wrap; } #graph { flex: 1 1 34em; height: 26em; border: 1px solid #ccc; }
+#graph-side { flex: 0 1 18em; font-size: .85em; } #legend span { display: inline-block; margin-right: .8em; }
+#legend i { display: inline-block; width: .7em; height: .7em; border-radius: 50%; margin-right: .3em; }
+#params label { margin-right: 1em; } #params input { width: 12em; }
 """
 
 SEARCH_JS = """
@@ -59,25 +65,51 @@ SPARQL_JS = """
   fetch('/queries').then(function (r) { return r.json(); }).then(function (queries) {
     queries.forEach(function (q) {
       var o = document.createElement('option'); o.value = q.name; o.textContent = q.name + ' — ' + q.title;
-      o.dataset.sparql = q.sparql; pick.appendChild(o);
+      named[q.name] = q; pick.appendChild(o);
     });
   });
+  var params = document.getElementById('params'), named = {};
   pick.addEventListener('change', function () {
-    var o = pick.selectedOptions[0]; if (o && o.dataset.sparql) { text.value = o.dataset.sparql; }
+    var o = pick.selectedOptions[0], q = named[pick.value];
+    params.innerHTML = '';
+    if (!q) { return; }
+    text.value = q.sparql;
+    var example = {}, re = /--param (\\w+)=("[^"]*"|'[^']*'|\\S+)/g, m;
+    while ((m = re.exec(q.example)) !== null) { example[m[1]] = m[2].replace(/^["']|["']$/g, ''); }
+    q.parameters.forEach(function (p) {
+      var label = document.createElement('label'), input = document.createElement('input');
+      input.name = p.name; input.value = example[p.name] || ''; input.title = p.description;
+      input.placeholder = p.type + (p.required ? '' : ' (optional)');
+      label.appendChild(document.createTextNode(p.name + ' ')); label.appendChild(input); params.appendChild(label);
+    });
+    if (q.parameters.length) {
+      params.insertAdjacentHTML('beforeend', '<small>the form runs the named query with these parameters ' +
+        '(by label, synonym, brand, id or IRI); edit the text and use Run SPARQL to run the text instead</small>');
+    }
   });
   function cell(t) {
     var td = document.createElement('td'); if (!t) { return td; }
     if (t.type === 'uri') {
-      var a = document.createElement('a'); a.textContent = t.value;
+      var a = document.createElement('a'); a.title = t.value;
+      a.textContent = t.value.indexOf('""" + BASE + """') === 0 ? t.value.slice(""" + str(len(BASE)) + """) : t.value;
       a.href = t.value.indexOf('""" + BASE + """') === 0 ? '/' + t.value.slice(""" + str(len(BASE)) + """) : t.value;
       td.appendChild(a);
     } else { td.textContent = t.value; }
     return td;
   }
-  document.getElementById('sparql').addEventListener('submit', function (e) {
-    e.preventDefault(); out.textContent = 'running…';
-    fetch('/sparql', {method: 'POST', body: new URLSearchParams({query: text.value}),
-                      headers: {'Accept': 'application/sparql-results+json, text/turtle;q=0.5'}})
+  function run(useNamed) {
+    out.textContent = 'running…';
+    var q = named[pick.value], request;
+    if (useNamed && q && text.value === q.sparql) {
+      var args = new URLSearchParams();
+      params.querySelectorAll('input').forEach(function (i) { if (i.value.trim()) { args.append(i.name, i.value.trim()); } });
+      request = fetch('/queries/' + encodeURIComponent(q.name) + '?' + args.toString(),
+                      {headers: {'Accept': 'application/sparql-results+json'}});
+    } else {
+      request = fetch('/sparql', {method: 'POST', body: new URLSearchParams({query: text.value}),
+                                  headers: {'Accept': 'application/sparql-results+json, text/turtle;q=0.5'}});
+    }
+    request
       .then(function (r) {
         return r.text().then(function (body) {
           out.innerHTML = '';
@@ -92,9 +124,74 @@ SPARQL_JS = """
             var tr = table.insertRow(); data.head.vars.forEach(function (v) { tr.appendChild(cell(b[v])); });
           });
           out.appendChild(document.createTextNode(data.results.bindings.length + ' rows')); out.appendChild(table);
+          out.dataset.rows = String(data.results.bindings.length);
         });
       });
-  });
+  }
+  document.getElementById('sparql-form').addEventListener('submit', function (e) { e.preventDefault(); run(true); });
+  document.getElementById('run-text').addEventListener('click', function () { run(false); });
+})();
+"""
+
+GRAPH_JS = """
+(function () {
+  var box = document.getElementById('graph'), status = document.getElementById('graph-status'),
+      details = document.getElementById('graph-details'), legend = document.getElementById('legend'),
+      depth = document.getElementById('depth'), cy = null;
+  var palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
+                 '#bcbd22', '#17becf'];
+  function esc(s) { var e = document.createElement('span'); e.textContent = s || ''; return e.innerHTML; }
+  function show(el) {
+    var d = el.data();
+    if (el.isNode()) {
+      details.innerHTML = '<b>' + esc(d.label) + '</b><br>' + esc(d.type_label) +
+        (d.path ? '<br><a id="graph-open" href="' + esc(d.path) + '">open its page</a>' : '');
+    } else {
+      details.innerHTML = esc(cy.getElementById(d.source).data('label')) + ' —' + esc(d.label) + '→ ' +
+        esc(cy.getElementById(d.target).data('label')) + '<br><span class="src">sources: ' +
+        esc((d.sources || []).join(', ')) + '</span>';
+    }
+  }
+  function draw() {
+    status.textContent = 'drawing…';
+    fetch('/-/neighbourhood?iri=' + encodeURIComponent(box.dataset.iri) + '&depth=' + depth.value)
+      .then(function (r) { if (!r.ok) { throw new Error(r.status + ' ' + r.statusText); } return r.json(); })
+      .then(function (data) {
+        var colours = {};
+        legend.innerHTML = '';
+        data.types.forEach(function (t, i) {
+          colours[t] = palette[i % palette.length];
+          legend.insertAdjacentHTML('beforeend', '<span><i style="background:' + colours[t] + '"></i>' + esc(t) + '</span>');
+        });
+        data.elements.nodes.forEach(function (n) { n.data.colour = colours[n.data.type_label] || '#999'; });
+        if (cy) { cy.destroy(); }
+        cy = cytoscape({
+          container: box, elements: data.elements, wheelSensitivity: 0.3,
+          layout: {name: 'concentric', animate: false, minNodeSpacing: 14, levelWidth: function () { return 1; },
+                   concentric: function (n) { return 10 - n.data('distance'); }},  // rings by steps from the entity
+          style: [
+            {selector: 'node', style: {'label': 'data(label)', 'background-color': 'data(colour)', 'font-size': 9,
+                                       'width': 14, 'height': 14, 'text-valign': 'bottom'}},
+            {selector: 'node.focus', style: {'width': 28, 'height': 28, 'font-weight': 'bold', 'border-width': 2}},
+            {selector: 'edge', style: {'width': 1, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle',
+                                       'line-color': '#bbb', 'target-arrow-color': '#bbb', 'arrow-scale': 0.6}},
+            {selector: 'edge:selected, node:selected', style: {'line-color': '#333', 'target-arrow-color': '#333',
+                                       'label': 'data(label)', 'font-size': 8, 'text-rotation': 'autorotate'}}
+          ]
+        });
+        cy.getElementById(data.focus).addClass('focus');
+        window.mrkgPicture = cy;  // for the console and the browser tests
+        cy.on('tap', 'node, edge', function (e) { show(e.target); });
+        cy.on('dbltap', 'node', function (e) { if (e.target.data('path')) { location.href = e.target.data('path'); } });
+        box.dataset.renderedNodes = String(cy.nodes().length);
+        box.dataset.renderedEdges = String(cy.edges().length);
+        status.textContent = data.shown + (data.shown < data.total ? ' of ' + data.total : '') + ' entities within ' +
+          data.depth + (data.depth > 1 ? ' steps' : ' step') + '; click for details, double-click to open.';
+      })
+      .catch(function (err) { status.textContent = 'no picture: ' + err.message; box.dataset.renderedNodes = '0'; });
+  }
+  depth.addEventListener('change', draw);
+  draw();
 })();
 """
 
@@ -104,8 +201,8 @@ def local_path(iri: str) -> str:
     return "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
 
 
-def layout(title: str, body: str, script: str = "") -> str:
-    """A page with the header (search box and links) around ``body``."""
+def layout(title: str, body: str, script: str = "", scripts: tuple[str, ...] = ()) -> str:
+    """A page with the header (search box and links) around ``body``; ``scripts`` are loaded from this server first."""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)} — MRKG</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
@@ -114,7 +211,8 @@ def layout(title: str, body: str, script: str = "") -> str:
  aria-label="search the graph"><ul id="suggestions"></ul></form>
 <a href="/#sparql">SPARQL</a> <a href="/queries">named queries</a> <a href="/void">dataset (VoID)</a>
 <a href="/openapi.json">OpenAPI</a></header>
-<main>{body}</main><script>{SEARCH_JS}</script>{f"<script>{script}</script>" if script else ""}</body></html>"""
+<main>{body}</main><script>{SEARCH_JS}</script>{"".join(f'<script src="{src}"></script>' for src in scripts)}
+{f"<script>{script}</script>" if script else ""}</body></html>"""
 
 
 def explorer_page(stats: dict[str, Any]) -> str:
@@ -123,14 +221,23 @@ def explorer_page(stats: dict[str, Any]) -> str:
 <p>{stats.get('entities', 0):,} entities, {stats.get('triples', 0):,} facts from {len(stats.get('sources', []))}
 sources, each fact with its source. Search above, or ask in SPARQL below (endpoint: <code>/sparql</code>).</p>
 <h2 id="sparql">SPARQL</h2>
-<form id="sparql"><p><select id="named"><option value="">start from a named query…</option></select></p>
+<form id="sparql-form"><p><select id="named"><option value="">start from a named query…</option></select></p>
 <textarea id="query" name="query" spellcheck="false">SELECT ?drug ?label WHERE {{
   ?drug a mr:Drug ; rdfs:label ?label .
 }} ORDER BY ?label LIMIT 20</textarea>
-<p><button type="submit">Run</button> <small>prefixes mr:, drug:, class:, rdfs:, skos:, dcterms:… are predeclared;
+<p id="params"></p>
+<p><button type="submit" id="run">Run</button> <button type="button" id="run-text">Run SPARQL</button>
+<small>prefixes mr:, drug:, class:, rdfs:, skos:, dcterms:… are predeclared;
 named queries take their parameters at <code>/queries/NAME?param=value</code></small></p></form>
 <div id="out"></div>"""
     return layout("explorer", body, SPARQL_JS)
+
+
+#: The neighbourhood picture of an entity page (drawn by GRAPH_JS with the bundled Cytoscape.js).
+PICTURE = """<h2>Neighbourhood</h2>
+<div id="picture"><div id="graph" data-iri="{iri}" role="img" aria-label="graph of the entities around this one"></div>
+<div id="graph-side"><p><label>steps <select id="depth"><option>1</option><option>2</option></select></label></p>
+<p id="graph-status"></p><p id="legend"></p><p id="graph-details"></p></div></div>"""
 
 
 def _sources(ids: list[str]) -> str:
@@ -145,6 +252,7 @@ def entity_page(report: Any, links: dict[str, str]) -> str:
     parts = [f"<h1>{escape(report.label)}</h1>",
              f'<p class="iri">{escape(report.iri)} · {escape(", ".join(report.types))} · '
              f'<a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a></p>']
+    parts.append(PICTURE.format(iri=escape(report.iri, quote=True)))
     for group, facts in report.groups.items():
         parts.append(f"<h2>{escape(group)}</h2><ul class=\"facts\">")
         for fact in facts:
@@ -153,7 +261,7 @@ def entity_page(report: Any, links: dict[str, str]) -> str:
                 text = f'<a href="{escape(local_path(links[fact.text]))}">{text}</a>'
             parts.append(f"<li>{text}{_sources(fact.sources)}</li>")
         parts.append("</ul>")
-    return layout(report.label, "\n".join(parts))
+    return layout(report.label, "\n".join(parts), GRAPH_JS, scripts=("/-/static/cytoscape.min.js",))
 
 
 def _term_html(term: Term) -> str:

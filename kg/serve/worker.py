@@ -210,6 +210,26 @@ class Worker:
                                    "type": type_label, "matched": name, "matchedAs": matched})
         return Reply.json([hit for _, hit in sorted(hits.values(), key=lambda h: h[0])[:limit]])
 
+    def neighbourhood(self, iri: str, depth: int, max_nodes: int) -> Reply:
+        """The entity graph around ``iri`` as Cytoscape.js elements: nearest and best-connected first, ``max_nodes`` at most."""
+        from ..export import to_cytoscape
+        from ..traverse import neighbors
+
+        graph = self.graph.networkx
+        if iri not in graph:
+            return Reply.error(404, f"<{iri}> is not an entity of the graph (statement nodes and sources have no picture)")
+        distance = neighbors(graph, iri, depth)
+        nearest = sorted(distance, key=lambda n: (distance[n], -graph.degree(n), graph.nodes[n].get("label", n)))
+        shown = graph.subgraph(nearest[:max_nodes])
+        elements = to_cytoscape(shown)["elements"]
+        for node in elements["nodes"]:
+            data = node["data"]
+            data["path"] = "/" + data["id"][len(BASE):] if data["id"].startswith(BASE) else ""
+            data["distance"] = distance[data["id"]]
+        return Reply.json({"focus": iri, "depth": depth, "total": len(distance), "shown": shown.number_of_nodes(),
+                           "types": sorted({d.get("type_label", "") for _, d in shown.nodes(data=True)}),
+                           "elements": elements})
+
     def stats(self) -> dict[str, Any]:
         """Counts and the source registry, for the service and dataset descriptions."""
         q = self.graph.store.query
