@@ -200,11 +200,16 @@ def load_nquads(store: Any, paths: Iterable[Path]) -> None:
 
     complete = True
     for path in paths:
-        before = default_graph_size(store)
+        before = default_graph_size(store) if _has_default_graph(store) else 0  # a count only when needed
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        complete = complete and default_graph_size(store) > before
+        grew = _has_default_graph(store) if before == 0 else default_graph_size(store) > before
+        complete = complete and grew
     if not complete:
         store.update(MERGE_UPDATE)
+
+
+def _has_default_graph(store: Any) -> bool:
+    return bool(store.query("ASK { ?s ?p ?o }"))
 
 
 def default_graph_size(store: Any) -> int:
