@@ -29,7 +29,7 @@ from typing import Any
 
 from .errors import QueryError
 from .iris import PREFIXES
-from .store import OxigraphStore, Result, Store, Term, default_graph_size
+from .store import OxigraphStore, Result, Store, Term, default_graph_size, from_oxigraph, to_oxigraph
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "load_store", "open_store_directory"]
 
@@ -197,35 +197,13 @@ def parse_json_results(data: dict[str, Any]) -> Result:
     return Result(variables, rows)
 
 
-def _ox_term(term: Any) -> Term:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return Term.iri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return Term("bnode", term.value)
-    return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
-
-
 def parse_ntriples(body: bytes) -> Result:
     """An N-Triples document as subject / predicate / object rows."""
     import pyoxigraph as ox
 
     triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
     return Result(["subject", "predicate", "object"],
-                  [(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in triples])
-
-
-def _to_ox(term: Term) -> Any:
-    import pyoxigraph as ox
-
-    if term.kind == "uri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype else ox.Literal(term.value)
+                  [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in triples])
 
 
 # --- the endpoint -------------------------------------------------------------------------------
@@ -328,9 +306,9 @@ class EndpointStore(Store):
                    "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
         rdf_format = formats[fmt]
         prefixes = PREFIXES if fmt in ("trig", "turtle", "rdfxml") else None
-        merge = [ox.Triple(*(_to_ox(t) for t in row)) for row in self.query(MERGED_TRIPLES).rows]
+        merge = [ox.Triple(*(to_oxigraph(t) for t in row)) for row in self.query(MERGED_TRIPLES).rows]
         if rdf_format.supports_datasets:  # as built: the named graphs, and their merge as the default graph
-            named = [ox.Quad(*(_to_ox(t) for t in row)) for row in self.query(ALL_QUADS).rows]
+            named = [ox.Quad(*(to_oxigraph(t) for t in row)) for row in self.query(ALL_QUADS).rows]
             ox.serialize([*named, *(ox.Quad(t.subject, t.predicate, t.object) for t in merge)], str(path),
                          format=rdf_format, prefixes=prefixes)
         else:

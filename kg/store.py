@@ -18,7 +18,8 @@ from typing import Any
 from .errors import QueryError
 from .iris import PREFIXES
 
-__all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store"]
+__all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store", "to_oxigraph",
+           "from_oxigraph", "load_nquads"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: Materialise the RDF merge of all named graphs as the default graph (set semantics: each triple once).
@@ -86,6 +87,31 @@ class Result:
         return [row[index].value if row[index] else None for row in self.rows]
 
 
+def to_oxigraph(term: Term) -> Any:
+    """The pyoxigraph term for ``term``."""
+    import pyoxigraph as ox
+
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype else ox.Literal(term.value)
+
+
+def from_oxigraph(term: Any) -> Term | None:
+    """The :class:`Term` for a pyoxigraph term (``None`` stays ``None``: an unbound cell)."""
+    if term is None:
+        return None
+    kind = type(term).__name__  # no import: this runs once per cell of every result
+    if kind == "NamedNode":
+        return Term.iri(term.value)
+    if kind == "BlankNode":
+        return Term("bnode", term.value)
+    return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
+
+
 class Store(ABC):
     """A loaded dataset that answers SPARQL with bound parameters."""
 
@@ -130,29 +156,9 @@ class OxigraphStore(Store):
         store.flush()
         del store
 
-    def _to_ox(self, term: Term) -> Any:
-        ox = self._ox
-        if term.kind == "uri":
-            return ox.NamedNode(term.value)
-        if term.kind == "bnode":
-            return ox.BlankNode(term.value)
-        if term.lang:
-            return ox.Literal(term.value, language=term.lang)
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype else ox.Literal(term.value)
-
-    def _from_ox(self, term: Any) -> Term | None:
-        ox = self._ox
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            return Term.iri(term.value)
-        if isinstance(term, ox.BlankNode):
-            return Term("bnode", term.value)
-        return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
-
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
         ox = self._ox
-        substitutions = {ox.Variable(k): self._to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             answer = self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None)
         except SyntaxError as exc:
@@ -163,10 +169,10 @@ class OxigraphStore(Store):
             return Result([], boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(self._from_ox(solution[v]) for v in variables) for solution in answer]
+            rows = [tuple(from_oxigraph(solution[v]) for v in variables) for solution in answer]
             return Result(variables, rows)
         return Result(["subject", "predicate", "object"],
-                      [(self._from_ox(t.subject), self._from_ox(t.predicate), self._from_ox(t.object)) for t in answer])
+                      [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer])
 
     def quad_count(self) -> int:
         if self._quads is None:

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import EntityNotFound, MRKGError
 from ..iris import BASE, PREFIXES
-from ..store import Result, Term
+from ..store import Result, Term, from_oxigraph
 from .formats import GRAPH_TYPES, RESULT_TYPES, BadFormat, Choice
 
 __all__ = ["Reply", "Worker", "main", "to_xml"]
@@ -127,7 +127,7 @@ class Worker:
                 variables = [v.value for v in answer.variables]
                 rows = []
                 for solution in answer:
-                    rows.append(tuple(self.store._from_ox(solution[v]) for v in variables))
+                    rows.append(tuple(from_oxigraph(solution[v]) for v in variables))
                     if len(rows) > max_results:
                         break
                 return self._answer(Result(variables, rows), choice, max_results)
