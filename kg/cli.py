@@ -371,14 +371,20 @@ def validate_command(engine: str, graph_path: Path | None) -> None:
 @click.option("--allow-remote-fetch", is_flag=True, help="Let queries use SERVICE and FROM / FROM NAMED outside the dataset.")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
 @click.option("--max-results", default=10_000, show_default=True, type=int, help="Most rows or triples in one answer.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Query worker processes.  [default: the CPU count, 2 to 8]")
+@click.option("--store", "store", type=click.Path(path_type=Path), metavar="DIR", default=None,
+              help="Serve this on-disk Oxigraph store (made by `mrkg load-store`) instead of a built file.")
 @GRAPH_OPTION
-def serve(host: str, port: int, allow_remote_fetch: bool, timeout: float, max_results: int, graph_path: Path | None) -> None:
+def serve(host: str, port: int, allow_remote_fetch: bool, timeout: float, max_results: int, workers: int | None,
+          store: Path | None, graph_path: Path | None) -> None:
     """Serve the graph: a read-only SPARQL endpoint, the named queries, linked data and an explorer."""
     try:
         from .serve import run_serve
     except ImportError:
         raise QueryError("mrkg serve needs FastAPI and uvicorn: pip install 'mrkg[serve]'") from None
-    run_serve(host, port, allow_remote_fetch=allow_remote_fetch, timeout=timeout, max_results=max_results, path=graph_path)
+    run_serve(host, port, allow_remote_fetch=allow_remote_fetch, timeout=timeout, max_results=max_results,
+              workers=workers, path=graph_path, store=store)
 
 
 @main.command("reason")

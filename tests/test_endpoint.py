@@ -396,3 +396,19 @@ def test_load_store_merges_a_file_from_elsewhere(tmp_path: Path, built: Path) ->
     stored = kg.load(store=tmp_path / "both")
     assert stored.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {fact} }}").rows[0][0].value == "1"
     assert stored.query("ASK { drug:baclofen mr:memberOf ?class }").boolean
+
+
+def test_serve_an_on_disk_store(store_dir: Path, tmp_path: Path, graph) -> None:
+    """`mrkg serve --store DIR` answers from the on-disk store as from the built file; a bad DIR is refused by name."""
+    pytest.importorskip("fastapi")
+    httpx = pytest.importorskip("httpx")
+    from test_serve import _Server
+
+    from kg.serve import create_app
+
+    with _Server(create_app(store=store_dir, workers=1)) as server:
+        answer = httpx.get(f"{server.url}/queries/drug-interactions", params={"drug": "baclofen"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    assert len(answer["results"]["bindings"]) == len(graph.query("drug-interactions", drug="baclofen"))
+    with pytest.raises(QueryError, match="does not exist"):
+        create_app(store=tmp_path / "missing")

@@ -115,10 +115,20 @@ def _graph_format(request: Any) -> str:
     return choice.pick("graph")
 
 
+def _checked_store(directory: Path) -> Path:
+    """``directory`` if it is an on-disk store the workers can open (checked once here, with a clear error)."""
+    from ..remote import open_store_directory
+
+    opened = open_store_directory(directory)  # read-only: the workers open it the same way
+    del opened
+    return directory
+
+
 def create_app(path: Path | str | None = None, *, workers: int | None = None, timeout: float = 10.0,
                max_results: int = 10_000, max_request_bytes: int = 1_000_000,
-               allow_remote_fetch: bool = False) -> Any:
-    """The FastAPI app serving the built-in graph (or the N-Quads file at ``path``), read-only.
+               allow_remote_fetch: bool = False, store: Path | str | None = None) -> Any:
+    """The FastAPI app serving the built-in graph (or the N-Quads file at ``path``, or the on-disk
+    Oxigraph store at ``store`` made by ``mrkg load-store``), read-only.
 
     ``timeout`` (seconds) stops a query by killing its worker process; ``max_results`` caps rows or
     triples per answer; ``max_request_bytes`` caps a request; ``allow_remote_fetch`` lets queries use
@@ -129,10 +139,15 @@ def create_app(path: Path | str | None = None, *, workers: int | None = None, ti
     from ..query import load_library
     from .pool import WorkerPool
 
-    graph_path = Path(path) if path is not None else cached_graph()
-    if not graph_path.is_file():
-        raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
-    directory = cached_oxigraph(graph_path)
+    if store is not None:
+        if path is not None:
+            raise QueryError("give --graph or --store, not both")
+        directory = graph_path = _checked_store(Path(store))
+    else:
+        graph_path = Path(path) if path is not None else cached_graph()
+        if not graph_path.is_file():
+            raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
+        directory = cached_oxigraph(graph_path)
     library = load_library()
     size = workers or max(2, min(os.cpu_count() or 2, 8))
 
@@ -345,12 +360,12 @@ def create_app(path: Path | str | None = None, *, workers: int | None = None, ti
 
 def run_serve(host: str = DEFAULT_HOST, port: int = 8000, *, allow_remote_fetch: bool = False, timeout: float = 10.0,
               max_results: int = 10_000, workers: int | None = None, path: Path | str | None = None,
-              max_request_bytes: int = 1_000_000) -> None:
+              max_request_bytes: int = 1_000_000, store: Path | str | None = None) -> None:
     """Serve the graph with uvicorn until interrupted (``mrkg serve``)."""
     import uvicorn
 
     app = create_app(path, workers=workers, timeout=timeout, max_results=max_results,
-                     max_request_bytes=max_request_bytes, allow_remote_fetch=allow_remote_fetch)
+                     max_request_bytes=max_request_bytes, allow_remote_fetch=allow_remote_fetch, store=store)
     print(f"MRKG SPARQL endpoint at http://{host}:{port}/sparql, explorer at http://{host}:{port}/ "
           f"(read-only; time limit {timeout:g} s, at most {max_results:,} results"
           f"{'; SERVICE and outside FROM allowed' if allow_remote_fetch else ''})", flush=True)
