@@ -29,7 +29,7 @@ from typing import Any
 
 from .errors import QueryError
 from .iris import PREFIXES
-from .store import OxigraphStore, Result, Store, Term, default_graph_size, from_oxigraph, to_oxigraph
+from .store import OxigraphStore, Result, Store, Term, from_oxigraph, load_dataset_file, to_oxigraph
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "load_store", "open_store_directory"]
 
@@ -348,12 +348,7 @@ def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], No
         store = ox.Store(str(scratch / "store"))
         for path, rdf_format in zip(paths, formats):
             try:
-                before = default_graph_size(store)
-                store.bulk_load(path=str(path), format=rdf_format)
-                if default_graph_size(store) == before:  # a file without its merge (MRKG's files carry it)
-                    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                                      for q in ox.parse(path=str(path), format=rdf_format)
-                                      if not isinstance(q.graph_name, ox.DefaultGraph))
+                load_dataset_file(store, path, rdf_format)
             except SyntaxError as exc:
                 raise QueryError(f"{path}: not valid RDF: {exc}") from None
             if progress:

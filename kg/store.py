@@ -19,11 +19,9 @@ from .errors import QueryError
 from .iris import PREFIXES
 
 __all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store", "to_oxigraph",
-           "from_oxigraph", "load_nquads"]
+           "from_oxigraph", "load_nquads", "load_dataset_file"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-#: Materialise the RDF merge of all named graphs as the default graph (set semantics: each triple once).
-MERGE_UPDATE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -193,25 +191,32 @@ class OxigraphStore(Store):
 
 
 def load_nquads(store: Any, paths: Iterable[Path]) -> None:
-    """Bulk-load N-Quads files into an Oxigraph store whose default graph is the RDF merge of the named graphs.
+    """Bulk-load N-Quads files into an Oxigraph store whose default graph is the RDF merge of the named graphs."""
+    import pyoxigraph as ox
+
+    for path in paths:
+        load_dataset_file(store, path, ox.RdfFormat.N_QUADS)
+
+
+def load_dataset_file(store: Any, path: Path, rdf_format: Any) -> None:
+    """Bulk-load one N-Quads or TriG file, keeping the store's default graph the merge of its named graphs.
 
     MRKG's own files (the build, ``mrkg reason``, ``mrkg export``) carry that merge in their default
-    graph, so loading them costs one bulk load each. If any file brings no default-graph triples
-    (a file from elsewhere), the merge is computed here, once, over everything loaded: Oxigraph's
-    own "default graph as union" would repeat a triple once per graph that holds it, where the
-    RDF merge, like rdflib's union, holds it once. A file's default graph, when it has one, is
-    trusted to be the merge of its named graphs.
+    graph, so loading them costs one bulk load. A file that brings no default-graph triples (a file
+    from elsewhere) has its triples loaded once more into the default graph: Oxigraph's own "default
+    graph as union" would repeat a triple once per graph that holds it, where the RDF merge, like
+    rdflib's union, holds it once. A file's default graph, when it has one, is trusted to be the
+    merge of its named graphs (``mrkg validate`` checks it).
     """
     import pyoxigraph as ox
 
-    complete = True
-    for path in paths:
-        before = default_graph_size(store) if _has_default_graph(store) else 0  # a count only when needed
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        grew = _has_default_graph(store) if before == 0 else default_graph_size(store) > before
-        complete = complete and grew
-    if not complete:
-        store.update(MERGE_UPDATE)
+    before = default_graph_size(store) if _has_default_graph(store) else 0  # a count only when needed
+    store.bulk_load(path=str(path), format=rdf_format)
+    grew = _has_default_graph(store) if before == 0 else default_graph_size(store) > before
+    if not grew:
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                          for q in ox.parse(path=str(path), format=rdf_format)
+                          if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
 def _has_default_graph(store: Any) -> bool:
