@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from benchutil import fmt_ms, fmt_ratio, percentile, table  # noqa: E402
-from run import example_params, machine  # noqa: E402
+from run import machine  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
@@ -91,7 +91,7 @@ def query_mix() -> list[tuple[str, str]]:
     graph = kg.load()
     mix = []
     for name, query in load_library().items():
-        bindings = bind_params(query, example_params(query.example), lambda: graph.resolver)
+        bindings = bind_params(query, query.example_params, lambda: graph.resolver)
         mix.append((name, add_prefixes(bind_values(query.text, bindings))))
     return mix
 

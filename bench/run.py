@@ -18,7 +18,6 @@ import os
 import platform
 import re
 import select
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -85,12 +84,6 @@ def machine(base_graph: Path) -> dict:
     }
 
 
-def example_params(example: str) -> dict[str, str]:
-    """The ``--param k=v`` pairs of a query header's ``example:`` line (as tests/test_queries.py reads them)."""
-    words = shlex.split(example)
-    return dict(words[i + 1].split("=", 1) for i, w in enumerate(words) if w in ("--param", "-p"))
-
-
 # ------------------------------------------------------------------------------- 1. the query library
 
 def bench_library(base: Path, reps: int, budget_s: float, min_reps: int, first_counts: bool, progress: Progress) -> dict:
@@ -107,7 +100,7 @@ def bench_library(base: Path, reps: int, budget_s: float, min_reps: int, first_c
     advance = progress.task("query library, warm (both engines)", len(library))
     results = []
     for name, query in library.items():
-        params = example_params(query.example)
+        params = query.example_params
         row = {"name": name, "params": params}
         for engine in ("oxigraph", "rdflib"):
             row[engine] = time_query(graphs[engine], name, params, reps, budget_s, min_reps, first_counts)
@@ -389,7 +382,7 @@ def bench_scale(base: Path, sizes: list[int], folder: Path, opts, progress: Prog
                     continue
                 advance = progress.task(f"{label}: queries on {engine}", len(library))
                 for name, query in library.items():
-                    params = example_params(query.example)
+                    params = query.example_params
                     answer = worker.ask({"name": name, "params": params, "reps": opts.scale_reps,
                                          "budget_s": opts.scale_budget, "timeout_s": opts.query_timeout,
                                          "min_reps": 1, "first_counts": True},

@@ -17,6 +17,7 @@ A ``param`` line gives the variable name, its type in brackets and a description
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -65,6 +66,12 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     columns: str = ""
     header: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def example_params(self) -> dict[str, str]:
+        """The ``--param name=value`` pairs of the header's ``example:`` command."""
+        words = shlex.split(self.example)
+        return dict(words[i + 1].split("=", 1) for i, w in enumerate(words[:-1]) if w in ("--param", "-p"))
 
 
 def parse_named_query(path: Path) -> NamedQuery:

@@ -19,8 +19,7 @@ NAMES = sorted(LIBRARY)
 
 def example_params(name: str) -> dict[str, str]:
     """The parameters of a query's header example (``--param k=v`` pairs)."""
-    words = shlex.split(LIBRARY[name].example)
-    return dict(words[i + 1].split("=", 1) for i, w in enumerate(words) if w in ("--param", "-p"))
+    return LIBRARY[name].example_params
 
 
 def normalised(result) -> list[tuple]:

@@ -257,7 +257,7 @@ def create_app(path: Path | str | None = None, *, workers: int | None = None, ti
 
     def describe_query(query: Any) -> dict[str, Any]:
         return {"name": query.name, "title": query.title, "question": query.question, "example": query.example,
-                "columns": query.columns, "url": f"/queries/{query.name}",
+                "exampleParams": query.example_params, "columns": query.columns, "url": f"/queries/{query.name}",
                 "parameters": [{"name": p.name, "type": p.type, "description": p.description,
                                 "required": not p.optional} for p in query.params],
                 "sparql": query.text}

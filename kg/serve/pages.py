@@ -74,8 +74,7 @@ SPARQL_JS = """
     params.innerHTML = '';
     if (!q) { return; }
     text.value = q.sparql;
-    var example = {}, re = /--param (\\w+)=("[^"]*"|'[^']*'|\\S+)/g, m;
-    while ((m = re.exec(q.example)) !== null) { example[m[1]] = m[2].replace(/^["']|["']$/g, ''); }
+    var example = q.exampleParams;
     q.parameters.forEach(function (p) {
       var label = document.createElement('label'), input = document.createElement('input');
       input.name = p.name; input.value = example[p.name] || ''; input.title = p.description;
