@@ -34,6 +34,8 @@ PREFIXES: dict[str, str] = {
     "effect": BASE + "effect/",
     "therapy": BASE + "therapy/",
     "source": BASE + "source/",
+    "scale": BASE + "scale/",
+    "level": BASE + "level/",
     "graph": GRAPH_BASE,
     "mrkg": BASE,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -52,6 +52,7 @@ class MR(DefinedNamespace):
     Indication: URIRef
     InhibitableSubstrate: URIRef
     Injury: URIRef
+    InteractionSummary: URIRef
     IonChannel: URIRef
     LifestyleMeasure: URIRef
     Literature: URIRef
@@ -60,6 +61,7 @@ class MR(DefinedNamespace):
     MechanismType: URIRef
     Metabolism: URIRef
     MuscleRelaxant: URIRef
+    PartnerDrug: URIRef
     PharmacologicalAction: URIRef
     PhysicalTherapy: URIRef
     PhysiologicalState: URIRef
@@ -67,7 +69,9 @@ class MR(DefinedNamespace):
     Receptor: URIRef
     Recommendation: URIRef
     Severity: URIRef
+    SeverityScale: URIRef
     Source: URIRef
+    StatedSeverity: URIRef
     Statement: URIRef
     Substance: URIRef
     Symptom: URIRef
@@ -102,17 +106,24 @@ class MR(DefinedNamespace):
     code: URIRef
     commercialUse: URIRef
     condition: URIRef
+    decidedBy: URIRef
     detail: URIRef
+    disagreement: URIRef
     doid: URIRef
     dosageForm: URIRef
     drug: URIRef
     drugbankId: URIRef
     drugcentralId: URIRef
+    effectSize: URIRef
     eliminationRoute: URIRef
     evidenceLevel: URIRef
+    evidenceRank: URIRef
     frequency: URIRef
     geneSymbol: URIRef
+    givesEvidence: URIRef
+    graded: URIRef
     graph: URIRef
+    harmonisedAs: URIRef
     hasAdverseEffect: URIRef
     hasMechanism: URIRef
     hasMember: URIRef
@@ -131,6 +142,7 @@ class MR(DefinedNamespace):
     interactsWith: URIRef
     investigatedFor: URIRef
     management: URIRef
+    mappingReason: URIRef
     mechanismType: URIRef
     meddraId: URIRef
     memberOf: URIRef
@@ -155,15 +167,20 @@ class MR(DefinedNamespace):
     serious: URIRef
     severity: URIRef
     severityAsStated: URIRef
+    severityRank: URIRef
     sharedEffect: URIRef
     sourceDetail: URIRef
+    sourceText: URIRef
+    statedLevel: URIRef
     states: URIRef
     statesFigure: URIRef
     strengthUnit: URIRef
     strengthValue: URIRef
+    summarises: URIRef
     target: URIRef
     therapeuticRole: URIRef
     therapyFor: URIRef
+    throughClass: URIRef
     transportedBy: URIRef
     umlsCui: URIRef
     unii: URIRef
@@ -202,9 +219,11 @@ class MR(DefinedNamespace):
         "evidence-database",
         "evidence-expert-curation",
         "evidence-guideline",
+        "evidence-literature",
         "evidence-observational",
         "evidence-regulatory-label",
         "evidence-systematic-review",
+        "evidence-web-article",
         "form-capsule",
         "form-extended-release-capsule",
         "form-extended-release-tablet",
@@ -250,7 +269,7 @@ class MR(DefinedNamespace):
         "severity-major",
         "severity-minor",
         "severity-moderate",
-        "severity-unknown",
+        "severity-not-graded",
         "status-approved",
         "status-investigational",
         "status-not-indicated",
