@@ -23,7 +23,8 @@ from . import iris
 from .files import atomic_path
 from .ontology import Vocabulary, load_ontology, load_vocabulary
 from .paths import DATA_DIR, ONTOLOGY_DIR
-from .tables import ENTITY_TABLES, TABLES, Row, read_table
+from .summaries import add_summaries
+from .tables import ENTITY_TABLES, TABLES, Row, read_tables
 from .vocab import MR
 
 __all__ = ["TABLES", "ENTITY_TABLES", "build_dataset", "write_nquads", "build_to_file", "build_open"]
@@ -73,6 +74,8 @@ class Builder:
         self.dataset = Dataset()
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, URIRef] = {}
+        #: source id → the evidence level its kind gives (mr:givesEvidence)
+        self.source_evidence: dict[str, URIRef] = {}
         self.nodes: dict[URIRef, str] = {}
         self.exclude = exclude
         self.excluded_sources: set[str] = set()
@@ -84,7 +87,7 @@ class Builder:
 
     def build(self) -> Dataset:
         """Read every table in dependency order and return the dataset."""
-        rows = {name: read_table(self.data_dir / name, *spec) for name, spec in TABLES.items()}
+        rows = read_tables(self.data_dir)
         ontology_graph = self.dataset.graph(URIRef(iris.ONTOLOGY_GRAPH))
         for triple in to_canonical_graph(self.ontology):  # stable blank-node labels: reproducible output
             ontology_graph.add(triple)
@@ -236,7 +239,10 @@ class Builder:
             self.excluded_sources.add(source_id)  # known, so rows citing it are valid, but not described
             return
         graph = self.dataset.graph(URIRef(iris.SOURCES_GRAPH))
-        graph.add((node, RDF.type, self.kind(row, "Source")))
+        kind = self.kind(row, "Source")
+        graph.add((node, RDF.type, kind))
+        if (evidence := self.ontology.value(kind, MR.givesEvidence)) is not None:
+            self.source_evidence[source_id] = evidence
         graph.add((node, DCTERMS.identifier, Literal(source_id)))
         graph.add((node, DCTERMS.title, Literal(row["title"])))
         graph.add((node, RDFS.label, Literal(row["title"])))
@@ -304,9 +310,12 @@ class Builder:
         node = self.ref(row, "entity", *FAMILY_NAMES)
         if row["kind"] not in NAME_PROPERTIES:
             raise row.error(f"'{row['kind']}' is not allowed in column 'kind'; allowed: {', '.join(NAME_PROPERTIES)}")
-        triples = self.edge(row, node, NAME_PROPERTIES[row["kind"]], Literal(row["name"]))
+        if row["lang"] and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", row["lang"]):
+            raise row.error(f"'{row['lang']}' in column 'lang' is not a language tag such as 'fr' or 'en'; leave it empty for none")
+        name = Literal(row["name"], lang=row["lang"] or None)
+        triples = self.edge(row, node, NAME_PROPERTIES[row["kind"]], name)
         if row["kind"] == "abbreviation":
-            triples.append((node, SKOS.altLabel, Literal(row["name"])))
+            triples.append((node, SKOS.altLabel, name))
         return triples
 
     def membership(self, row: Row) -> list[Triple]:
@@ -374,17 +383,26 @@ class Builder:
                 if participant not in participants:
                     raise row.error(f"'{row[column]}' in column '{column}' must also be listed in 'participants'")
                 triples.append((node, prop, participant))
-        triples.append((node, MR.severity, self.value(row, "severity", "Severity")))
+        level = self.value(row, "level", "StatedSeverity")
+        triples += [(node, MR.statedLevel, level), (node, MR.severity, self.ontology.value(level, MR.harmonisedAs)),
+                    (node, MR.severityAsStated, Literal(self.stated_words(level)))]
+        if evidence := self.evidence_level(row):
+            triples.append((node, MR.evidenceLevel, evidence))
         if mechanism := self.value(row, "mechanism_type", "MechanismType", required=False):
             triples.append((node, MR.mechanismType, mechanism))
         triples += [(node, MR.viaTarget, t) for t in self.refs(row, "via", "target", required=False)]
         triples += [(node, MR.sharedEffect, e) for e in self.refs(row, "effects", "effect", required=False)]
-        for column, prop in (("severity_as_stated", MR.severityAsStated), ("clinical_effect", MR.clinicalEffect),
-                             ("management", MR.management)):
+        for column, prop in (("effect_size", MR.effectSize), ("clinical_effect", MR.clinicalEffect),
+                             ("management", MR.management), ("source_text", MR.sourceText)):
             if row[column]:
                 triples.append((node, prop, Literal(row[column])))
         triples += [(a, MR.interactsWith, b) for a in participants for b in participants if a != b]
         return triples + self.sourced(row, node)
+
+    def evidence_level(self, row: Row) -> URIRef | None:
+        """The strongest evidence level among the kinds of the row's sources (mr:givesEvidence, mr:evidenceRank)."""
+        levels = [self.source_evidence[s] for s in self.row_sources(row) if s in self.source_evidence]
+        return min(levels, key=lambda level: int(self.ontology.value(level, MR.evidenceRank)), default=None)
 
     def metabolite(self, row: Row) -> list[Triple]:
         drug, metabolite = self.ref(row, "drug", "drug"), self.ref(row, "metabolite", "drug")
@@ -494,6 +512,13 @@ class Builder:
         for slug in parents:
             visit(slug, [])
 
+    def stated_words(self, level: URIRef) -> str:
+        """A source level in the source's own words: its label in the source's language, and its notation ("à prendre en compte (PC)")."""
+        labels = sorted(self.ontology.objects(level, RDFS.label), key=lambda label: (label.language == "en", str(label)))
+        words = str(labels[0]) if labels else str(level)
+        notation = self.ontology.value(level, SKOS.notation)
+        return f"{words} ({notation})" if notation is not None and str(notation).lower() != words.lower() else words
+
     def label_of_value(self, value: URIRef) -> str:
         return str(self.ontology.value(value, RDFS.label, default=Literal(str(value))))
 
@@ -512,15 +537,10 @@ def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
 
     ``exclude``: leave out the facts whose only sources have these ``commercial_use`` values.
     """
-    return Builder(data_dir, ontology_dir, exclude).build()
-
-
-def merged_triples(dataset: Dataset) -> Graph:
-    """The RDF merge of every named graph of ``dataset``: each triple once, whichever sources state it."""
-    merge = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        merge.add((s, p, o))
-    return merge
+    builder = Builder(data_dir, ontology_dir, exclude)
+    dataset = builder.build()
+    add_summaries(dataset, builder.ontology)
+    return dataset
 
 
 def write_nquads(dataset: Dataset, path: Path) -> int:
@@ -531,8 +551,8 @@ def write_nquads(dataset: Dataset, path: Path) -> int:
     own engines do, and MRKG opens it without computing the merge again.
     """
     quads = sorted({line for line in dataset.serialize(format="nquads").splitlines() if line.strip()})
-    merge_text = merged_triples(dataset).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    merge = sorted({line for line in merge_text.splitlines() if line.strip()})
+    # every graph name is an IRI and the last term of its line, so dropping it leaves the triple
+    merge = sorted({line.rsplit(" <", 1)[0] + " ." for line in quads})
     with atomic_path(path) as tmp:
         tmp.write_text("\n".join(sorted(quads + merge)) + "\n", encoding="utf-8")
     return len(quads)
@@ -550,5 +570,7 @@ def build_open(path: Path, strict: bool = False, data_dir: Path = DATA_DIR) -> t
     Returns the quad count written and the number of rows withheld per table.
     """
     builder = Builder(data_dir, ONTOLOGY_DIR, frozenset({"no", "unknown"} if strict else {"no"}))
-    count = write_nquads(builder.build(), path)
+    dataset = builder.build()
+    add_summaries(dataset, builder.ontology)
+    count = write_nquads(dataset, path)
     return count, builder.withheld

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from .paths import DATA_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
+from .tables import IMPORTED_DIR
 
 __all__ = ["source_fingerprint", "cached_graph", "cached_oxigraph"]
 
@@ -21,9 +22,10 @@ __all__ = ["source_fingerprint", "cached_graph", "cached_oxigraph"]
 def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     """A hash of everything the build reads (tables, ontology files, the package code)."""
     digest = hashlib.sha256()
-    files = [*sorted(data_dir.glob("*.tsv")), *sorted(ontology_dir.glob("*.ttl")), *sorted(PACKAGE_DIR.glob("*.py"))]
+    files = [*sorted(data_dir.glob("*.tsv")), *sorted(data_dir.glob(f"{IMPORTED_DIR}/*.tsv")),
+             *sorted(ontology_dir.glob("*.ttl")), *sorted(PACKAGE_DIR.glob("*.py"))]
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
 
 

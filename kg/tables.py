@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import DataError
 from .iris import SLUG
 
-__all__ = ["TABLES", "ENTITY_TABLES", "Row", "read_table", "split_list"]
+__all__ = ["TABLES", "ENTITY_TABLES", "IMPORTED_DIR", "Row", "read_table", "read_tables", "split_list"]
 
 #: Every curated table: file → (columns, required columns). kg/data/README.md documents them.
 TABLES: dict[str, tuple[list[str], tuple[str, ...]]] = {
@@ -23,16 +23,16 @@ TABLES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "adverse_effects.tsv": (["id", "label", "description", "source", "source_detail"], ("id", "label", "source")),
     "therapies.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
     "identifiers.tsv": (["entity", "scheme", "value", "source", "source_detail"], ("entity", "scheme", "value", "source")),
-    "names.tsv": (["entity", "name", "kind", "source", "source_detail"], ("entity", "name", "kind", "source")),
+    "names.tsv": (["entity", "name", "kind", "lang", "source", "source_detail"], ("entity", "name", "kind", "source")),
     "class_membership.tsv": (["drug", "class", "source", "source_detail"], ("drug", "class", "source")),
     "drug_mechanisms.tsv": (["drug", "mechanism", "source", "source_detail"], ("drug", "mechanism", "source")),
     "drug_targets.tsv": (["drug", "target", "relation", "action", "source", "source_detail"], ("drug", "target", "relation", "source")),
     "indications.tsv": (["drug", "condition", "status", "role", "evidence", "source", "source_detail"],
                         ("drug", "condition", "status", "source")),
     "drug_adverse_effects.tsv": (["drug", "effect", "frequency", "serious", "source", "source_detail"], ("drug", "effect", "source")),
-    "interactions.tsv": (["id", "participants", "affected", "precipitant", "severity", "severity_as_stated", "mechanism_type",
-                          "via", "effects", "clinical_effect", "management", "source", "source_detail"],
-                         ("id", "participants", "severity", "source")),
+    "interactions.tsv": (["id", "participants", "affected", "precipitant", "level", "mechanism_type", "via", "effects",
+                          "effect_size", "clinical_effect", "management", "source_text", "source", "source_detail"],
+                         ("id", "participants", "level", "source")),
     "metabolites.tsv": (["drug", "metabolite", "via", "active", "source", "source_detail"], ("drug", "metabolite", "source")),
     "elimination.tsv": (["drug", "route", "detail", "source", "source_detail"], ("drug", "route", "source")),
     "warnings.tsv": (["id", "drug", "topic", "recommendation", "detail", "source", "source_detail"], ("id", "drug", "topic", "source")),
@@ -54,6 +54,10 @@ ENTITY_TABLES: dict[str, tuple[str, str]] = {
     "therapies.tsv": ("therapy", "Therapy"),
 }
 
+
+#: Sub-folder of a data directory with tables written by a script (kg/importers/), not by hand. A file there
+#: has the schema of the table of the same name and its rows are read after the curated ones.
+IMPORTED_DIR = "imported"
 
 #: Files larger than this are refused: curated tables are small, a huge one is a mistake.
 MAX_BYTES = 20 * 1024 * 1024
@@ -113,13 +117,30 @@ def split_list(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
+def read_tables(data_dir: Path) -> dict[str, list[Row]]:
+    """Every table of ``data_dir``: the curated file, then the imported file of the same name when there is one."""
+    tables = {}
+    for name, (columns, required) in TABLES.items():
+        rows = read_table(data_dir / name, columns, required)
+        imported = data_dir / IMPORTED_DIR / name
+        if imported.is_file():
+            rows += read_table(imported, columns, required)
+        tables[name] = rows
+    return tables
+
+
 def read_table(path: Path, columns: list[str], required: tuple[str, ...] = ()) -> list[Row]:
     """Read a TSV file whose header must be exactly ``columns``; check ``required`` cells are filled.
 
     Raises DataError naming the file (and line) for a missing file, a wrong encoding, a wrong
     header, a row with the wrong number of cells, or an empty required cell.
     """
-    name = f"kg/data/{path.name}" if path.parent.name == "data" else str(path)
+    if path.parent.name == "data":
+        name = f"kg/data/{path.name}"
+    elif path.parent.name == IMPORTED_DIR and path.parent.parent.name == "data":
+        name = f"kg/data/{IMPORTED_DIR}/{path.name}"
+    else:
+        name = str(path)
     if not path.is_file():
         raise DataError(name, "file is missing; every table listed in kg/data/README.md must exist (a header row is enough)")
     if path.stat().st_size > MAX_BYTES:

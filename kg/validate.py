@@ -13,6 +13,7 @@ from pathlib import Path
 from .iris import BASE, VOCAB, shorten
 from .paths import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
 from .store import Store
+from .tables import IMPORTED_DIR
 
 __all__ = ["Problem", "Report", "validate", "shacl_problems", "qc_problems", "where_defined"]
 
@@ -63,12 +64,13 @@ def where_defined(iri: str, data_dir: Path = DATA_DIR) -> str:
     table = TABLE_OF_SEGMENT.get(segment)
     if table is None:
         return f"(generated: {segment})"
-    path = data_dir / table
     first = key.split("--")[0]
-    if path.is_file():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if number > 1 and line.split("\t", 1)[0] == first:
-                return f"kg/data/{table}:{number} [{key}]"
+    for name in (table, f"{IMPORTED_DIR}/{table}"):
+        path = data_dir / name
+        if path.is_file():
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if number > 1 and line.split("\t", 1)[0] == first:
+                    return f"kg/data/{name}:{number} [{key}]"
     return f"kg/data/{table} [{key}]"
 
 
@@ -96,18 +98,20 @@ def shacl_problems(store: Store) -> list[Problem]:
     """Run the SHACL shapes on the merge of all named graphs (with the ontology, for class membership)."""
     import tempfile
 
+    import pyoxigraph as ox
     import pyshacl
-    from rdflib import Dataset, Graph, URIRef
+    from rdflib import Graph, URIRef
 
     from .ontology import load_ontology
 
-    data, quads = Graph(), Dataset()
+    data = Graph()
     with tempfile.TemporaryDirectory() as tmp:  # every source's facts, whether or not the file's merge holds them
-        dumped = Path(tmp) / "graph.nq"
+        dumped, merged = Path(tmp) / "graph.nq", Path(tmp) / "merged.nt"
         store.dump(dumped, "nquads")
-        quads.parse(dumped, format="nquads")
-    for s, p, o, _ in quads.quads((None, None, None, None)):
-        data.add((s, p, o))
+        # the merge is taken with pyoxigraph (fast), so rdflib parses each triple once
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(dumped), format=ox.RdfFormat.N_QUADS)}
+        ox.serialize(triples, output=str(merged), format=ox.RdfFormat.N_TRIPLES)
+        data.parse(merged, format="nt")
     conforms, results, _ = pyshacl.validate(data, shacl_graph=_shapes_graph(load_ontology()), inference="none",
                                             abort_on_first=False, allow_warnings=True)
     if conforms:

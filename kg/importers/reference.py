@@ -1,0 +1,369 @@
+"""Import the interaction rows of ``../shared/reference/interactions.tsv`` into ``kg/data/imported/``.
+
+Every row of the reference table becomes one interaction statement, with its source, its level
+on the source's own scale (``ontology/severity-scales.ttl``) and its record. The drugs the rows
+name are resolved to the graph's substances by DrugBank id (the row's own id, else the name in
+DrugBank's open vocabulary, CC0); drugs the curated tables do not have become new substances with
+their DrugBank id, their WHO ATC codes (the WHO substance name equal to the label) and their French
+names (``@fr``, as the thesaurus writes them). These identifier and name rows carry no ``source_detail``:
+the rule that made them is this one, and a detail would add an evidence node to each. Class memberships
+follow from the ATC codes of the classes in ``identifiers.tsv``.
+
+Run it again whenever the reference table, the vocabulary or the curated drugs change::
+
+    python -m kg.importers.reference --reference ../shared/reference \\
+        --drugbank-vocabulary drugbank_vocabulary.csv --atc "WHO ATC-DDD 2026-04-25.csv"
+
+The two extra files are public: DrugBank's open vocabulary (samyama-ai/clinicaltrials-kg
+``data/drugbank_vocabulary.csv`` at e6428440) and the WHO ATC/DDD scrape (fabkury/atcd
+``WHO ATC-DDD 2026-04-25.csv`` at 934a3473), the same files ``../shared/reference/README.md`` cites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DataError
+from ..iris import slugify
+from ..paths import DATA_DIR
+from ..tables import ENTITY_TABLES, IMPORTED_DIR, TABLES, read_table
+
+__all__ = ["LEVELS", "SOURCES", "Importer", "main"]
+
+#: Reference ``source`` column (its first word) → MRKG source id.
+SOURCES = {
+    "DDInter": "ddinter-2023", "NDF-RT": "ndf-rt-2014", "ONC-HighPriority": "onc-high-priority-ddi-2012",
+    "ONC-NonInteruptive": "onc-non-interruptive-ddi", "CredibleMeds": "crediblemeds-2014",
+    "World-Vista": "ansm-thesaurus-worldvista-2016", "FrenchDB": "ansm-thesaurus-2016", "Drugbank": "drugbank-4",
+    "NLM-Corpus": "nlm-ddi-corpus",
+}
+#: Short prefix of the statement ids of each source.
+ID_PREFIX = {"ddinter-2023": "ddinter", "ndf-rt-2014": "ndfrt", "onc-high-priority-ddi-2012": "onc-hp",
+             "onc-non-interruptive-ddi": "onc-ni", "crediblemeds-2014": "crediblemeds",
+             "ansm-thesaurus-worldvista-2016": "worldvista", "ansm-thesaurus-2016": "ansm", "drugbank-4": "drugbank4",
+             "nlm-ddi-corpus": "nlm"}
+#: (MRKG source id, the reference's ``severity_raw`` or, when empty, its ``severity``) → level code of
+#: ontology/severity-scales.ttl. How each level maps to MRKG's severity is decided there, not here.
+LEVELS = {
+    ("ddinter-2023", "Major"): "ddinter-major", ("ddinter-2023", "Moderate"): "ddinter-moderate",
+    ("ddinter-2023", "Minor"): "ddinter-minor", ("ddinter-2023", "Unknown"): "ddinter-unknown",
+    ("ndf-rt-2014", "Critical"): "ndfrt-critical", ("ndf-rt-2014", "Significant"): "ndfrt-significant",
+    ("onc-high-priority-ddi-2012", "High priority (ONC list of high-severity DDIs)"): "onc-high-priority",
+    ("onc-non-interruptive-ddi", "Non-interruptive (ONC list)"): "onc-non-interruptive",
+    ("ansm-thesaurus-worldvista-2016", "Contraindicated"): "worldvista-contraindicated",
+    ("ansm-thesaurus-worldvista-2016", "Not recommended"): "worldvista-not-recommended",
+    ("ansm-thesaurus-worldvista-2016", "Precaution for use"): "worldvista-precaution-for-use",
+    ("ansm-thesaurus-worldvista-2016", "Take into account"): "worldvista-take-into-account",
+    ("ansm-thesaurus-2016", "CI"): "ansm-ci", ("ansm-thesaurus-2016", "AD"): "ansm-ad",
+    ("ansm-thesaurus-2016", "PE"): "ansm-pe", ("ansm-thesaurus-2016", "PC"): "ansm-pc",
+    ("drugbank-4", ""): "drugbank4-listed", ("crediblemeds-2014", ""): "crediblemeds-listed",
+    ("nlm-ddi-corpus", ""): "nlm-corpus-listed",
+}
+#: The imported tables, in the order they are written.
+OUTPUTS = ("drugs.tsv", "identifiers.tsv", "names.tsv", "class_membership.tsv", "interactions.tsv")
+ALIASES = Path(__file__).with_name("reference_aliases.tsv")
+
+
+@dataclass
+class Substance:
+    """A drug the reference names: its graph id, DrugBank id and the names it goes by."""
+
+    id: str
+    drugbank: str
+    label: str
+    new: bool
+    french: set[str] = field(default_factory=set)
+
+
+def _key(name: str) -> str:
+    """A name as a lookup key: lowercase, underscores as spaces, single spaces."""
+    return " ".join(name.replace("_", " ").lower().split())
+
+
+def _label(common_name: str) -> str:
+    """DrugBank's common name as a graph label: lowercase, unless the name has capitals inside (``Insulin glargine``)."""
+    return common_name if any(c.isupper() for c in common_name[1:]) else common_name.lower()
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise DataError(str(path), "file is missing; see the --help of python -m kg.importers.reference")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+class Vocabulary:
+    """DrugBank's open vocabulary: primary and secondary accessions, common names and synonyms."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise DataError(str(path), "file is missing: give DrugBank's open vocabulary CSV with --drugbank-vocabulary")
+        self.names: dict[str, str] = {}
+        self.primary: dict[str, str] = {}
+        by_name: dict[str, set[str]] = defaultdict(set)
+        by_synonym: dict[str, set[str]] = defaultdict(set)
+        with path.open(encoding="utf-8", newline="") as handle:
+            for record in csv.DictReader(handle):
+                accession = record["DrugBank ID"]
+                self.names[accession] = record["Common name"]
+                self.primary[accession] = accession
+                for other in filter(None, (a.strip() for a in record["Accession Numbers"].split("|"))):
+                    self.primary.setdefault(other, accession)
+                by_name[_key(record["Common name"])].add(accession)
+                for synonym in filter(None, (s.strip() for s in record["Synonyms"].split("|"))):
+                    by_synonym[_key(synonym)].add(accession)
+        self.by_name, self.by_synonym = by_name, by_synonym
+
+    def lookup(self, name: str) -> str | None:
+        """The DrugBank id of a name: an unambiguous common name, else an unambiguous synonym."""
+        for table in (self.by_name, self.by_synonym):
+            ids = table.get(_key(name), set())
+            if len(ids) == 1:
+                return next(iter(ids))
+        return None
+
+
+class Importer:
+    """Resolves the reference's drugs and writes the imported tables."""
+
+    def __init__(self, reference: Path, vocabulary: Path, atc: Path, data_dir: Path = DATA_DIR) -> None:
+        self.reference_rows = _read_tsv(reference / "interactions.tsv")
+        self.vocabulary = Vocabulary(vocabulary)
+        self.atc_by_name = self._read_atc(atc)
+        self.aliases = {row["name"]: row["drugbank_id"] for row in _read_tsv(ALIASES)}
+        self.data_dir = data_dir
+        self.curated_labels, self.curated_drugbank, self.curated_atc = self._read_curated()
+        self.curated_ids = set(self.curated_labels)
+        self.curated_drugs = {row["id"]: row["label"] for row in read_table(data_dir / "drugs.tsv", *TABLES["drugs.tsv"])}
+        self.substances: dict[str, Substance] = {}  # DrugBank id (or name key for unresolved names) → substance
+        self.unresolved: Counter[str] = Counter()
+
+    # -- inputs --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _read_atc(path: Path) -> dict[str, list[str]]:
+        """WHO substance name (lowercase) → its level-5 ATC codes."""
+        if not path.is_file():
+            raise DataError(str(path), "file is missing: give the WHO ATC/DDD CSV with --atc")
+        codes: dict[str, list[str]] = defaultdict(list)
+        with path.open(encoding="utf-8", newline="") as handle:
+            for record in csv.DictReader(handle):
+                code = record["atc_code"]
+                if len(code) == 7 and code not in codes[record["atc_name"].lower()]:
+                    codes[record["atc_name"].lower()].append(code)
+        return codes
+
+    def _read_curated(self) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+        """The curated entity ids with their labels, DrugBank id → drug id, and entity id → its curated ATC codes."""
+        ids = {}
+        for table in ENTITY_TABLES:
+            ids |= {row["id"]: row["label"] for row in read_table(self.data_dir / table, *TABLES[table])}
+        drugbank, atc = {}, defaultdict(list)
+        for row in read_table(self.data_dir / "identifiers.tsv", *TABLES["identifiers.tsv"]):
+            if row["scheme"] == "drugbank":
+                drugbank[row["value"]] = row["entity"]
+            elif row["scheme"] == "atc":
+                atc[row["entity"]].append(row["value"])
+        return ids, drugbank, atc
+
+    # -- resolving names -----------------------------------------------------------------------
+
+    def drugbank_id(self, name: str, row_id: str) -> str | None:
+        """The current DrugBank id of a drug as a reference row names it."""
+        for candidate in (self.aliases.get(row_id), self.aliases.get(name.lower()), row_id):
+            if candidate and candidate in self.vocabulary.primary:
+                return self.vocabulary.primary[candidate]
+        key = _key(name)
+        for variant in (key, re.sub(r"\s*\(.*\)$", "", key)):  # DDInter's "Morphine (liposomal)" is morphine
+            if found := self.vocabulary.lookup(variant):
+                return found
+        if key.endswith("e") and (found := self.vocabulary.lookup(key[:-1])):  # French -ine, -ene: gentamicine
+            return found
+        return None
+
+    def substance(self, name: str, row_id: str, french: bool) -> Substance:
+        """The graph substance of a reference drug, registering a new one the first time."""
+        drugbank = self.drugbank_id(name, row_id)
+        key = drugbank or _key(name)
+        if key not in self.substances:
+            if drugbank in self.curated_drugbank:
+                entity = self.curated_drugbank[drugbank]
+                self.substances[key] = Substance(entity, drugbank, self.curated_labels[entity], new=False)
+            elif drugbank:
+                label = _label(self.vocabulary.names[drugbank])
+                self.substances[key] = Substance(self._new_id(label), drugbank, label, new=True)
+            else:
+                self.unresolved[name] += 1
+                label = _key(name)
+                self.substances[key] = Substance(self._new_id(label), "", label, new=True)
+        found = self.substances[key]
+        if french:
+            found.french.add(_key(name))
+        return found
+
+    def _new_id(self, label: str) -> str:
+        slug = slugify(label)
+        taken = self.curated_ids | {s.id for s in self.substances.values()}
+        return slug if slug not in taken else f"{slug}-substance"
+
+    # -- rows ----------------------------------------------------------------------------------
+
+    def interactions(self) -> list[dict[str, str]]:
+        """One interaction row per reference row (self-pairs after resolution are skipped)."""
+        rows, seen = [], Counter()
+        for number, record in enumerate(self.reference_rows, start=2):
+            source = SOURCES[record["source"].split()[0]]
+            stated = record["severity_raw"] or record["severity"]
+            if source == "ansm-thesaurus-worldvista-2016":  # raw spellings vary ("Not recommended with:")
+                stated = record["severity"]
+            if source in ("drugbank-4", "crediblemeds-2014", "nlm-ddi-corpus"):
+                stated = ""
+            level = LEVELS.get((source, stated))
+            if level is None:
+                raise DataError(f"interactions.tsv:{number}", f"no level for {source} '{stated}'; add it to LEVELS and "
+                                "to ontology/severity-scales.ttl")
+            french = source == "ansm-thesaurus-2016"
+            a = self.substance(record["drug_a"], record["drugbank_id_a"], french)
+            b = self.substance(record["drug_b"], record["drugbank_id_b"], french)
+            if a.id == b.id:
+                continue
+            record_id = record["source_record"]
+            base = f"{ID_PREFIX[source]}-" + (slugify(record_id.replace("DDInter", "")) if source == "ddinter-2023"
+                                              else f"{slugify(record['drug_a'])}-{slugify(record['drug_b'])}")
+            seen[base] += 1
+            ordered = record["pair_orientation"] == "object|precipitant"
+            rows.append({
+                "id": base if seen[base] == 1 else f"{base}-{seen[base]}",
+                "participants": f"{a.id};{b.id}",
+                "affected": a.id if ordered else "", "precipitant": b.id if ordered else "",
+                "level": level, "mechanism_type": "", "via": "", "effects": "", "effect_size": "",
+                **self._texts(source, record),
+                "source": source,
+                "source_detail": "; ".join(filter(None, (
+                    f"../shared/reference/interactions.tsv line {number}",
+                    f"as named: {record['drug_a']} / {record['drug_b']}",
+                    f"record {record_id}" if record_id else "",
+                    f"level as stated: {record['severity_raw'] or stated}" if stated else "no level given",
+                    record["source_file"]))),
+            })
+        return rows
+
+    @staticmethod
+    def _texts(source: str, record: dict[str, str]) -> dict[str, str]:
+        """The source's own words, in the columns where they belong (English effect and management, or the original text)."""
+        description, mechanism, management = (record[c].strip() for c in ("description", "mechanism", "management_or_label"))
+        if source == "ansm-thesaurus-worldvista-2016":
+            return {"clinical_effect": description, "management": management, "source_text": mechanism}
+        if source == "crediblemeds-2014":
+            return {"clinical_effect": description, "management": "", "source_text": mechanism}
+        texts = " ".join(filter(None, (description, mechanism, management)))
+        return {"clinical_effect": "", "management": "", "source_text": texts}
+
+    def drugs(self) -> list[dict[str, str]]:
+        return [{"id": s.id, "label": s.label, "kind": "partner", "description": "",
+                 "source": "drugbank-open-vocabulary" if s.drugbank else "mrkg-curation",
+                 "source_detail": f"{s.drugbank} common name '{self.vocabulary.names[s.drugbank]}'" if s.drugbank
+                 else "named by a reference interaction row; not found in DrugBank's open vocabulary"}
+                for s in self._new() if s.label]
+
+    def identifiers(self) -> list[dict[str, str]]:
+        """DrugBank ids of the new substances; WHO ATC codes (exact WHO name) of every substance that has none yet."""
+        rows = []
+        for s in self._new():
+            if s.drugbank:
+                rows.append({"entity": s.id, "scheme": "drugbank", "value": s.drugbank, "source": "drugbank-open-vocabulary"})
+        labels = {s.id: s.label for s in self._new()}
+        labels |= {d: label for d, label in self.curated_drugs.items() if d not in self.curated_atc}
+        for entity, label in sorted(labels.items()):
+            for code in self.atc_by_name.get(label.lower(), []):
+                rows.append({"entity": entity, "scheme": "atc", "value": code, "source": "who-atc-ddd-2026"})
+        return rows
+
+    def names(self) -> list[dict[str, str]]:
+        rows = []
+        for s in sorted(self.substances.values(), key=lambda s: s.id):
+            label = s.label.lower()
+            for name in sorted(s.french):
+                if name != label:
+                    rows.append({"entity": s.id, "name": name, "kind": "synonym", "lang": "fr", "source": "ansm-thesaurus-2016"})
+        return rows
+
+    def memberships(self) -> list[dict[str, str]]:
+        """Substance ∈ class wherever a class's ATC code (identifiers.tsv) is a prefix of one of the substance's codes."""
+        class_codes = {entity: codes for entity, codes in self.curated_atc.items() if all(len(c) < 7 for c in codes)}
+        substance_codes = {e: c for e, c in self.curated_atc.items() if e not in class_codes}
+        for row in self.identifiers():
+            if row["scheme"] == "atc":
+                substance_codes.setdefault(row["entity"], []).append(row["value"])
+        curated = {(r["drug"], r["class"]) for r in read_table(self.data_dir / "class_membership.tsv",
+                                                               *TABLES["class_membership.tsv"])
+                   if "who-atc-ddd-2026" in r["source"]}
+        rows = []
+        for entity, codes in sorted(substance_codes.items()):
+            for cls, prefixes in sorted(class_codes.items()):
+                for code in codes:
+                    prefix = next((p for p in prefixes if code.startswith(p)), None)
+                    if prefix and (entity, cls) not in curated:
+                        rows.append({"drug": entity, "class": cls, "source": "who-atc-ddd-2026",
+                                     "source_detail": f"ATC {code} lies under the class's code {prefix}"})
+                        break
+        return rows
+
+    def _new(self) -> list[Substance]:
+        return sorted((s for s in self.substances.values() if s.new), key=lambda s: s.id)
+
+    # -- output --------------------------------------------------------------------------------
+
+    def write(self, out_dir: Path) -> dict[str, int]:
+        """Write the imported tables (the interactions first, since they resolve the drugs); return rows per table."""
+        tables = {"interactions.tsv": self.interactions()}
+        tables |= {"drugs.tsv": self.drugs(), "identifiers.tsv": self.identifiers(), "names.tsv": self.names()}
+        tables["class_membership.tsv"] = self.memberships()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in OUTPUTS:
+            columns = TABLES[name][0]
+            _write_tsv(out_dir / name, columns, tables[name])
+        return {name: len(tables[name]) for name in OUTPUTS}
+
+
+def _write_tsv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) -> None:
+    lines = ["\t".join(columns)]
+    for row in rows:
+        cells = [" ".join(row.get(c, "").split()) for c in columns]  # no tab or newline inside a cell
+        lines.append("\t".join(cells))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kg.importers.reference", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reference", type=Path, default=Path("../shared/reference"),
+                        help="folder with the reference interactions.tsv (default: ../shared/reference)")
+    parser.add_argument("--drugbank-vocabulary", type=Path, required=True, help="DrugBank's open vocabulary CSV")
+    parser.add_argument("--atc", type=Path, required=True, help="the WHO ATC/DDD CSV (fabkury/atcd)")
+    parser.add_argument("--output", type=Path, default=DATA_DIR / IMPORTED_DIR, help="where to write the tables")
+    args = parser.parse_args(argv)
+    try:
+        importer = Importer(args.reference, args.drugbank_vocabulary, args.atc)
+        counts = importer.write(args.output)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for name, count in counts.items():
+        print(f"{count:>7,}  {args.output / name}")
+    if importer.unresolved:
+        print("names without a DrugBank id (kept as substances with a label only): "
+              + ", ".join(sorted(importer.unresolved)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
