@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .analytics import Hub, PathCount, Similarity
+    from .check import MedicationCheck
     from .describe import EntityReport
     from .traverse import Step
 
@@ -66,40 +67,15 @@ class KnowledgeGraph:
             raise QueryError(f"no named query '{query}'; named queries: {', '.join(self.library)}")
         return self.store.query(query)
 
-    def check(self, names: list[str]) -> Result:
-        """The recorded interactions among a medication list, worst first (runs ``interactions-between`` per pair)."""
-        iris = [self.resolver.resolve(name, "Substance") for name in names]
-        if len(set(iris)) < 2:
-            raise QueryError("give at least two different drugs to check")
-        query = self.library["interactions-between"]
-        rows, variables = [], []
-        for i, first in enumerate(iris):
-            for second in iris[i + 1:]:
-                result = run_named(self.store, query, {"drug": first, "other": second}, lambda: self.resolver)
-                variables = result.variables
-                rows += result.rows
-        if not rows:
-            return Result(variables)
-        rank = variables.index("rank")
-        rows.sort(key=lambda row: (int(row[rank].value), [t.value if t else "" for t in row]))
-        return Result(variables, rows)
+    def check(self, names: list[str]) -> MedicationCheck:
+        """Check a medication list: each interacting pair's summary and sources, worst first; boxed warnings; predictions."""
+        from .check import check_medications
 
-    def predicted_among(self, names: list[str]) -> Result:
-        """Interactions the rules predict among a medication list that no source records (see predicted-interactions)."""
-        iris = {self.resolver.resolve(name, "Substance") for name in names}
-        query = self.library["predicted-interactions"]
-        rows, variables, seen = [], [], set()
-        for drug in sorted(iris):
-            result = run_named(self.store, query, {"drug": drug}, lambda: self.resolver)
-            variables = result.variables
-            other, rule, recorded = (variables.index(v) for v in ("other", "rule", "recorded"))
-            for row in result.rows:
-                key = (frozenset((drug, row[other].value)), row[rule].value)
-                if row[other].value in iris and row[recorded].value == "no" and (
-                        key not in seen or "enzyme" in row[rule].value):
-                    seen.add(key)
-                    rows.append(row)
-        return Result(variables, rows)
+        return check_medications(self, names)
+
+    def interaction_summary(self, drug: str, other: str | None = None) -> Result:
+        """One line per interacting pair of ``drug`` (or only its pair with ``other``): the ``interaction-summary`` query."""
+        return self.query("interaction-summary", drug=drug, **({"other": other} if other else {}))
 
     def resolve(self, name: str, type_name: str = "Entity") -> str:
         """The IRI of the entity called ``name`` (label, synonym, brand, id or IRI)."""

@@ -224,24 +224,33 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
 @GRAPH_OPTION
 @TARGET_OPTIONS
 def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None) -> None:
-    """Check a medication list: recorded interactions among DRUGS, worst first, then those only predicted."""
+    """Check a medication list: each interacting pair's summary and its sources, worst first; the listed
+    drugs' boxed warnings and contraindications; then the interactions only the rules predict."""
     from .results import format_result
 
-    graph = _load(engine, graph_path)
-    result = graph.check(list(drugs))
-    predicted = graph.predicted_among(list(drugs))
+    report = _load(engine, graph_path).check(list(drugs))
     if fmt == "table":
-        click.echo("RECORDED interactions (worst first):")
-    if result.rows:
-        _echo(format_result(result.select([v for v in result.variables if v != "rank"]), fmt))
-    elif fmt == "table":
-        click.echo(f"none recorded among {', '.join(drugs)}")
-    if fmt == "table":
-        click.echo("\nPREDICTED from mechanism, not recorded by any source (check before acting):")
-        if predicted.rows:
-            _echo(format_result(predicted.select(["drug", "partner", "rule", "path"]), fmt))
-        else:
-            click.echo("none")
+        click.echo(report.to_text())
+    elif fmt == "json":
+        click.echo(report.to_json())
+    else:
+        _echo(format_result(report.to_result(), fmt))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["interactions", "summaries"]))
+@click.option("--n", "count", type=click.IntRange(1, 10_000), default=30, show_default=True, help="How many to draw.")
+@click.option("--seed", type=int, default=11, show_default=True, help="The random seed: the same seed draws the same sample.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
+@ENGINE_OPTION
+@GRAPH_OPTION
+@TARGET_OPTIONS
+def sample(kind: str, count: int, seed: int, fmt: str, engine: str, graph_path: Path | None) -> None:
+    """Draw a reproducible random sample of statements to audit against their sources."""
+    from .audit import sample as draw
+    from .results import format_result
+
+    _echo(format_result(draw(_load(engine, graph_path), kind, count, seed), fmt))
 
 
 @main.command()
