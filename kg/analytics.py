@@ -16,6 +16,8 @@ All three work on the networkx projection (``KnowledgeGraph.networkx``): nodes a
 
 from __future__ import annotations
 
+import weakref
+
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +44,7 @@ FEATURES: dict[str, tuple[frozenset[str], float]] = {
 #: Entity kind (as people say it) → the types (CURIEs) it covers, for :func:`centrality`.
 KINDS: dict[str, frozenset[str]] = {
     "drug": frozenset({"mr:Drug", "mr:Substance", "mr:HerbalProduct"}),
+    "interaction partner": frozenset({"mr:PartnerDrug"}),
     "class": frozenset({"mr:DrugClass"}),
     "mechanism": frozenset({"mr:Mechanism"}),
     "target": frozenset({"mr:Target", "mr:Receptor", "mr:Enzyme", "mr:Transporter", "mr:IonChannel"}),
@@ -130,6 +133,10 @@ def _weighted_jaccard(mine: set[tuple[str, str]], theirs: set[tuple[str, str]]) 
     return score / total if total else 0.0
 
 
+#: Betweenness of each projection already ranked (the projection does not change once built).
+_BETWEENNESS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def centrality(graph: nx.MultiDiGraph, kinds: Iterable[str] = HUB_KINDS, limit: int = 10,
                by: str = "degree") -> list[Hub]:
     """The hubs among entities of ``kinds``: degree and betweenness on the undirected simple graph, ranked ``by`` one."""
@@ -139,7 +146,9 @@ def centrality(graph: nx.MultiDiGraph, kinds: Iterable[str] = HUB_KINDS, limit: 
         raise MRKGError(f"unknown kind {unknown} or ranking '{by}'; kinds: {', '.join(KINDS)}; rank by degree or betweenness")
     kind_of = {t: kind for kind in kinds for t in KINDS[kind]}
     simple = nx.Graph(graph.to_undirected(as_view=True))
-    betweenness = nx.betweenness_centrality(simple)
+    if graph not in _BETWEENNESS:  # seconds on the built graph: once per projection
+        _BETWEENNESS[graph] = nx.betweenness_centrality(simple)
+    betweenness = _BETWEENNESS[graph]
     hubs = [Hub(n, d["label"], kind_of[d["type"]], simple.degree(n), round(betweenness[n], 4))
             for n, d in graph.nodes(data=True) if d.get("type") in kind_of]
     rank = (lambda h: (-h.degree, -h.betweenness, h.label)) if by == "degree" else \

@@ -33,6 +33,7 @@ from .files import atomic_path
 from .iris import VOCAB, shorten
 from .paths import ONTOLOGY_DIR, STATIC_DIR
 from .store import OxigraphStore, Store
+from .traverse import SUMMARY_ATTRIBUTES
 
 __all__ = [
     "Format", "FORMATS", "export", "subgraph", "to_graphml_ready", "jsonld_context",
@@ -214,14 +215,15 @@ def neo4j_type(predicate_curie: str) -> str:
 
 
 NEO4J_NODE_HEADER = ["id:ID", "name", "iri", "type", "type_label", ":LABEL"]
-NEO4J_EDGE_HEADER = [":START_ID", ":END_ID", ":TYPE", "predicate", "label", "sources:string[]"]
+NEO4J_EDGE_HEADER = [":START_ID", ":END_ID", ":TYPE", "predicate", "label", "sources:string[]",
+                     "severity", "evidence", "disagreement", "through"]
 
 
 def _write_neo4j(graph: nx.MultiDiGraph, path: Path) -> None:
     nodes = [[shorten(n), d["label"], n, d["type"], d["type_label"], f"Entity;{neo4j_label(d['type'])}"]
              for n, d in sorted(graph.nodes(data=True))]
-    edges = [[shorten(u), shorten(v), neo4j_type(key), key, d["label"], ";".join(d["sources"])]
-             for u, v, key, d in sorted(graph.edges(keys=True, data=True))]
+    edges = [[shorten(u), shorten(v), neo4j_type(key), key, d["label"], ";".join(d["sources"]),
+              *(d.get(a, "") for a in SUMMARY_ATTRIBUTES)] for u, v, key, d in sorted(graph.edges(keys=True, data=True))]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("nodes.csv", _csv_text(NEO4J_NODE_HEADER, nodes))
         archive.writestr("relationships.csv", _csv_text(NEO4J_EDGE_HEADER, edges))
@@ -256,7 +258,9 @@ def _load_cypher(labels: list[str], types: list[str]) -> str:
             f"WITH row WHERE row.`:TYPE` = '{rel}'",
             "MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})",
             f"MERGE (a)-[r:{rel}]->(b)",
-            "SET r.predicate = row.predicate, r.label = row.label, r.sources = split(row.`sources:string[]`, ';');",
+            "SET r.predicate = row.predicate, r.label = row.label, r.sources = split(row.`sources:string[]`, ';')"
+            + (", r.severity = row.severity, r.evidence = row.evidence, r.disagreement = row.disagreement, "
+               "r.through = row.through;" if rel == "INTERACTS_WITH" else ";"),
         ]
     return "\n".join(lines) + "\n"
 

@@ -133,6 +133,34 @@ def _with_owlrl(merged: Path, store: Store) -> list[tuple[str, str, str]]:
     return sorted(t for t in after - before if _keep(*t))
 
 
+#: Node kinds left out of reasoning: thousands of interaction statements, pair summaries and evidence records
+#: (reified edges) whose properties carry no axioms that classify entities; SHACL checks their shape in
+#: `mrkg validate`. With them HermiT took many minutes on the built graph.
+UNREASONED = ("DrugInteraction", "InteractionSummary", "Evidence")
+#: Predicates left out: cross-reference links to outside IRIs, which would only add individuals.
+UNREASONED_PREDICATES = ("<http://www.w3.org/2004/02/skos/core#exactMatch>",)
+
+
+def _kept(line: str, nodes: set[str]) -> bool:
+    """Whether an N-Triples line goes to the reasoner: the ontology whole; of the data, the links between nodes.
+
+    Literals of data nodes (labels, identifiers, notes) carry no class axioms, and there are tens of thousands.
+    """
+    subject, predicate, rest = line.split(" ", 2)
+    if subject.startswith(f"<{VOCAB}") or subject.startswith("_:"):
+        return True
+    return subject not in nodes and predicate not in UNREASONED_PREDICATES and not rest.startswith('"')
+
+
+def _dump_for_reasoning(store: Store, path: Path) -> None:
+    """Write the merged graph as N-Triples for the reasoner, without what :func:`_kept` leaves out."""
+    nodes = {f"<{row[0].value}>" for kind in UNREASONED
+             for row in store.query(f"SELECT ?s WHERE {{ ?s a <{VOCAB}{kind}> }}").rows}
+    store.dump(path, "ntriples")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if line and _kept(line, nodes)) + "\n", encoding="utf-8")
+
+
 def reason(store: Store, graph_path: Path, use_hermit: bool | None = None) -> ReasonReport:
     """Check consistency and write the inferred facts beside ``graph_path`` (see :func:`inferred_path`).
 
@@ -145,7 +173,7 @@ def reason(store: Store, graph_path: Path, use_hermit: bool | None = None) -> Re
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         merged = Path(tmp) / "merged.nt"
-        store.dump(merged, "ntriples")
+        _dump_for_reasoning(store, merged)
         triples = (_with_hermit if hermit else _with_owlrl)(merged, store)
     report = ReasonReport("HermiT (owlready2)" if hermit else "OWL-RL closure (owlrl)", time.perf_counter() - start, triples)
     report.output = _write(report, inferred_path(graph_path))

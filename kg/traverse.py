@@ -37,9 +37,26 @@ SELECT ?s ?p ?o ?predicateLabel (GROUP_CONCAT(DISTINCT ?sourceId; separator=";")
 }
 GROUP BY ?s ?p ?o ?predicateLabel"""
 
+#: The pair summary of each interacting pair, put on its mr:interactsWith edges (kg/summaries.py).
+SUMMARY_QUERY = """
+SELECT ?a ?b ?severity ?disagreement (GROUP_CONCAT(DISTINCT ?evidenceLabel; separator=";") AS ?evidence)
+       (GROUP_CONCAT(DISTINCT ?classLabel; separator=";") AS ?through) WHERE {
+  ?summary a mr:InteractionSummary ; mr:participant ?a , ?b ; mr:severity/rdfs:label ?severity ; mr:disagreement ?disagreement .
+  FILTER(?a != ?b)
+  OPTIONAL { ?summary mr:evidenceLevel/rdfs:label ?evidenceLabel }
+  OPTIONAL { ?summary mr:throughClass/rdfs:label ?classLabel }
+}
+GROUP BY ?a ?b ?severity ?disagreement"""
+#: Edge attributes a summary gives (empty on every other edge, so that every edge has the same columns).
+SUMMARY_ATTRIBUTES = ("severity", "evidence", "disagreement", "through")
+
 
 def project(store: Store) -> nx.MultiDiGraph:
-    """The entity graph: nodes keyed by IRI with ``label``, ``type``, ``type_label``; edges keyed by predicate."""
+    """The entity graph: nodes keyed by IRI with ``label``, ``type``, ``type_label``; edges keyed by predicate.
+
+    Every edge has ``label`` and ``sources``; an ``mr:interactsWith`` edge also carries its pair summary
+    (``severity``, ``evidence``, ``disagreement``, ``through``), empty on other edges.
+    """
     graph = nx.MultiDiGraph()
     for entity, label, cls, type_label in store.query(NODES_QUERY).rows:
         graph.add_node(entity.value, label=label.value if label else shorten(entity.value),
@@ -49,6 +66,14 @@ def project(store: Store) -> nx.MultiDiGraph:
             graph.add_edge(s.value, o.value, key=shorten(p.value), predicate=p.value,
                            label=predicate_label.value if predicate_label else shorten(p.value),
                            sources=sorted(set(sources.value.split(";"))) if sources and sources.value else [])
+    for a, b, severity, disagreement, evidence, through in store.query(SUMMARY_QUERY).rows:
+        if graph.has_edge(a.value, b.value, "mr:interactsWith"):
+            graph.edges[a.value, b.value, "mr:interactsWith"].update(
+                severity=severity.value, disagreement=disagreement.value,
+                evidence=evidence.value if evidence else "", through=through.value if through else "")
+    for _, _, data in graph.edges(data=True):
+        for attribute in SUMMARY_ATTRIBUTES:
+            data.setdefault(attribute, "")
     return graph
 
 
@@ -85,22 +110,31 @@ class Step:
     sources: tuple[str, ...]
 
 
+#: How many shortest paths are considered before the most specific ones are kept.
+PATH_CANDIDATES = 300
+
+
 def paths(graph: nx.MultiDiGraph, start: str, end: str, max_length: int = 4, limit: int = 10) -> list[list[Step]]:
     """Simple paths between two entities, shortest first, of at most ``max_length`` hops (at most ``limit``).
 
-    Edges are followed in either direction; each step records which way its edge points.
+    Among paths of the same length, those through less-connected entities come first (a shared enzyme
+    before a drug that interacts with hundreds of others), then by their nodes, so the order is the same
+    on every engine. Edges are followed in either direction; each step records which way its edge points.
     """
     if start not in graph or end not in graph or start == end:
         return []
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    undirected = nx.Graph()  # built in sorted order, so the candidates are the same on every engine
+    undirected.add_nodes_from(sorted(graph.nodes))
+    undirected.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in graph.edges() if u != v}))
     if not nx.has_path(undirected, start, end):
         return []
-    found: list[list[Step]] = []
+    candidates: list[list[str]] = []
     for nodes in nx.shortest_simple_paths(undirected, start, end):
-        if len(nodes) - 1 > max_length or len(found) >= limit:
+        if len(nodes) - 1 > max_length or len(candidates) >= max(limit, PATH_CANDIDATES):
             break
-        found.append(_steps(graph, nodes))
-    return found
+        candidates.append(nodes)
+    candidates.sort(key=lambda nodes: (len(nodes), sum(undirected.degree(n) for n in nodes[1:-1]), nodes))
+    return [_steps(graph, nodes) for nodes in candidates[:limit]]
 
 
 def _steps(graph: nx.MultiDiGraph, nodes: list[str]) -> list[Step]:

@@ -169,9 +169,11 @@ class Worker:
                 return Reply(200, "text/html; charset=utf-8", entity_page(report, self._links(iri)).encode())
             rows = [row[1:] for row in self.graph.store.query(RESOURCE_QUERY, {"x": Term.iri(iri)}).rows]
             return Reply(200, "text/html; charset=utf-8", resource_page(iri, rows[:max_results]).encode())
-        query = "CONSTRUCT { ?x ?p ?o . ?s ?q ?x } WHERE { { ?x ?p ?o } UNION { ?s ?q ?x } }"
-        answer = self.store.store.query(query, substitutions={self.ox.Variable("x"): self.ox.NamedNode(iri)})
-        triples = [t for _, t in zip(range(max_results), answer)]
+        # its own description first, then what points at it, so the cap cuts the incoming links first
+        triples = []
+        for query in ("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", "CONSTRUCT { ?s ?q ?x } WHERE { ?s ?q ?x }"):
+            answer = self.store.store.query(query, substitutions={self.ox.Variable("x"): self.ox.NamedNode(iri)})
+            triples += [t for _, t in zip(range(max_results - len(triples)), answer)]
         return Reply(200, GRAPH_TYPES[fmt], self._graph_bytes(triples, fmt))
 
     def _is_entity(self, iri: str) -> bool:
@@ -252,7 +254,7 @@ class Worker:
 
 RESOURCE_QUERY = """SELECT ?x ?dir ?p ?o WHERE {
   { ?x ?p ?o BIND("out" AS ?dir) } UNION { ?o ?p ?x BIND("in" AS ?dir) }
-} ORDER BY ?dir ?p ?o"""
+} ORDER BY DESC(?dir) ?p ?o"""  # its own description ("out") first, so a capped page keeps it
 LINKS_QUERY = "SELECT DISTINCT ?x ?other ?label WHERE { { ?x ?p ?other } UNION { ?other ?p ?x } ?other rdfs:label ?label }"
 NODE_LINKS_QUERY = """SELECT DISTINCT ?x ?other ?label WHERE {
   ?node ?r ?x . ?node a ?nodeType . ?nodeType rdfs:subClassOf* mr:Statement . ?node ?q ?other . ?other rdfs:label ?label
