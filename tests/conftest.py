@@ -50,6 +50,18 @@ def rdflib_graph(built: Path) -> kg.KnowledgeGraph:
     return kg.load(engine="rdflib", path=built)
 
 
+@pytest.fixture(scope="session")
+def severity_order() -> list[str]:
+    """MRKG's severity labels, worst first, as the ontology orders them (mr:severityRank)."""
+    from kg.ontology import load_ontology
+    from kg.vocab import MR
+    from rdflib import RDFS
+
+    ontology = load_ontology()
+    ranked = sorted(ontology.subject_objects(MR.severityRank), key=lambda pair: int(pair[1]))
+    return [str(ontology.value(severity, RDFS.label)) for severity, _ in ranked]
+
+
 @pytest.fixture
 def mini_data(tmp_path: Path) -> Path:
     """A writable copy of the tiny fixture tables (tests/resources/mini), to break on purpose."""

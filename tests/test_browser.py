@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need Playwright: pip install playwright")
@@ -21,6 +22,7 @@ from test_serve import _Server  # noqa: E402  (the loopback uvicorn server of th
 from kg.serve import create_app  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BACLOFEN = "https://w3id.org/mrkg/drug/baclofen"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium)")
 
@@ -81,21 +83,27 @@ def test_search_entity_page_and_picture(page, server, graph) -> None:  # type: i
     drawn = page.locator("#graph[data-rendered-nodes]")
     drawn.wait_for(timeout=20_000)
     around = graph.subgraph(["baclofen"], 1)
-    assert int(drawn.get_attribute("data-rendered-nodes")) == around.number_of_nodes()
-    assert int(drawn.get_attribute("data-rendered-edges")) == around.number_of_edges()
+    # the picture shows the server's neighbourhood: the nearest and best-connected entities, 80 at most
+    answer = httpx.get(server.url + "/-/neighbourhood", params={"iri": BACLOFEN}, timeout=30).json()
+    shown = {n["data"]["id"] for n in answer["elements"]["nodes"]}
+    assert answer["total"] == around.number_of_nodes() and shown <= set(around.nodes)
+    assert int(drawn.get_attribute("data-rendered-nodes")) == len(shown) == min(80, around.number_of_nodes())
+    assert int(drawn.get_attribute("data-rendered-edges")) == len(answer["elements"]["edges"])
     assert page.locator("#graph canvas").count() >= 1
-    assert "entities within 1 step" in page.locator("#graph-status").inner_text()
+    status = page.locator("#graph-status").inner_text()
+    assert "entities within 1 step" in status and (f"of {answer['total']}" in status) == (len(shown) < answer["total"])
     _screenshot(page, "explorer-baclofen.png")
 
     # a tap on a neighbour shows its name and a link to its page
-    receptor = next(n for n, d in around.nodes(data=True) if d["type_label"] == "receptor")
-    page.evaluate("iri => mrkgPicture.getElementById(iri).emit('tap')", receptor)
-    assert page.locator("#graph-details b").inner_text() == around.nodes[receptor]["label"]
-    assert page.locator("#graph-open").get_attribute("href") == "/" + receptor.split("/mrkg/", 1)[1]
+    neighbour = next(n["data"]["id"] for n in answer["elements"]["nodes"] if n["data"]["id"] != BACLOFEN)
+    page.evaluate("iri => mrkgPicture.getElementById(iri).emit('tap')", neighbour)
+    assert page.locator("#graph-details b").inner_text() == around.nodes[neighbour]["label"]
+    assert page.locator("#graph-open").get_attribute("href") == "/" + neighbour.split("/mrkg/", 1)[1]
     page.select_option("#depth", "2")
     page.wait_for_function("document.getElementById('graph-status').textContent.indexOf('within 2 steps') >= 0",
                            timeout=20_000)
-    assert int(drawn.get_attribute("data-rendered-nodes")) > around.number_of_nodes()
+    two = httpx.get(server.url + "/-/neighbourhood", params={"iri": BACLOFEN, "depth": 2}, timeout=30).json()
+    assert two["total"] > answer["total"] and int(drawn.get_attribute("data-rendered-nodes")) == two["shown"]
     assert not page.blocked and not page.errors, (page.blocked, page.errors)
 
 

@@ -58,7 +58,8 @@ def test_mappings_reach_biolink_and_ro(ontology: Graph) -> None:
 
 def test_controlled_values_have_codes(ontology: Graph) -> None:
     vocab = load_vocabulary(ontology)
-    assert vocab.values["Severity"].keys() == {"contraindicated", "major", "moderate", "minor", "unknown"}
+    assert vocab.values["Severity"].keys() == {"contraindicated", "major", "moderate", "minor", "not-graded"}
+    assert vocab.values["StatedSeverity"]["ansm-pc"] == URIRef("https://w3id.org/mrkg/level/ansm-pc")
     assert vocab.kinds["Target"]["enzyme"] == MR.Enzyme
     assert vocab.schemes["drugbank"].pattern.match("DB00181")
     assert not vocab.schemes["drugbank"].pattern.match("DB181")

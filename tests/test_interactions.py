@@ -1,0 +1,211 @@
+"""Interactions a pharmacist would sign: the severity model, the label layer, class rules and one answer per pair.
+
+The pinned cases cite the label sentence they rest on; a failure here means the graph says less than a label.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from kg.build import build_to_file
+from kg.ontology import load_ontology, load_vocabulary
+from kg.vocab import MR
+
+LEVEL = "https://w3id.org/mrkg/level/"
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load_ontology()
+
+
+def harmonised(ontology: Graph, code: str) -> str:
+    level = load_vocabulary(ontology).values["StatedSeverity"][code]
+    return str(ontology.value(level, MR.harmonisedAs)).rsplit("/severity-", 1)[-1]
+
+
+# --- the severity model --------------------------------------------------------------------------
+
+def test_severity_order_lives_in_the_ontology(ontology: Graph) -> None:
+    """Five severities with distinct ranks; 'not graded' is the only one that grades nothing, and sorts last."""
+    ranks = {str(s).split("/severity-")[-1]: int(r) for s, r in ontology.subject_objects(MR.severityRank)}
+    assert sorted(ranks, key=ranks.get) == ["contraindicated", "major", "moderate", "minor", "not-graded"]
+    assert len(set(ranks.values())) == 5
+    ungraded = [s for s, g in ontology.subject_objects(MR.graded) if not g.toPython()]
+    assert ungraded == [MR["severity-not-graded"]]
+
+
+def test_every_source_level_has_one_mapping_and_a_reason(ontology: Graph) -> None:
+    levels = load_vocabulary(ontology).values["StatedSeverity"]
+    assert len(levels) >= 25
+    for code, level in levels.items():
+        assert len(list(ontology.objects(level, MR.harmonisedAs))) == 1, code
+        assert str(ontology.value(level, MR.mappingReason) or "").strip(), f"{code} has no mapping reason"
+        assert ontology.value(level, URIRef("http://www.w3.org/2004/02/skos/core#inScheme")) is not None, code
+
+
+@pytest.mark.parametrize("code", ["ansm-pc", "worldvista-take-into-account", "ddinter-unknown", "drugbank4-listed",
+                                  "onc-non-interruptive", "crediblemeds-listed", "nlm-corpus-listed", "label-mentioned"])
+def test_levels_that_do_not_rank_are_not_graded(ontology: Graph, code: str) -> None:
+    """ANSM: 'à prendre en compte ... Aucune recommandation pratique ne peut être proposée' (archive.ansm.sante.fr,
+    Interactions médicamenteuses): a flag, not a grade. It was mapped to minor; now it is 'not graded'."""
+    assert harmonised(ontology, code) == "not-graded"
+
+
+@pytest.mark.parametrize("code, floor", [("label-contraindicated", "contraindicated"), ("label-boxed-warning", "major"),
+                                         ("label-avoid", "major"), ("label-not-recommended", "major"),
+                                         ("ansm-ci", "contraindicated"), ("worldvista-contraindicated", "contraindicated"),
+                                         ("ansm-ad", "major")])
+def test_a_regulator_level_is_never_lowered(ontology: Graph, code: str, floor: str) -> None:
+    order = ["contraindicated", "major", "moderate", "minor", "not-graded"]
+    assert order.index(harmonised(ontology, code)) <= order.index(floor)
+
+
+def test_statements_of_ungraded_levels_are_never_minor(graph) -> None:
+    """No statement whose level grades nothing carries a graded severity, and no pair is minor without a minor statement."""
+    rows = graph.query("""SELECT ?i WHERE { ?i mr:statedLevel ?l ; mr:severity ?s .
+        ?l mr:harmonisedAs ?h . FILTER(?s != ?h) }""").rows
+    assert not rows, "a statement's severity differs from its level's mapping"
+    minor = graph.query("""SELECT ?p WHERE { ?p a mr:InteractionSummary ; mr:severity mr:severity-minor .
+        FILTER NOT EXISTS { ?p mr:summarises/mr:severity mr:severity-minor } }""").rows
+    assert not minor
+
+
+def test_severity_mapping_query_lists_every_level(graph, ontology: Graph) -> None:
+    rows = graph.query("severity-mapping").dicts()
+    assert len(rows) == len(load_vocabulary(ontology).values["StatedSeverity"])
+    pc = next(r for r in rows if r["level"] == "ansm-pc")
+    assert pc["asStated"] == "PC" and pc["meaning"] == "à prendre en compte" and pc["severity"] == "not graded"
+    assert int(pc["statements"]) > 100
+
+
+# --- the label layer and the pinned cases of issue 11 -----------------------------------------------
+
+def summary(graph, drug: str, other: str) -> dict:
+    rows = graph.interaction_summary(drug, other).dicts()
+    assert len(rows) == 1, f"{drug} + {other}: {rows}"
+    return rows[0]
+
+
+@pytest.mark.parametrize("other", ["ciprofloxacin", "fluvoxamine"])
+def test_tizanidine_with_strong_cyp1a2_inhibitors_is_contraindicated(graph, other: str) -> None:
+    """Zanaflex PI, 4 Contraindications: 'Zanaflex is contraindicated in patients taking strong CYP1A2 inhibitors';
+    the earlier label named fluvoxamine and ciprofloxacin."""
+    row = summary(graph, "tizanidine", other)
+    assert row["severity"] == "contraindicated" and row["evidence"] == "regulatory label"
+    assert "pharmacokinetic" in row["mechanism"] and "Cytochrome P450 1A2" in row["via"]
+    assert row["management"] and "contraindicated" in row["labelText"]
+
+
+def test_cyclobenzaprine_with_an_maoi_is_contraindicated(graph) -> None:
+    """Cyclobenzaprine PI, Contraindications: concomitant use of MAO inhibitors or within 14 days after their
+    discontinuation."""
+    row = summary(graph, "cyclobenzaprine", "phenelzine")
+    assert row["severity"] == "contraindicated" and "monoamine oxidase inhibitors" in row["through"]
+
+
+@pytest.mark.parametrize("opioid, benzodiazepine", [("oxycodone", "diazepam"), ("tramadol", "clonazepam"),
+                                                    ("morphine", "diazepam")])
+def test_opioid_with_benzodiazepine_carries_the_boxed_warning(graph, opioid: str, benzodiazepine: str) -> None:
+    """Valium and Klonopin PI, Boxed Warning: 'Concomitant use of benzodiazepines and opioids may result in profound
+    sedation, respiratory depression, coma, and death.' ANSM's PC level for the same pair is not graded, not minor."""
+    row = summary(graph, opioid, benzodiazepine)
+    assert row["severity"] == "major" and row["evidence"] == "regulatory label"
+    assert "boxed warning" in row["levels"] and "respiratory depression" in row["labelText"]
+
+
+@pytest.mark.parametrize("blocker", ["rocuronium", "vecuronium", "suxamethonium", "pancuronium"])
+def test_quinine_with_neuromuscular_blockers_is_avoided(graph, blocker: str) -> None:
+    """Qualaquin PI 5.5: neuromuscular blocking agents should be avoided with quinine (it was 'moderate')."""
+    row = summary(graph, "quinine", blocker)
+    assert row["severity"] == "major" and "neuromuscular blocking agents" in row["through"]
+
+
+def test_label_statements_keep_section_version_and_text(graph) -> None:
+    rows = graph.query("""SELECT ?i ?detail ?text ?date WHERE { ?i mr:statedLevel level:label-contraindicated ;
+        mr:sourceDetail ?detail ; mr:sourceText ?text ; dcterms:source ?s . OPTIONAL { ?s dcterms:date ?date } }""").dicts()
+    assert len(rows) >= 5
+    assert all("section" in r["detail"] and r["text"] for r in rows)
+    assert any(r["date"] for r in rows), "at least one contraindication cites a dated label version"
+
+
+# --- class rules -------------------------------------------------------------------------------------
+
+def test_a_class_statement_reaches_each_member_and_says_so(graph) -> None:
+    """The Valium boxed warning names 'opioids' once; each opioid member gets the pair, through the class."""
+    rows = graph.query("interactions-between", drug="diazepam", other="fentanyl").dicts()
+    valium = [r for r in rows if r["sources"] == "label-diazepam-valium"]
+    assert valium and valium[0]["through"] == "opioids" and valium[0]["second"] == "opioids"
+    assert graph.query("ASK { drug:diazepam mr:interactsWith drug:fentanyl }").boolean
+
+
+def test_summaries_are_one_per_pair(graph) -> None:
+    rows = graph.query("""SELECT ?a ?b (COUNT(?s) AS ?n) WHERE { ?s a mr:InteractionSummary ; mr:participant ?a , ?b .
+        FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b HAVING (COUNT(?s) > 1)""").rows
+    assert not rows
+
+
+def test_summary_rules_on_a_fixture(mini_data: Path, tmp_path: Path) -> None:
+    """Worst credible level wins, a class statement reaches its members, a two-step spread is a disagreement, and
+    a web article's level does not count."""
+    with (mini_data / "sources.tsv").open("a", encoding="utf-8") as f:
+        f.write("label-x\tdrug-label\tLabel X\tHolder\t2024-11\thttps://example.org/x\tpublic domain\tyes\t\n")
+    with (mini_data / "drugs.tsv").open("a", encoding="utf-8") as f:
+        f.write("drug-c\tDrug C\tdrug\t\tref-a\t\n")
+    with (mini_data / "class_membership.tsv").open("a", encoding="utf-8") as f:
+        f.write("drug-c\tsub-class\tref-a\t\n")
+    with (mini_data / "interactions.tsv").open("a", encoding="utf-8") as f:
+        f.write("b-class\tdrug-b;top-class\t\t\tlabel-contraindicated\tunknown\t\t\t\t\t\t\tlabel-x\t4\n")
+        f.write("b-c\tdrug-b;drug-c\t\t\tddinter-moderate\t\t\t\t\t\t\t\tref-a\t\n")
+        f.write("b-c-article\tdrug-b;drug-c\t\t\tddinter-minor\t\t\t\t\t\t\t\tarticle-x\t\n")
+    path = tmp_path / "mini.nq"
+    build_to_file(path, mini_data)
+    import kg
+
+    graph = kg.load(path=path)
+    row = graph.interaction_summary("drug-b", "drug-c").dicts()[0]
+    assert row["severity"] == "contraindicated" and row["evidence"] == "regulatory label"
+    assert row["disagreement"] == "true" and row["through"] == "Top class"
+    assert "article-x" in row["levels"], "the article's level is shown, but does not decide"
+    assert graph.interaction_summary("drug-b", "drug-a").dicts()[0]["severity"] == "contraindicated"
+
+
+# --- coverage and names --------------------------------------------------------------------------
+
+def test_french_names_find_the_same_substance(graph) -> None:
+    assert graph.resolve("CIPROFLOXACINE") == graph.resolve("ciprofloxacin")
+    assert graph.resolve("baclofene") == graph.resolve("baclofen")
+    assert graph.query('ASK { drug:ciprofloxacin skos:altLabel "ciprofloxacine"@fr }').boolean
+
+
+# --- mrkg check ----------------------------------------------------------------------------------
+
+def test_check_shows_summary_sources_warnings_and_predictions(graph) -> None:
+    report = graph.check(["oxycodone", "Valium", "tizanidine"])
+    worst = report.pairs[0]
+    assert [report.pairs[i].rank for i in range(len(report.pairs))] == sorted(p.rank for p in report.pairs)
+    assert worst.summary["severity"] == "contraindicated" or worst.rank <= 2
+    pair = next(p for p in report.pairs if {p.drug.rsplit("/", 1)[-1], p.other.rsplit("/", 1)[-1]} == {"oxycodone", "diazepam"})
+    assert pair.summary["severity"] == "major" and len(pair.statements) >= 3
+    assert any(w["topic"] == "boxed-warning" and w["drugLabel"] == "diazepam" for w in report.warnings)
+    text = report.to_text()
+    assert "oxycodone + diazepam: MAJOR" in text and "BOXED WARNINGS" in text and "PREDICTED" in text
+
+
+def test_check_json_holds_recorded_and_predicted(graph) -> None:
+    data = json.loads(graph.check(["tizanidine", "atracurium", "ciprofloxacin"]).to_json())
+    assert data["pairs"] and data["predicted"]
+    assert {"summary", "statements"} <= set(data["pairs"][0])
+    sections = {row[0].value for row in graph.check(["tizanidine", "atracurium", "ciprofloxacin"]).to_result().rows}
+    assert {"summary", "statement", "predicted"} <= sections
+
+
+def test_check_needs_two_drugs(graph) -> None:
+    import kg
+
+    with pytest.raises(kg.QueryError, match="at least two"):
+        graph.check(["baclofen", "Lioresal"])
