@@ -80,6 +80,8 @@ class Substance:
     label: str
     new: bool
     french: set[str] = field(default_factory=set)
+    #: other names the reference uses (DDInter's Salbutamol for DrugBank's Albuterol) → the source that uses it
+    other_names: dict[str, str] = field(default_factory=dict)
 
 
 def _key(name: str) -> str:
@@ -142,8 +144,13 @@ class Importer:
         self.curated_labels, self.curated_drugbank, self.curated_atc = self._read_curated()
         self.curated_ids = set(self.curated_labels)
         self.curated_drugs = {row["id"]: row["label"] for row in read_table(data_dir / "drugs.tsv", *TABLES["drugs.tsv"])}
+        self.curated_names: dict[str, set[str]] = defaultdict(set)
+        for row in read_table(data_dir / "names.tsv", *TABLES["names.tsv"]):
+            self.curated_names[row["entity"]].add(_key(row["name"]))
         self.substances: dict[str, Substance] = {}  # DrugBank id (or name key for unresolved names) → substance
         self.unresolved: Counter[str] = Counter()
+        #: (name, the row's DrugBank id) → the id its name resolves to, where the two differ
+        self.id_conflicts: dict[tuple[str, str], str] = {}
 
     # -- inputs --------------------------------------------------------------------------------
 
@@ -176,19 +183,27 @@ class Importer:
     # -- resolving names -----------------------------------------------------------------------
 
     def drugbank_id(self, name: str, row_id: str) -> str | None:
-        """The current DrugBank id of a drug as a reference row names it."""
-        for candidate in (self.aliases.get(row_id), self.aliases.get(name.lower()), row_id):
-            if candidate and candidate in self.vocabulary.primary:
-                return self.vocabulary.primary[candidate]
+        """The current DrugBank id of a drug as a reference row names it.
+
+        The name the source states comes first (DrugBank's common name or an unambiguous synonym); the id
+        the merged PDDI set attached to it only when the name is not found (French names), because that id is
+        sometimes another drug's (it gives lormetazepam lorazepam's DB00186). A disagreement is counted.
+        """
+        alias = self.aliases.get(name.lower()) or self.aliases.get(row_id)
+        if alias and alias in self.vocabulary.primary:
+            return self.vocabulary.primary[alias]
         key = _key(name)
-        for variant in (key, re.sub(r"\s*\(.*\)$", "", key)):  # DDInter's "Morphine (liposomal)" is morphine
-            if found := self.vocabulary.lookup(variant):
-                return found
-        if key.endswith("e") and (found := self.vocabulary.lookup(key[:-1])):  # French -ine, -ene: gentamicine
-            return found
+        by_name = next(filter(None, (self.vocabulary.lookup(v) for v in (key, re.sub(r"\s*\(.*\)$", "", key)))), None)
+        by_id = self.vocabulary.primary.get(row_id)
+        if by_name and by_id and by_name != by_id:
+            self.id_conflicts[(name, row_id)] = by_name
+        if by_name or by_id:
+            return by_name or by_id
+        if key.endswith("e"):  # French -ine, -ene: gentamicine
+            return self.vocabulary.lookup(key[:-1])
         return None
 
-    def substance(self, name: str, row_id: str, french: bool) -> Substance:
+    def substance(self, name: str, row_id: str, french: bool, source: str = "") -> Substance:
         """The graph substance of a reference drug, registering a new one the first time."""
         drugbank = self.drugbank_id(name, row_id)
         key = drugbank or _key(name)
@@ -206,6 +221,8 @@ class Importer:
         found = self.substances[key]
         if french:
             found.french.add(_key(name))
+        elif "(" not in name and _key(name) != found.label.lower():  # not DDInter's "Morphine (liposomal)"
+            found.other_names.setdefault(_key(name), source)
         return found
 
     def _new_id(self, label: str) -> str:
@@ -230,8 +247,8 @@ class Importer:
                 raise DataError(f"interactions.tsv:{number}", f"no level for {source} '{stated}'; add it to LEVELS and "
                                 "to ontology/severity-scales.ttl")
             french = source == "ansm-thesaurus-2016"
-            a = self.substance(record["drug_a"], record["drugbank_id_a"], french)
-            b = self.substance(record["drug_b"], record["drugbank_id_b"], french)
+            a = self.substance(record["drug_a"], record["drugbank_id_a"], french, source)
+            b = self.substance(record["drug_b"], record["drugbank_id_b"], french, source)
             if a.id == b.id:
                 continue
             record_id = record["source_record"]
@@ -293,6 +310,9 @@ class Importer:
             for name in sorted(s.french):
                 if name != label:
                     rows.append({"entity": s.id, "name": name, "kind": "synonym", "lang": "fr", "source": "ansm-thesaurus-2016"})
+            for name, source in sorted(s.other_names.items()):
+                if name not in self.curated_names.get(s.id, set()) and name not in s.french:
+                    rows.append({"entity": s.id, "name": name, "kind": "synonym", "lang": "", "source": source})
         return rows
 
     def memberships(self) -> list[dict[str, str]]:
@@ -359,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for name, count in counts.items():
         print(f"{count:>7,}  {args.output / name}")
+    for (name, row_id), by_name in sorted(importer.id_conflicts.items()):
+        print(f"{name}: the row says {row_id}, its name is {by_name}; the name is used")
     if importer.unresolved:
         print("names without a DrugBank id (kept as substances with a label only): "
               + ", ".join(sorted(importer.unresolved)))
