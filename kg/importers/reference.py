@@ -90,8 +90,11 @@ def _key(name: str) -> str:
 
 
 def _label(common_name: str) -> str:
-    """DrugBank's common name as a graph label: lowercase, unless the name has capitals inside (``Insulin glargine``)."""
-    return common_name if any(c.isupper() for c in common_name[1:]) else common_name.lower()
+    """DrugBank's common name as a graph label: capitalised words in lowercase (``Amyl Nitrite`` → ``amyl nitrite``),
+    acronyms, codes and single letters as written (``Botulinum toxin type A`` → ``botulinum toxin type A``)."""
+    def word(token: str) -> str:
+        return token.lower() if len(token) > 1 and token[0].isupper() and token[1:].islower() else token
+    return " ".join(word(token) for token in common_name.split(" "))
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
