@@ -1,0 +1,54 @@
+"""The README's example outputs are what the commands print (for the examples listed in CHECKED)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+#: Commands whose README output must match exactly (outputs that name a cache path or a timing are left out).
+CHECKED = [
+    "mrkg query severity-mapping --format csv | cut -d, -f1-5 | head -5",
+    "mrkg query interaction-summary --param drug=tizanidine --param other=ciprofloxacin --format csv | cut -d, -f3,4,7,9,10",
+    "mrkg query interactions-between --param drug=tizanidine --param other=ciprofloxacin --format csv | cut -d, -f3,5,7,10",
+    "mrkg check oxycodone diazepam",
+    "mrkg query interaction-summary --param drug=baclofen --format csv | cut -d, -f3,4,6,7 | head -7",
+    "mrkg query find-by-name --param name=BACLOFENE",
+    "mrkg query find-by-name --param name=Lioresal",
+    "mrkg path tizanidine ciprofloxacin --limit 3",
+    "mrkg query predicted-interactions --param drug=tizanidine --format csv | cut -d, -f3,6,7 | head -3",
+]
+
+
+def examples() -> dict[str, list[str]]:
+    """Each ``$ command`` of the README's code blocks with the lines printed under it."""
+    found: dict[str, list[str]] = {}
+    inside, command = False, None
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            inside, command = not inside, None
+        elif inside and line.startswith("$ "):
+            command = re.sub(r"\s{2,}(#.*|\(columns cut here\))$", "", line[2:]).strip()
+            found[command] = []
+        elif inside and command is not None:
+            found[command].append(line)
+    return found
+
+
+@pytest.mark.parametrize("command", CHECKED)
+def test_readme_example_is_true(command: str) -> None:
+    expected = examples().get(command)
+    assert expected is not None, f"the README no longer shows `{command}`"
+    bin_dir = str(Path(sys.executable).parent)
+    done = subprocess.run(["bash", "-c", command],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
+    printed = [line.rstrip() for line in done.stdout.splitlines()]
+    while expected and not expected[-1].strip():  # the blank line before the next example
+        expected = expected[:-1]
+    assert printed == [line.rstrip() for line in expected], done.stderr
