@@ -103,6 +103,7 @@ class Builder:
             for row in rows[name]:
                 self.emit_row(name, row, emitter)
         self.check_class_cycles(rows["drug_classes.tsv"])
+        add_summaries(self.dataset, self.ontology)  # derived from the statements just emitted
         return self.dataset
 
     def emit_row(self, table: str, row: Row, emitter) -> None:
@@ -537,10 +538,7 @@ def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
 
     ``exclude``: leave out the facts whose only sources have these ``commercial_use`` values.
     """
-    builder = Builder(data_dir, ontology_dir, exclude)
-    dataset = builder.build()
-    add_summaries(dataset, builder.ontology)
-    return dataset
+    return Builder(data_dir, ontology_dir, exclude).build()
 
 
 def write_nquads(dataset: Dataset, path: Path) -> int:
@@ -570,7 +568,5 @@ def build_open(path: Path, strict: bool = False, data_dir: Path = DATA_DIR) -> t
     Returns the quad count written and the number of rows withheld per table.
     """
     builder = Builder(data_dir, ONTOLOGY_DIR, frozenset({"no", "unknown"} if strict else {"no"}))
-    dataset = builder.build()
-    add_summaries(dataset, builder.ontology)
-    count = write_nquads(dataset, path)
+    count = write_nquads(builder.build(), path)
     return count, builder.withheld
