@@ -42,12 +42,31 @@ def test_rows_keep_source_level_and_record(imported: Path) -> None:
     ansm = rows["ansm-baclofene-alcool-boisson-ou-excipient"]
     assert ansm["level"] == "ansm-pc" and ansm["affected"] == "drug-a" and ansm["precipitant"] == "ethanol"
     assert ansm["source_text"].startswith("A prendre en compte")
-    assert len(rows) == 4, "the self-pair (baclofen with baclofen) is skipped"
+    assert len(rows) == 5, "the self-pair (baclofen with baclofen) is skipped"
+
+
+def test_a_level_for_another_combination_does_not_grade_the_pair(imported: Path) -> None:
+    """WorldVistA's sedatives entry says 'Not recommended' only '--with sodium oxybate' (found by the audit of
+    seed 11: diazepam + ropinirole, line 4288 of the reference table); the French original says 'à prendre en compte'."""
+    row = next(r for r in read(imported / IMPORTED_DIR / "interactions.tsv") if r["id"].startswith("worldvista-diazepam"))
+    assert row["level"] == "worldvista-not-recommended-with-third-drug"
+    assert "combination with sodium oxybate, not this pair alone" in row["source_detail"]
+
+
+def test_an_unknown_limiting_condition_stops_the_import(mini_data: Path, tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    text = (RESOURCES / "interactions.tsv").read_text(encoding="utf-8").replace("--with sodium oxybate", "--with the moon")
+    (reference / "interactions.tsv").write_text(text, encoding="utf-8")
+    importer = Importer(reference, RESOURCES / "vocabulary.csv", RESOURCES / "atc.csv", data_dir=mini_data)
+    with pytest.raises(DataError, match=r"interactions.tsv:7.*'--with the moon'.*add a rule"):
+        importer.interactions()
 
 
 def test_drugs_resolve_by_id_name_alias_and_french_spelling(imported: Path) -> None:
     drugs = {r["id"]: r for r in read(imported / IMPORTED_DIR / "drugs.tsv")}
-    assert set(drugs) == {"ethanol", "gentamicin", "atracurium", "morphine"}, "baclofen is the curated drug-a"
+    assert set(drugs) == {"ethanol", "gentamicin", "atracurium", "morphine", "diazepam", "pregabalin"}, \
+        "baclofen is the curated drug-a"
     assert all(d["kind"] == "partner" for d in drugs.values())
     ids = {(r["entity"], r["scheme"]): r["value"] for r in read(imported / IMPORTED_DIR / "identifiers.tsv")}
     assert ids[("atracurium", "drugbank")] == "DB13295", "DrugBank 4's DB00732 (the besylate) maps to the parent"
@@ -60,7 +79,8 @@ def test_drugs_resolve_by_id_name_alias_and_french_spelling(imported: Path) -> N
 
 def test_imported_tables_build(imported: Path, tmp_path: Path) -> None:
     sources = (imported / "sources.tsv").read_text(encoding="utf-8")
-    for source in ("ddinter-2023", "ansm-thesaurus-2016", "drugbank-open-vocabulary", "who-atc-ddd-2026"):
+    for source in ("ddinter-2023", "ansm-thesaurus-2016", "ansm-thesaurus-worldvista-2016", "drugbank-open-vocabulary",
+                   "who-atc-ddd-2026", "mrkg-curation"):
         sources += f"{source}\tdatabase\t{source}\t\t\t\tCC0-1.0\tyes\t\n"
     (imported / "sources.tsv").write_text(sources, encoding="utf-8")
     path = tmp_path / "g.nq"

@@ -133,6 +133,14 @@ def test_label_statements_keep_section_version_and_text(graph) -> None:
     assert any(r["date"] for r in rows), "at least one contraindication cites a dated label version"
 
 
+def test_a_level_meant_for_a_third_drug_does_not_make_a_pair_major(graph) -> None:
+    """Audit of seed 11: WorldVistA's 'Not recommended --with sodium oxybate' made 158 sedative pairs major (e.g.
+    diazepam + ropinirole, line 4288); the ANSM original grades the pair 'à prendre en compte'."""
+    row = summary(graph, "diazepam", "ropinirole")
+    assert row["severity"] == "not graded" and "Not recommended (with a third drug)" in row["levels"]
+    assert summary(graph, "sodium oxybate", "diazepam")["severity"] in ("major", "contraindicated")
+
+
 # --- class rules -------------------------------------------------------------------------------------
 
 def test_a_class_statement_reaches_each_member_and_says_so(graph) -> None:

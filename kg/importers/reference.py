@@ -69,6 +69,10 @@ LEVELS = {
 #: The imported tables, in the order they are written.
 OUTPUTS = ("drugs.tsv", "identifiers.tsv", "names.tsv", "class_membership.tsv", "interactions.tsv")
 ALIASES = Path(__file__).with_name("reference_aliases.tsv")
+#: WorldVistA rows whose level holds only for a combination their text names ("--with sodium oxybate").
+CONDITIONS = Path(__file__).with_name("reference_conditions.tsv")
+#: The level such a row gets when the combination it names is not the pair.
+OTHER_COMBINATION = "worldvista-not-recommended-with-third-drug"
 
 
 @dataclass
@@ -143,6 +147,7 @@ class Importer:
         self.vocabulary = Vocabulary(vocabulary)
         self.atc_by_name = self._read_atc(atc)
         self.aliases = {row["name"]: row["drugbank_id"] for row in _read_tsv(ALIASES)}
+        self.conditions = {row["phrase"]: row for row in _read_tsv(CONDITIONS)}
         self.data_dir = data_dir
         self.curated_labels, self.curated_drugbank, self.curated_atc = self._read_curated()
         self.curated_ids = set(self.curated_labels)
@@ -254,6 +259,7 @@ class Importer:
             b = self.substance(record["drug_b"], record["drugbank_id_b"], french, source)
             if a.id == b.id:
                 continue
+            level, condition = self._conditional(source, level, record, (a.id, b.id), number)
             record_id = record["source_record"]
             base = f"{ID_PREFIX[source]}-" + (slugify(record_id.replace("DDInter", "")) if source == "ddinter-2023"
                                               else f"{slugify(record['drug_a'])}-{slugify(record['drug_b'])}")
@@ -271,9 +277,42 @@ class Importer:
                     f"as named: {record['drug_a']} / {record['drug_b']}",
                     f"record {record_id}" if record_id else "",
                     f"level as stated: {record['severity_raw'] or stated}" if stated else "no level given",
+                    condition,
                     record["source_file"]))),
             })
         return rows
+
+    def _conditional(self, source: str, level: str, record: dict[str, str], pair: tuple[str, str],
+                     number: int) -> tuple[str, str]:
+        """A level that the row's text limits to one combination: the level for this pair, and a note.
+
+        The thesaurus gives some entries two levels, the stricter one only "with" a drug or class its text names:
+        the French rows carry the milder level and say "ASDEC - ... avec l'oxybate de sodium", the WorldVistA rows
+        carry the stricter one and say "--with sodium oxybate". The rules are in reference_conditions.tsv; a
+        condition it does not know stops the import, to be curated.
+        """
+        text = record["management_or_label"].strip()
+        french = source == "ansm-thesaurus-2016" and text.startswith("ASDEC")
+        if not french and not (source == "ansm-thesaurus-worldvista-2016" and text.startswith("-")):
+            return level, ""
+        rule = next((r for phrase, r in self.conditions.items() if phrase in text.lower()), None)
+        if rule is None:
+            raise DataError(f"interactions.tsv:{number}", f"the level is limited by '{text}', which "
+                            f"{CONDITIONS.name} does not cover; add a rule for it")
+        target = rule["applies_to"]
+        applies = target == "*" or target in pair or (target.startswith("atc:") and any(
+            code.startswith(target[4:]) for drug in pair for code in self.atc_codes(drug)))
+        if french:  # the stricter level is 'association déconseillée'
+            return ("ansm-ad", f"the text advises against the combination ({text}); it applies to this pair") \
+                if applies else (level, f"the text advises against another combination ({text})")
+        if applies:
+            return level, f"the level applies {text.lstrip('- ')}"
+        return OTHER_COMBINATION, f"the stated level is for the combination {text.lstrip('- ')}, not this pair alone"
+
+    def atc_codes(self, drug: str) -> list[str]:
+        """The ATC codes of a graph substance, curated or found by its WHO name."""
+        label = next((s.label for s in self.substances.values() if s.id == drug), self.curated_drugs.get(drug, ""))
+        return self.curated_atc.get(drug, []) + self.atc_by_name.get(label.lower(), [])
 
     @staticmethod
     def _texts(source: str, record: dict[str, str]) -> dict[str, str]:
