@@ -27,6 +27,8 @@ FLAT_COLUMNS = ["section", "drug", "other", "severity", "stated", "evidence", "d
 #: Warning topics and recommendations shown for every listed drug.
 WARNING_TOPICS = {"boxed-warning"}
 WARNING_RECOMMENDATIONS = {"contraindicated"}
+#: Cells that the queries join with "; " (GROUP_CONCAT, whose order SPARQL leaves to the engine).
+LIST_CELLS = {"evidence", "levels", "through", "mechanism", "via", "sources"}
 
 
 @dataclass
@@ -136,9 +138,9 @@ def check_medications(graph: KnowledgeGraph, names: list[str]) -> MedicationChec
     report = MedicationCheck([(iri, labels[iri]) for iri in iris])
     for i, first in enumerate(iris):
         for second in iris[i + 1:]:
-            summary = graph.query("interaction-summary", drug=first, other=second).dicts()
+            summary = _in_order(graph.query("interaction-summary", drug=first, other=second).dicts())
             if summary:
-                statements = graph.query("interactions-between", drug=first, other=second).dicts()
+                statements = _in_order(graph.query("interactions-between", drug=first, other=second).dicts())
                 report.pairs.append(PairReport(first, second, summary[0], statements))
     report.pairs.sort(key=lambda p: (p.rank, labels[p.drug], labels[p.other]))
     for iri in iris:
@@ -146,6 +148,12 @@ def check_medications(graph: KnowledgeGraph, names: list[str]) -> MedicationChec
                             if w["topic"] in WARNING_TOPICS or (w["recommendation"] or "") in WARNING_RECOMMENDATIONS]
     report.predicted = _predicted_among(graph, iris)
     return report
+
+
+def _in_order(rows: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """``rows`` with each joined list cell sorted, so every engine and run prints the same line."""
+    return [{key: "; ".join(sorted(value.split("; "))) if key in LIST_CELLS and value else value
+             for key, value in row.items()} for row in rows]
 
 
 LABEL_QUERY = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?entity ?label WHERE { ?entity rdfs:label ?label }"
