@@ -13,8 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .paths import DATA_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
-from .tables import IMPORTED_DIR
+from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 
 __all__ = ["source_fingerprint", "cached_graph", "cached_oxigraph"]
 
@@ -23,7 +22,7 @@ def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_
     """A hash of everything the build reads (tables, ontology files, the package code)."""
     digest = hashlib.sha256()
     files = [*sorted(data_dir.glob("*.tsv")), *sorted(data_dir.glob(f"{IMPORTED_DIR}/*.tsv")),
-             *sorted(ontology_dir.glob("*.ttl")), *sorted(PACKAGE_DIR.glob("*.py"))]
+             *sorted(ontology_dir.glob("*.ttl")), *sorted(PACKAGE_DIR.rglob("*.py"))]
     for path in files:
         digest.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]

@@ -363,9 +363,11 @@ def path(start: str, end: str, max_length: int, limit: int, engine: str, graph_p
 @GRAPH_OPTION
 def validate_command(engine: str, graph_path: Path | None) -> None:
     """Check the graph: SHACL shapes and quality-control queries. Exit 1 when anything is wrong."""
+    from .build import read_origins
     from .validate import validate
 
-    report = validate(_load(engine, graph_path).store)
+    graph = _load(engine, graph_path)
+    report = validate(graph.store, read_origins(graph.path) if graph.path else {})
     for problem in report.problems:
         click.echo(str(problem))
     timing = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())

@@ -70,12 +70,22 @@ def graph_iri(source_id: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """Lowercase ``text`` and join its alphanumeric runs with hyphens."""
+    """Lowercase ``text`` and join its alphanumeric runs with hyphens.
+
+    >>> slugify("Botulinum toxin type A (Botox)")
+    'botulinum-toxin-type-a-botox'
+    """
     return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def shorten(iri: str) -> str:
-    """Write ``iri`` as a short ``prefix:local`` name for people (longest prefix wins)."""
+    """Write ``iri`` as a short ``prefix:local`` name for people (longest prefix wins).
+
+    >>> shorten("https://w3id.org/mrkg/drug/baclofen"), shorten("https://w3id.org/mrkg/vocab/memberOf")
+    ('drug:baclofen', 'mr:memberOf')
+    >>> shorten("http://example.org/x")
+    'http://example.org/x'
+    """
     best = ""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PACKAGE_DIR", "DATA_DIR", "ONTOLOGY_DIR", "QUERIES_DIR", "STATIC_DIR", "cache_dir"]
+__all__ = ["PACKAGE_DIR", "DATA_DIR", "IMPORTED_DIR", "ONTOLOGY_DIR", "QUERIES_DIR", "STATIC_DIR", "cache_dir"]
 
 #: The installed ``kg`` package.
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -23,6 +23,9 @@ def _tree(name: str) -> Path:
 
 #: Curated source tables (always inside the package).
 DATA_DIR = PACKAGE_DIR / "data"
+#: Sub-folder of a data directory with tables written by a script (kg/importers/), not by hand. A file there
+#: has the schema of the table of the same name and its rows are read after the curated ones.
+IMPORTED_DIR = "imported"
 #: OWL vocabulary, controlled values and mappings (Turtle).
 ONTOLOGY_DIR = _tree("ontology")
 #: Named SPARQL queries (``*.rq``).

@@ -37,7 +37,7 @@ SELECT ?s ?p ?o ?predicateLabel (GROUP_CONCAT(DISTINCT ?sourceId; separator=";")
 }
 GROUP BY ?s ?p ?o ?predicateLabel"""
 
-#: The pair summary of each interacting pair, put on its mr:interactsWith edges (kg/summaries.py).
+#: The pair summary of each interacting pair, put on its mr:interactsWith edges (kg/build/summaries.py).
 SUMMARY_QUERY = """
 SELECT ?a ?b ?severity ?disagreement (GROUP_CONCAT(DISTINCT ?evidenceLabel; separator=";") AS ?evidence)
        (GROUP_CONCAT(DISTINCT ?classLabel; separator=";") AS ?through) WHERE {

@@ -7,27 +7,17 @@ entity comes from, so that a curator can go straight to the row to fix.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .iris import BASE, VOCAB, shorten
-from .paths import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
+from .paths import ONTOLOGY_DIR, QUERIES_DIR
 from .store import Store
-from .tables import IMPORTED_DIR
 
 __all__ = ["Problem", "Report", "validate", "shacl_problems", "qc_problems", "where_defined"]
 
 SH = "http://www.w3.org/ns/shacl#"
-
-#: IRI segment → the table whose rows mint IRIs of that kind.
-TABLE_OF_SEGMENT = {
-    "drug": "drugs.tsv", "class": "drug_classes.tsv", "target": "targets.tsv", "mechanism": "mechanisms.tsv",
-    "condition": "conditions.tsv", "effect": "adverse_effects.tsv", "therapy": "therapies.tsv",
-    "source": "sources.tsv", "interaction": "interactions.tsv", "indication": "indications.tsv",
-    "warning": "warnings.tsv", "product": "products.tsv", "claim": "claims.tsv",
-    "adverse-effect": "drug_adverse_effects.tsv", "target-action": "drug_targets.tsv", "metabolism": "metabolites.tsv",
-}
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -56,22 +46,16 @@ class Report:
         return not self.problems
 
 
-def where_defined(iri: str, data_dir: Path = DATA_DIR) -> str:
-    """``kg/data/<table>:<line> [entry]`` for an entity or statement IRI (the line when the table has an id column)."""
+def where_defined(iri: str, origins: Mapping[str, str]) -> str:
+    """``kg/data/<table>:<line> [key]`` for an entity or statement IRI, from the build's origins (IRI → file:line)."""
     if not iri.startswith(BASE):
         return "(outside the curated data)"
     segment, _, key = iri[len(BASE):].partition("/")
-    table = TABLE_OF_SEGMENT.get(segment)
-    if table is None:
-        return f"(generated: {segment})"
-    first = key.split("--")[0]
-    for name in (table, f"{IMPORTED_DIR}/{table}"):
-        path = data_dir / name
-        if path.is_file():
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if number > 1 and line.split("\t", 1)[0] == first:
-                    return f"kg/data/{name}:{number} [{key}]"
-    return f"kg/data/{table} [{key}]"
+    if iri in origins:
+        return f"{origins[iri]} [{key}]"
+    if segment == "interaction-summary":
+        return f"(derived by the build: interaction summary) [{key}]"
+    return f"(no origin recorded; rebuild with 'mrkg build') [{key}]"
 
 
 def _shapes_graph(ontology):
@@ -94,8 +78,11 @@ def _shapes_graph(ontology):
     return shapes
 
 
-def shacl_problems(store: Store) -> list[Problem]:
-    """Run the SHACL shapes on the merge of all named graphs (with the ontology, for class membership)."""
+def shacl_problems(store: Store, origins: Mapping[str, str] | None = None) -> list[Problem]:
+    """Run the SHACL shapes on the merge of all named graphs (with the ontology, for class membership).
+
+    ``origins`` (the build's IRI → file:line, :func:`kg.build.read_origins`) say where each problem is to be fixed.
+    """
     import tempfile
 
     import pyoxigraph as ox
@@ -124,27 +111,27 @@ def shacl_problems(store: Store) -> list[Problem]:
         value = results.value(result, URIRef(SH + "value"))
         if value is not None:
             message += f" (value: {shorten(str(value))})"
-        problems.append(Problem("shacl", focus, shorten(str(path)) if path else "", message, where_defined(focus)))
+        problems.append(Problem("shacl", focus, shorten(str(path)) if path else "", message, where_defined(focus, origins or {})))
     return sorted(problems, key=lambda p: (p.where, p.property, p.message))
 
 
-def qc_problems(store: Store, directory: Path = QUERIES_DIR / "qc") -> list[Problem]:
+def qc_problems(store: Store, origins: Mapping[str, str] | None = None, directory: Path = QUERIES_DIR / "qc") -> list[Problem]:
     """Run every quality-control query (``queries/qc/*.rq``); each must return no rows."""
     problems = []
     for path in sorted(directory.glob("*.rq")):
         for row in store.query(path.read_text(encoding="utf-8")).dicts():
             entity = row.get("entity") or ""
-            problems.append(Problem(path.stem, entity, "", f"{row.get('problem')} ({row.get('value')})", where_defined(entity)))
+            problems.append(Problem(path.stem, entity, "", f"{row.get('problem')} ({row.get('value')})", where_defined(entity, origins or {})))
     return problems
 
 
-def validate(store: Store) -> Report:
+def validate(store: Store, origins: Mapping[str, str] | None = None) -> Report:
     """SHACL shapes and QC queries on ``store``; the report lists every problem and the time each stage took."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    problems = shacl_problems(store)
+    problems = shacl_problems(store, origins)
     timings["shacl"] = time.perf_counter() - start
     start = time.perf_counter()
-    problems += qc_problems(store)
+    problems += qc_problems(store, origins)
     timings["qc queries"] = time.perf_counter() - start
     return Report(problems, timings)

@@ -7,9 +7,11 @@ import csv
 import pytest
 
 from conftest import SHARED
-from kg.build import TABLES
+import re
+
+from kg.build import REGISTRY, TABLES, read_tables
+from kg.build.registry import files_table
 from kg.paths import DATA_DIR
-from kg.tables import read_table, read_tables
 
 REFERENCE = SHARED / "reference"
 SEEDS = SHARED / "seeds"
@@ -21,7 +23,7 @@ REFERENCE_COLUMNS = {"drugbank": ("drugbank_id", str), "chebi": ("chebi_id", lam
 
 
 def rows(table: str):
-    return read_table(DATA_DIR / table, *TABLES[table])
+    return TABLES[table].read(DATA_DIR / table)
 
 
 def reference_drugs() -> dict[str, dict[str, str]]:
@@ -109,7 +111,7 @@ def test_every_source_is_used_and_licensed() -> None:
     cited = set()
     for table, table_rows in read_tables(DATA_DIR).items():
         for column in ("source", "assessed_against"):
-            if column in TABLES[table][0] and table != "sources.tsv":
+            if column in TABLES[table].columns and table != "sources.tsv":
                 cited |= {s for row in table_rows for s in row.slugs(column, required=False)}
     sources = rows("sources.tsv")
     assert {row["id"] for row in sources} - cited == set(), "registered but never cited"
@@ -124,3 +126,35 @@ def test_tables_are_tidy() -> None:
             key = tuple(row.cells.values())
             assert key not in seen, f"{row.where} repeats line {seen[key]}"
             seen[key] = row.line
+
+
+README = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+
+
+def test_data_readme_lists_the_files_of_the_registry() -> None:
+    """The data README's table of files is the registry's (regenerate it with ``python -m kg.build.registry``)."""
+    table = README.split("## Files", 1)[1].split("\n\n")[1].strip()
+    assert table == files_table()
+
+
+@pytest.mark.parametrize("table, column", [(spec.file, column) for spec in REGISTRY for column in spec.values
+                                           if (spec.file, column) != ("interactions.tsv", "level")])
+def test_data_readme_lists_each_controlled_value_of_the_ontology(table: str, column: str) -> None:
+    """Each column that takes controlled values lists, in the data README, exactly the codes of ontology/values.ttl
+    (interactions.level is described by pattern and defers to ontology/severity-scales.ttl)."""
+    from kg.ontology import load_ontology, load_vocabulary
+
+    codes = set(load_vocabulary(load_ontology()).values[TABLES[table].values[column]])
+    documented = {}
+    for spec in REGISTRY:  # a README line may document the values of another table's column ("as mechanisms.action")
+        for name in spec.values:
+            match = re.search(rf"^- `{spec.file[:-4]}\.{name}`[^:]*: (.*?)(?=^- |^$|\Z)", README, re.M | re.S)
+            if match:
+                documented[(spec.file, name)] = match.group(1)
+    text = documented[(table, column)]
+    if text.startswith("as `"):
+        other_table, other_column = re.match(r"as `(\w+)\.(\w+)`", text).groups()
+        text = documented[(other_table + ".tsv", other_column)]
+    listed = set(re.findall(r"(?<![\w`(-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?=\s*[,.;]|\s*$|\s+or\b)", re.sub(r"\([^)]*\)", "", text).split(". ")[0]))
+    assert codes <= listed, f"missing in the README: {codes - listed}"
+    assert listed - {"or", "empty"} <= codes, f"not in ontology/values.ttl: {listed - codes}"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kg.build import build_to_file
 from kg.errors import DataError
 from kg.importers.reference import Importer, _key, main
-from kg.tables import IMPORTED_DIR
+from kg.paths import IMPORTED_DIR
 
 RESOURCES = Path(__file__).parent / "resources" / "importer"
 

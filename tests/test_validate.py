@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
-from kg.build import build_to_file
+from kg.build import build_to_file, read_origins
 from kg.cli import main
 from kg.errors import DataError
 from kg.validate import qc_problems, shacl_problems, validate
@@ -24,7 +24,7 @@ NAMED = re.compile(r" <https://w3id\.org/mrkg/graph/[^<>]*> \.$")
 
 
 def test_real_graph_is_valid(graph) -> None:
-    report = validate(graph.store)
+    report = validate(graph.store, read_origins(graph.path))
     assert report.ok, "\n".join(map(str, report.problems))
     assert set(report.timings) == {"shacl", "qc queries"}
 
@@ -57,7 +57,7 @@ def shape_problems(built: Path, tmp_path_factory: pytest.TempPathFactory):
     """The SHACL problems of one copy of the real graph with every breakage of SHAPE_BREAKAGES at once
     (one validation of the whole graph instead of one per case: each takes seconds)."""
     lines = [line for line, *_ in SHAPE_BREAKAGES.values()]
-    return shacl_problems(broken_graph(built, tmp_path_factory.mktemp("shapes"), *lines).store)
+    return shacl_problems(broken_graph(built, tmp_path_factory.mktemp("shapes"), *lines).store, read_origins(built))
 
 
 @pytest.mark.parametrize("case", list(SHAPE_BREAKAGES), ids=list(SHAPE_BREAKAGES))
@@ -83,14 +83,14 @@ QC_BREAKAGES = {
 
 @pytest.mark.parametrize("check", list(QC_BREAKAGES), ids=list(QC_BREAKAGES))
 def test_qc_queries_catch_breakage(built: Path, tmp_path: Path, check: str) -> None:
-    problems = qc_problems(broken_graph(built, tmp_path, QC_BREAKAGES[check]).store)
+    problems = qc_problems(broken_graph(built, tmp_path, QC_BREAKAGES[check]).store, read_origins(built))
     assert check in {p.check for p in problems}, problems
 
 
 def test_a_hand_edited_file_with_a_stale_merge_is_caught(built: Path, tmp_path: Path) -> None:
     """A line added to a source's graph but not to the default graph would be invisible without GRAPH: validate says so."""
     line = '<https://w3id.org/mrkg/drug/baclofen> <http://www.w3.org/2004/02/skos/core#altLabel> "Lioresal X" ' + GRAPH + " ."
-    problems = [p for p in qc_problems(broken_graph(built, tmp_path, line, merged=False).store)
+    problems = [p for p in qc_problems(broken_graph(built, tmp_path, line, merged=False).store, read_origins(built))
                 if p.check == "merge-out-of-date"]
     assert [p.entity for p in problems] == ["https://w3id.org/mrkg/drug/baclofen"]
     assert "ref-a" in problems[0].message and problems[0].where.startswith("kg/data/drugs.tsv:")

@@ -33,7 +33,8 @@ from pathlib import Path
 from ..errors import DataError
 from ..iris import slugify
 from ..paths import DATA_DIR
-from ..tables import ENTITY_TABLES, IMPORTED_DIR, TABLES, read_table
+from ..build.registry import ENTITY_TABLES, TABLES
+from ..paths import IMPORTED_DIR
 
 __all__ = ["LEVELS", "SOURCES", "Importer", "main"]
 
@@ -151,9 +152,9 @@ class Importer:
         self.data_dir = data_dir
         self.curated_labels, self.curated_drugbank, self.curated_atc = self._read_curated()
         self.curated_ids = set(self.curated_labels)
-        self.curated_drugs = {row["id"]: row["label"] for row in read_table(data_dir / "drugs.tsv", *TABLES["drugs.tsv"])}
+        self.curated_drugs = {row["id"]: row["label"] for row in TABLES["drugs.tsv"].read(data_dir / "drugs.tsv")}
         self.curated_names: dict[str, set[str]] = defaultdict(set)
-        for row in read_table(data_dir / "names.tsv", *TABLES["names.tsv"]):
+        for row in TABLES["names.tsv"].read(data_dir / "names.tsv"):
             self.curated_names[row["entity"]].add(_key(row["name"]))
         self.substances: dict[str, Substance] = {}  # DrugBank id (or name key for unresolved names) → substance
         self.unresolved: Counter[str] = Counter()
@@ -179,9 +180,9 @@ class Importer:
         """The curated entity ids with their labels, DrugBank id → drug id, and entity id → its curated ATC codes."""
         ids = {}
         for table in ENTITY_TABLES:
-            ids |= {row["id"]: row["label"] for row in read_table(self.data_dir / table, *TABLES[table])}
+            ids |= {row["id"]: row["label"] for row in TABLES[table].read(self.data_dir / table)}
         drugbank, atc = {}, defaultdict(list)
-        for row in read_table(self.data_dir / "identifiers.tsv", *TABLES["identifiers.tsv"]):
+        for row in TABLES["identifiers.tsv"].read(self.data_dir / "identifiers.tsv"):
             if row["scheme"] == "drugbank":
                 drugbank[row["value"]] = row["entity"]
             elif row["scheme"] == "atc":
@@ -364,8 +365,7 @@ class Importer:
         for row in self.identifiers():
             if row["scheme"] == "atc":
                 substance_codes.setdefault(row["entity"], []).append(row["value"])
-        curated = {(r["drug"], r["class"]) for r in read_table(self.data_dir / "class_membership.tsv",
-                                                               *TABLES["class_membership.tsv"])
+        curated = {(r["drug"], r["class"]) for r in TABLES["class_membership.tsv"].read(self.data_dir / "class_membership.tsv")
                    if "who-atc-ddd-2026" in r["source"]}
         rows = []
         for entity, codes in sorted(substance_codes.items()):
@@ -390,7 +390,7 @@ class Importer:
         tables["class_membership.tsv"] = self.memberships()
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in OUTPUTS:
-            columns = TABLES[name][0]
+            columns = list(TABLES[name].columns)
             _write_tsv(out_dir / name, columns, tables[name])
         return {name: len(tables[name]) for name in OUTPUTS}
 

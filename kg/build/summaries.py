@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import iris
-from .vocab import MR
+from .. import iris
+from ..vocab import MR
 
 __all__ = ["SUMMARY_SOURCE", "CREDIBLE_RANK", "add_summaries"]
 
@@ -160,7 +160,7 @@ def _local(iri: URIRef) -> str:
 def _describe_source(dataset: Dataset, source: URIRef) -> None:
     graph = dataset.graph(URIRef(iris.SOURCES_GRAPH))
     for p, o in ((RDF.type, MR.Curation), (DCTERMS.identifier, Literal(SUMMARY_SOURCE)),
-                 (DCTERMS.title, Literal("MRKG interaction summaries (computed at build time by kg/summaries.py)")),
+                 (DCTERMS.title, Literal("MRKG interaction summaries (computed at build time by kg/build/summaries.py)")),
                  (RDFS.label, Literal("MRKG interaction summaries")),
                  (DCTERMS.rights, Literal("CC-BY-4.0")), (MR.commercialUse, Literal("yes")),
                  (MR.graph, URIRef(iris.graph_iri(SUMMARY_SOURCE))),

@@ -1,4 +1,4 @@
-"""Read the curated TSV files of ``kg/data/`` into rows that remember their file and line."""
+"""Read one TSV file of ``kg/data/`` into rows that remember their file and line (the schemas are in the registry)."""
 
 from __future__ import annotations
 
@@ -6,58 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError
-from .iris import SLUG
+from ..errors import DataError
+from ..iris import SLUG
+from ..paths import IMPORTED_DIR
 
-__all__ = ["TABLES", "ENTITY_TABLES", "IMPORTED_DIR", "Row", "read_table", "read_tables", "split_list"]
+__all__ = ["IMPORTED_DIR", "MAX_BYTES", "Row", "read_table", "split_list"]
 
-#: Every curated table: file → (columns, required columns). kg/data/README.md documents them.
-TABLES: dict[str, tuple[list[str], tuple[str, ...]]] = {
-    "sources.tsv": (["id", "kind", "title", "publisher", "date", "url", "licence", "commercial_use", "note"],
-                    ("id", "kind", "title", "licence", "commercial_use")),
-    "drugs.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
-    "drug_classes.tsv": (["id", "label", "parents", "description", "source", "source_detail"], ("id", "label", "source")),
-    "targets.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
-    "mechanisms.tsv": (["id", "label", "targets", "action", "description", "source", "source_detail"], ("id", "label", "source")),
-    "conditions.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
-    "adverse_effects.tsv": (["id", "label", "description", "source", "source_detail"], ("id", "label", "source")),
-    "therapies.tsv": (["id", "label", "kind", "description", "source", "source_detail"], ("id", "label", "kind", "source")),
-    "identifiers.tsv": (["entity", "scheme", "value", "source", "source_detail"], ("entity", "scheme", "value", "source")),
-    "names.tsv": (["entity", "name", "kind", "lang", "source", "source_detail"], ("entity", "name", "kind", "source")),
-    "class_membership.tsv": (["drug", "class", "source", "source_detail"], ("drug", "class", "source")),
-    "drug_mechanisms.tsv": (["drug", "mechanism", "source", "source_detail"], ("drug", "mechanism", "source")),
-    "drug_targets.tsv": (["drug", "target", "relation", "action", "source", "source_detail"], ("drug", "target", "relation", "source")),
-    "indications.tsv": (["drug", "condition", "status", "role", "evidence", "source", "source_detail"],
-                        ("drug", "condition", "status", "source")),
-    "drug_adverse_effects.tsv": (["drug", "effect", "frequency", "serious", "source", "source_detail"], ("drug", "effect", "source")),
-    "interactions.tsv": (["id", "participants", "affected", "precipitant", "level", "mechanism_type", "via", "effects",
-                          "effect_size", "clinical_effect", "management", "source_text", "source", "source_detail"],
-                         ("id", "participants", "level", "source")),
-    "metabolites.tsv": (["drug", "metabolite", "via", "active", "source", "source_detail"], ("drug", "metabolite", "source")),
-    "elimination.tsv": (["drug", "route", "detail", "source", "source_detail"], ("drug", "route", "source")),
-    "warnings.tsv": (["id", "drug", "topic", "recommendation", "detail", "source", "source_detail"], ("id", "drug", "topic", "source")),
-    "products.tsv": (["id", "drug", "brand", "form", "route", "strength_value", "strength_unit", "source", "source_detail"],
-                     ("id", "drug", "form", "route", "source")),
-    "therapy_uses.tsv": (["therapy", "condition", "source", "source_detail"], ("therapy", "condition", "source")),
-    "claims.tsv": (["id", "source", "quote", "subject", "predicate", "object", "object_value", "assessment",
-                    "assessment_note", "assessed_against"], ("id", "source", "quote", "subject", "predicate", "assessment")),
-}
-
-#: Entity tables: file → (IRI segment and family name, class or kind family root).
-ENTITY_TABLES: dict[str, tuple[str, str]] = {
-    "drugs.tsv": ("drug", "Substance"),
-    "drug_classes.tsv": ("class", "DrugClass"),
-    "targets.tsv": ("target", "Target"),
-    "mechanisms.tsv": ("mechanism", "Mechanism"),
-    "conditions.tsv": ("condition", "Condition"),
-    "adverse_effects.tsv": ("effect", "AdverseEffect"),
-    "therapies.tsv": ("therapy", "Therapy"),
-}
-
-
-#: Sub-folder of a data directory with tables written by a script (kg/importers/), not by hand. A file there
-#: has the schema of the table of the same name and its rows are read after the curated ones.
-IMPORTED_DIR = "imported"
 
 #: Files larger than this are refused: curated tables are small, a huge one is a mistake.
 MAX_BYTES = 20 * 1024 * 1024
@@ -70,6 +24,11 @@ class Row:
     file: str
     line: int
     cells: dict[str, str]
+
+    @property
+    def table(self) -> str:
+        """The file name of the row's table (``indications.tsv``), curated or imported."""
+        return Path(self.file).name
 
     def __getitem__(self, column: str) -> str:
         return self.cells.get(column, "")
@@ -113,20 +72,12 @@ class Row:
 
 
 def split_list(cell: str) -> list[str]:
-    """Split a list cell on ``;``, dropping blanks."""
+    """Split a list cell on ``;``, dropping blanks.
+
+    >>> split_list("drugbank-4; ddinter-2022;;")
+    ['drugbank-4', 'ddinter-2022']
+    """
     return [part.strip() for part in cell.split(";") if part.strip()]
-
-
-def read_tables(data_dir: Path) -> dict[str, list[Row]]:
-    """Every table of ``data_dir``: the curated file, then the imported file of the same name when there is one."""
-    tables = {}
-    for name, (columns, required) in TABLES.items():
-        rows = read_table(data_dir / name, columns, required)
-        imported = data_dir / IMPORTED_DIR / name
-        if imported.is_file():
-            rows += read_table(imported, columns, required)
-        tables[name] = rows
-    return tables
 
 
 def read_table(path: Path, columns: list[str], required: tuple[str, ...] = ()) -> list[Row]:

@@ -1,0 +1,200 @@
+"""The state of one build: the entities and sources seen so far, and the checks every row's cells go through.
+
+The emitters of :mod:`kg.build.rows` ask a :class:`BuildContext` for the IRI a cell names (checked to
+exist and to be of the right family), for the controlled value a cell codes, and for a new statement
+node; it records where every node came from (file and line) for ``validate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from .. import iris
+from ..ontology import Vocabulary
+from ..vocab import MR
+from . import registry
+from .tables import Row
+
+__all__ = ["Triple", "Entity", "Withheld", "BuildContext"]
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A defined entity: its IRI, family (its IRI segment: drug, class, ...), class, label and where it was defined."""
+
+    iri: URIRef
+    family: str
+    cls: URIRef
+    label: str
+    where: str
+
+
+class Withheld(Exception):
+    """A row left out of a licence-filtered build: its only sources are excluded, or it needs an entity that is."""
+
+
+class BuildContext:
+    """What the rows of one build share: entities, sources, statement nodes and where each came from.
+
+    ``excluded_sources`` are known (rows may cite them) but their facts are left out of the dataset.
+    """
+
+    def __init__(self, ontology: Graph, vocab: Vocabulary) -> None:
+        self.ontology = ontology
+        self.vocab = vocab
+        self.dataset = Dataset()
+        self.entities: dict[str, Entity] = {}
+        self.sources: dict[str, URIRef] = {}
+        #: source id → the evidence level its kind gives (mr:givesEvidence)
+        self.source_evidence: dict[str, URIRef] = {}
+        self.excluded_sources: set[str] = set()
+        self.withheld_entities: set[str] = set()
+        #: IRI of every entity, source and statement node → ``file:line`` of the row that made it
+        self.origins: dict[str, str] = {}
+
+    # -- references ----------------------------------------------------------------------------
+
+    def row_sources(self, row: Row, column: str = "source") -> list[str]:
+        """The source ids a row cites, each checked against the registry, less those the licence filter excludes.
+
+        Raises Withheld when the row's own ``source`` column keeps no source.
+        """
+        ids = row.slugs(column)
+        for source_id in ids:
+            if source_id not in self.sources:
+                hint = get_close_matches(source_id, self.sources, n=1)
+                raise row.error(f"unknown source '{source_id}' in column '{column}'"
+                                + (f"; did you mean '{hint[0]}'?" if hint else "") + " Register it in sources.tsv")
+        kept = [source_id for source_id in ids if source_id not in self.excluded_sources]
+        if column == "source" and not kept:
+            raise Withheld(row.where)
+        return kept
+
+    def ref(self, row: Row, column: str, *families: str, value: str | None = None) -> URIRef:
+        """The IRI of the entity a cell names, checked to exist and to be of one of ``families`` (all when none)."""
+        slug = value if value is not None else row.slug(column)
+        entity = self.entities.get(slug)
+        wanted = " or ".join(registry.entity_noun(f) for f in families) if families else "defined entity"
+        if entity is None:
+            hint = get_close_matches(slug, self.entities, n=1)
+            raise row.error(f"unknown entity '{slug}' in column '{column}'"
+                            + (f"; did you mean '{hint[0]}'?" if hint else ".") + f" It must be a {wanted}")
+        if families and entity.family not in families:
+            raise row.error(f"'{slug}' in column '{column}' is a {registry.entity_noun(entity.family)}, but the column needs a {wanted}")
+        if slug in self.withheld_entities:
+            raise Withheld(row.where)
+        return entity.iri
+
+    def refs(self, row: Row, column: str, *families: str, required: bool = True) -> list[URIRef]:
+        """The IRIs of a list column's entities; an optional list drops entities the licence filter withheld."""
+        found = []
+        for value in row.slugs(column, required):
+            try:
+                found.append(self.ref(row, column, *families, value=value))
+            except Withheld:
+                if required:
+                    raise
+        return found
+
+    def value(self, row: Row, column: str, value_class: str | None = None, required: bool | None = None) -> URIRef | None:
+        """The controlled-value individual a cell codes (ontology/values.ttl).
+
+        The class and whether the cell is required come from the table's spec unless given.
+        """
+        spec = registry.spec_of(row)
+        value_class = value_class or spec.values[column]
+        required = column in spec.required if required is None else required
+        code = row[column]
+        allowed = self.vocab.values[value_class]
+        if not code:
+            if required:
+                raise row.error(f"column '{column}' is empty; allowed: {', '.join(allowed)}")
+            return None
+        if code not in allowed:
+            raise row.error(f"'{code}' is not allowed in column '{column}'; allowed: {', '.join(allowed)}")
+        return allowed[code]
+
+    def kind(self, row: Row, family: str) -> URIRef:
+        """The class a ``kind`` cell chooses within a family (e.g. targets: receptor → mr:Receptor)."""
+        allowed = self.vocab.kinds[family]
+        code = row["kind"]
+        if code not in allowed:
+            raise row.error(f"'{code}' is not allowed in column 'kind'; allowed: {', '.join(allowed)}")
+        return allowed[code]
+
+    def choice(self, row: Row, column: str, allowed: dict[str, URIRef]) -> URIRef:
+        """The IRI a cell chooses from a small fixed table (names.kind → property)."""
+        code = row[column]
+        if code not in allowed:
+            raise row.error(f"'{code}' is not allowed in column '{column}'; allowed: {', '.join(allowed)}")
+        return allowed[code]
+
+    def flag(self, row: Row, column: str) -> Literal | None:
+        """A yes/no cell as a boolean literal (None when empty)."""
+        if not row[column]:
+            return None
+        if row[column] not in ("yes", "no"):
+            raise row.error(f"'{row[column]}' is not allowed in column '{column}'; allowed: yes, no, or empty")
+        return Literal(row[column] == "yes")
+
+    # -- statement nodes and provenance ----------------------------------------------------------
+
+    def new_node(self, row: Row) -> URIRef:
+        """Mint the IRI of the row's statement node from its table's key; a second row with the same key is a duplicate."""
+        spec = registry.spec_of(row)
+        key = statement_key(spec, row)
+        node = URIRef(iris.node_iri(spec.node, key))
+        if str(node) in self.origins:
+            raise row.error(f"duplicate {spec.node} '{key}': already defined at {self.origins[str(node)]}; "
+                            "merge the rows or change the id")
+        self.origins[str(node)] = row.where
+        return node
+
+    def sourced(self, row: Row, node: URIRef) -> list[Triple]:
+        """The provenance triples of a statement node: its sources and the source detail."""
+        triples: list[Triple] = [(node, DCTERMS.source, self.sources[s]) for s in self.row_sources(row)]
+        if row["source_detail"]:
+            triples.append((node, MR.sourceDetail, Literal(row["source_detail"])))
+        return triples
+
+    def edge(self, row: Row, s: URIRef, p: URIRef, o: URIRef | Literal, detail: str = "") -> list[Triple]:
+        """A plain edge; with a source detail or a detail, also an mr:Evidence record of it."""
+        triples: list[Triple] = [(s, p, o)]
+        if row["source_detail"] or detail:
+            sources = ";".join(sorted(row.slugs("source")))
+            node = URIRef(iris.node_iri("evidence", hashlib.sha1(f"{s} {p} {o} {sources}".encode()).hexdigest()[:16]))
+            self.origins.setdefault(str(node), row.where)
+            triples += [(node, RDF.type, MR.Evidence), (node, RDF.subject, s), (node, RDF.predicate, p), (node, RDF.object, o)]
+            triples += self.sourced(row, node)
+            if detail:
+                triples.append((node, MR.detail, Literal(detail)))
+        return triples
+
+    def emit(self, row: Row, triples: Iterable[Triple]) -> None:
+        """Put a row's triples into the named graph of every source the row cites."""
+        triples = list(triples)
+        for source_id in self.row_sources(row):
+            graph = self.dataset.graph(URIRef(iris.graph_iri(source_id)))
+            for triple in triples:
+                graph.add(triple)
+
+    def evidence_level(self, row: Row) -> URIRef | None:
+        """The strongest evidence level among the kinds of the row's sources (mr:givesEvidence, mr:evidenceRank)."""
+        levels = [self.source_evidence[s] for s in self.row_sources(row) if s in self.source_evidence]
+        return min(levels, key=lambda level: int(self.ontology.value(level, MR.evidenceRank)), default=None)
+
+
+def statement_key(spec: registry.TableSpec, row: Row) -> str:
+    """The key of a row's statement node: its key cells joined by ``--``, a list cell's ids sorted (order-free)."""
+    parts = []
+    for column in spec.key:
+        parts += sorted(row.slugs(column)) if column in spec.lists else [row.slug(column)]
+    return "--".join(parts)

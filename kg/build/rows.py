@@ -1,0 +1,283 @@
+"""How the rows of each table become triples: one function per table, ``emit(context, row) -> triples``.
+
+The registry (:mod:`kg.build.registry`) names the function of each table; a :class:`BuildContext`
+checks each cell (ids, controlled values, sources) and mints statement nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from ..vocab import MR
+from .tables import Row
+
+if TYPE_CHECKING:
+    from .context import BuildContext, Triple
+
+#: drug_targets.relation → property (``substrate`` depends on the target's kind: enzyme or transporter).
+TARGET_RELATIONS = {"target": MR.hasTarget, "inhibitor": MR.inhibits, "inducer": MR.induces,
+                    "substrate": MR.metabolisedBy}
+#: indications.status → the plain edge drawn beside the indication node (none for not-indicated).
+STATUS_EDGES = {"approved": MR.indicatedFor, "off-label": MR.usedOffLabelFor, "investigational": MR.investigatedFor}
+#: names.kind → property.
+NAME_PROPERTIES = {"synonym": SKOS.altLabel, "brand": MR.brandName, "abbreviation": MR.abbreviation}
+#: A language tag (BCP 47, simplified).
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+# -- entity tables -------------------------------------------------------------------------------
+
+
+def entity(ctx: BuildContext, row: Row) -> list[Triple]:
+    """Type, label, identifier and description of an entity."""
+    defined = ctx.entities[row["id"]]
+    node = defined.iri
+    triples: list[Triple] = [(node, RDF.type, defined.cls), (node, RDFS.label, Literal(row["label"])),
+                             (node, DCTERMS.identifier, Literal(row["id"]))]
+    if row["description"]:
+        triples.append((node, SKOS.definition, Literal(row["description"])))
+    return triples
+
+
+def drug_class(ctx: BuildContext, row: Row) -> list[Triple]:
+    """An entity, and its parent classes."""
+    node = ctx.entities[row["id"]].iri
+    triples = entity(ctx, row)
+    for parent in ctx.refs(row, "parents", "class", required=False):
+        if parent == node:
+            raise row.error("a class cannot be its own parent")
+        triples.append((node, MR.parentClass, parent))
+    return triples
+
+
+def mechanism(ctx: BuildContext, row: Row) -> list[Triple]:
+    """An entity, the targets it acts on and its pharmacological action."""
+    node = ctx.entities[row["id"]].iri
+    triples = entity(ctx, row) + [(node, MR.actsOn, t) for t in ctx.refs(row, "targets", "target", required=False)]
+    if action := ctx.value(row, "action"):
+        triples.append((node, MR.pharmacologicalAction, action))
+    return triples
+
+
+# -- relation tables -------------------------------------------------------------------------------
+
+
+def identifier(ctx: BuildContext, row: Row) -> list[Triple]:
+    node = ctx.ref(row, "entity")
+    scheme = ctx.vocab.schemes.get(row["scheme"])
+    if scheme is None:
+        raise row.error(f"unknown identifier scheme '{row['scheme']}'; allowed: {', '.join(sorted(ctx.vocab.schemes))}")
+    value = row["value"]
+    if not scheme.pattern.match(value):
+        raise row.error(f"'{value}' is not a valid {scheme.code} identifier (expected pattern {scheme.pattern.pattern});"
+                        " write the bare code without a prefix such as 'CHEBI:'")
+    return ctx.edge(row, node, scheme.prop, Literal(value)) + [
+        (node, SKOS.exactMatch, URIRef(f"https://bioregistry.io/{scheme.prefix}:{value}"))]
+
+
+def name(ctx: BuildContext, row: Row) -> list[Triple]:
+    node = ctx.ref(row, "entity")
+    prop = ctx.choice(row, "kind", NAME_PROPERTIES)
+    if row["lang"] and not LANGUAGE_TAG.fullmatch(row["lang"]):
+        raise row.error(f"'{row['lang']}' in column 'lang' is not a language tag such as 'fr' or 'en'; leave it empty for none")
+    label = Literal(row["name"], lang=row["lang"] or None)
+    triples = ctx.edge(row, node, prop, label)
+    if row["kind"] == "abbreviation":
+        triples.append((node, SKOS.altLabel, label))
+    return triples
+
+
+def membership(ctx: BuildContext, row: Row) -> list[Triple]:
+    return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.memberOf, ctx.ref(row, "class", "class"))
+
+
+def drug_mechanism(ctx: BuildContext, row: Row) -> list[Triple]:
+    return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.hasMechanism, ctx.ref(row, "mechanism", "mechanism"))
+
+
+def drug_target(ctx: BuildContext, row: Row) -> list[Triple]:
+    drug, target = ctx.ref(row, "drug", "drug"), ctx.ref(row, "target", "target")
+    prop = ctx.choice(row, "relation", TARGET_RELATIONS)
+    if row["relation"] == "substrate" and ctx.entities[row["target"]].cls != MR.Enzyme:
+        prop = MR.transportedBy
+    triples = ctx.edge(row, drug, prop, target)
+    if (action := ctx.value(row, "action")) is not None:
+        if row["relation"] != "target":
+            raise row.error("column 'action' is only for relation 'target'; leave it empty")
+        node = ctx.new_node(row)
+        triples += [(node, RDF.type, MR.TargetAction), (node, MR.drug, drug), (node, MR.target, target),
+                    (node, MR.pharmacologicalAction, action)] + ctx.sourced(row, node)
+    return triples
+
+
+def indication(ctx: BuildContext, row: Row) -> list[Triple]:
+    drug, condition = ctx.ref(row, "drug", "drug"), ctx.ref(row, "condition", "condition")
+    node = ctx.new_node(row)
+    triples: list[Triple] = [(node, RDF.type, MR.Indication), (node, MR.drug, drug), (node, MR.condition, condition),
+                             (node, MR.approvalStatus, ctx.value(row, "status"))]
+    if role := ctx.value(row, "role"):
+        triples.append((node, MR.therapeuticRole, role))
+    if evidence := ctx.value(row, "evidence"):
+        triples.append((node, MR.evidenceLevel, evidence))
+    if row["status"] in STATUS_EDGES:
+        triples.append((drug, STATUS_EDGES[row["status"]], condition))
+    return triples + ctx.sourced(row, node)
+
+
+def adverse_effect(ctx: BuildContext, row: Row) -> list[Triple]:
+    drug, effect = ctx.ref(row, "drug", "drug"), ctx.ref(row, "effect", "effect")
+    node = ctx.new_node(row)
+    triples: list[Triple] = [(drug, MR.hasAdverseEffect, effect), (node, RDF.type, MR.AdverseEffectAssociation),
+                             (node, MR.drug, drug), (node, MR.adverseEffect, effect)]
+    if frequency := ctx.value(row, "frequency"):
+        triples.append((node, MR.frequency, frequency))
+    if (serious := ctx.flag(row, "serious")) is not None:
+        triples.append((node, MR.serious, serious))
+    return triples + ctx.sourced(row, node)
+
+
+def interaction(ctx: BuildContext, row: Row) -> list[Triple]:
+    node = ctx.new_node(row)
+    participants = ctx.refs(row, "participants", "drug", "class")
+    if len(set(participants)) < 2:
+        raise row.error("an interaction needs at least two different participants")
+    triples: list[Triple] = [(node, RDF.type, MR.DrugInteraction),
+                             (node, DCTERMS.identifier, Literal(row["id"]))]
+    triples += [(node, MR.participant, p) for p in participants]
+    for column, prop in (("affected", MR.affectedDrug), ("precipitant", MR.precipitantDrug)):
+        if row[column]:
+            participant = ctx.ref(row, column, "drug", "class")
+            if participant not in participants:
+                raise row.error(f"'{row[column]}' in column '{column}' must also be listed in 'participants'")
+            triples.append((node, prop, participant))
+    level = ctx.value(row, "level")
+    triples += [(node, MR.statedLevel, level), (node, MR.severity, ctx.ontology.value(level, MR.harmonisedAs)),
+                (node, MR.severityAsStated, Literal(stated_words(ctx, level)))]
+    if evidence := ctx.evidence_level(row):
+        triples.append((node, MR.evidenceLevel, evidence))
+    if mechanism_type := ctx.value(row, "mechanism_type"):
+        triples.append((node, MR.mechanismType, mechanism_type))
+    triples += [(node, MR.viaTarget, t) for t in ctx.refs(row, "via", "target", required=False)]
+    triples += [(node, MR.sharedEffect, e) for e in ctx.refs(row, "effects", "effect", required=False)]
+    for column, prop in (("effect_size", MR.effectSize), ("clinical_effect", MR.clinicalEffect),
+                         ("management", MR.management), ("source_text", MR.sourceText)):
+        if row[column]:
+            triples.append((node, prop, Literal(row[column])))
+    triples += [(a, MR.interactsWith, b) for a in participants for b in participants if a != b]
+    return triples + ctx.sourced(row, node)
+
+
+def stated_words(ctx: BuildContext, level: URIRef) -> str:
+    """A source level in the source's own words: its label in the source's language, and its notation ("à prendre en compte (PC)")."""
+    labels = sorted(ctx.ontology.objects(level, RDFS.label), key=lambda label: (label.language == "en", str(label)))
+    words = str(labels[0]) if labels else str(level)
+    notation = ctx.ontology.value(level, SKOS.notation)
+    return f"{words} ({notation})" if notation is not None and str(notation).lower() != words.lower() else words
+
+
+def metabolite(ctx: BuildContext, row: Row) -> list[Triple]:
+    drug, product = ctx.ref(row, "drug", "drug"), ctx.ref(row, "metabolite", "drug")
+    if drug == product:
+        raise row.error("a drug cannot be its own metabolite")
+    node = ctx.new_node(row)
+    triples: list[Triple] = [(drug, MR.hasMetabolite, product), (node, RDF.type, MR.Metabolism),
+                             (node, MR.drug, drug), (node, MR.metabolite, product)]
+    triples += [(node, MR.viaTarget, t) for t in ctx.refs(row, "via", "target", required=False)]
+    if (active := ctx.flag(row, "active")) is not None:
+        triples.append((node, MR.active, active))
+    return triples + ctx.sourced(row, node)
+
+
+def elimination(ctx: BuildContext, row: Row) -> list[Triple]:
+    route = ctx.value(row, "route")
+    return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.eliminationRoute, route, detail=row["detail"])
+
+
+def warning(ctx: BuildContext, row: Row) -> list[Triple]:
+    drug = ctx.ref(row, "drug", "drug")
+    topic = ctx.value(row, "topic")
+    node = ctx.new_node(row)
+    triples: list[Triple] = [(node, RDF.type, MR.Warning), (node, MR.drug, drug), (node, MR.warningTopic, topic),
+                             (drug, MR.hasWarningAbout, topic)]
+    if recommendation := ctx.value(row, "recommendation"):
+        triples.append((node, MR.recommendation, recommendation))
+    if row["detail"]:
+        triples.append((node, MR.detail, Literal(row["detail"])))
+    return triples + ctx.sourced(row, node)
+
+
+def product(ctx: BuildContext, row: Row) -> list[Triple]:
+    drug = ctx.ref(row, "drug", "drug")
+    node = ctx.new_node(row)
+    form, route = ctx.value(row, "form"), ctx.value(row, "route")
+    triples: list[Triple] = [(node, RDF.type, MR.Product), (node, MR.activeIngredient, drug), (node, MR.dosageForm, form),
+                             (node, MR.administrationRoute, route), (drug, MR.availableAs, form)]
+    label = [row["brand"] or ctx.entities[row["drug"]].label,
+             str(ctx.ontology.value(form, RDFS.label, default=Literal(str(form))))]
+    if row["brand"]:
+        triples += [(node, MR.brandName, Literal(row["brand"])), (drug, MR.brandName, Literal(row["brand"]))]
+    if row["strength_value"] or row["strength_unit"]:
+        strength, amount = _strength(row)
+        triples += [(node, MR.strengthValue, Literal(amount)), (node, MR.strengthUnit, Literal(row["strength_unit"])),
+                    (drug, MR.availableInStrength, Literal(strength))]
+        label.append(strength)
+    triples.append((node, RDFS.label, Literal(" ".join(label))))
+    return triples + ctx.sourced(row, node)
+
+
+def _strength(row: Row) -> tuple[str, Decimal]:
+    """A product's strength as people write it (``10 mg``) and its amount."""
+    if not (row["strength_value"] and row["strength_unit"]):
+        raise row.error("give both strength_value and strength_unit, or neither")
+    try:
+        amount = Decimal(row["strength_value"])
+    except InvalidOperation:
+        raise row.error(f"strength_value '{row['strength_value']}' is not a number") from None
+    return f"{amount.normalize():f} {row['strength_unit']}", amount
+
+
+def therapy_use(ctx: BuildContext, row: Row) -> list[Triple]:
+    return ctx.edge(row, ctx.ref(row, "therapy", "therapy"), MR.therapyFor, ctx.ref(row, "condition", "condition"))
+
+
+def claim(ctx: BuildContext, row: Row) -> list[Triple]:
+    node = ctx.new_node(row)
+    subject = ctx.ref(row, "subject")
+    prop = ctx.vocab.claim_predicates.get(row["predicate"])
+    if prop is None:
+        raise row.error(f"unknown predicate '{row['predicate']}'; allowed: {', '.join(sorted(ctx.vocab.claim_predicates))}")
+    triples: list[Triple] = [(node, RDF.type, MR.Claim), (node, DCTERMS.identifier, Literal(row["id"])),
+                             (node, RDF.subject, subject), (node, RDF.predicate, prop),
+                             (node, MR.quote, Literal(row["quote"])),
+                             (node, MR.assessment, ctx.value(row, "assessment")),
+                             (node, RDF.object, claim_object(ctx, row, prop))]
+    if row["object_value"]:
+        triples.append((node, MR.objectValue, Literal(row["object_value"])))
+    if row["assessment_note"]:
+        triples.append((node, MR.assessmentNote, Literal(row["assessment_note"])))
+    if row["assessed_against"]:
+        triples += [(node, MR.assessedAgainst, ctx.sources[s]) for s in ctx.row_sources(row, "assessed_against")]
+    return triples + [(node, DCTERMS.source, ctx.sources[s]) for s in ctx.row_sources(row)]
+
+
+def claim_object(ctx: BuildContext, row: Row, prop: URIRef) -> URIRef | Literal:
+    """A claim's object: an entity (``object``), a controlled value or a literal (``object_value``)."""
+    takes = ctx.vocab.claim_objects[row["predicate"]]
+    if takes == "entity":
+        if not row["object"]:
+            raise row.error(f"predicate '{row['predicate']}' needs an entity id in 'object'")
+        return ctx.ref(row, "object")
+    if row["object"]:
+        raise row.error(f"predicate '{row['predicate']}' takes a value in 'object_value', not an entity in 'object'")
+    if takes == "literal":
+        if not row["object_value"]:
+            raise row.error(f"predicate '{row['predicate']}' needs a value in 'object_value'")
+        return Literal(row["object_value"])
+    value = ctx.value(row, "object_value", takes, required=True)
+    assert value is not None
+    return value
