@@ -69,14 +69,14 @@ class Progress:
         self.enabled = enabled
         self._rich = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         import sys
 
         if self.enabled and sys.stderr.isatty():
             try:
-                from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,
-                                           TextColumn, TimeElapsedColumn)
                 from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+                from rich.progress import Progress as RichProgress
 
                 self._rich = RichProgress(TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                                           TimeElapsedColumn(), TextColumn("{task.fields[note]}"),

@@ -413,7 +413,7 @@ def print_load(results: dict[str, dict], names: list[str]) -> None:
     rows = []
     for name, r in results.items():
         s = r["summary"]
-        per = (lambda seconds: fmt_ms(seconds * 1000 / s["ok"]) if s["ok"] else "—")  # noqa: E731
+        per = (lambda seconds, s=s: fmt_ms(seconds * 1000 / s["ok"]) if s["ok"] else "—")  # noqa: E731
         rounds = r["rounds_qps"]
         spread = f"{min(rounds):,.1f}–{max(rounds):,.1f}" if len(rounds) > 1 else ""
         rows.append([LABELS[name], f"{s['qps']:,.1f}", spread, fmt_ms(s["p50_ms"]), fmt_ms(s["p99_ms"]), s["ok"],

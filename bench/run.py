@@ -31,9 +31,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from _worker import time_query  # noqa: E402
 from benchutil import Progress, fmt_ms, fmt_ratio, summarise, table  # noqa: E402
 from scale import parse_size, size_label, write_sizes  # noqa: E402
-from _worker import time_query  # noqa: E402
 
 PYTHON = sys.executable
 MRKG = str(Path(sys.executable).parent / "mrkg")
@@ -68,7 +68,7 @@ def machine(base_graph: Path) -> dict:
     dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "kg", "queries"],
                            capture_output=True, text=True)
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "cpu_model": cpu_model,
@@ -234,7 +234,7 @@ def bench_cold(runs: int, progress: Progress) -> dict:
     cli = stats["mrkg query drug-interactions --param drug=baclofen"]["median_ms"]
     rdflib_ms = stats['python -c "import rdflib"']["median_ms"]
     bare = stats['python -c "pass"']["median_ms"]
-    for attempt in range(3):  # a concurrent edit of kg/ changes the cache key: that run rebuilds, so trace again
+    for _attempt in range(3):  # a concurrent edit of kg/ changes the cache key: that run rebuilds, so trace again
         _timed(COLD_COMMAND, env)
         trace = subprocess.run([PYTHON, "-X", "importtime", *COLD_COMMAND], capture_output=True, text=True, env=env)
         imports = import_report(parse_importtime(trace.stderr))

@@ -17,7 +17,6 @@ All three work on the networkx projection (``KnowledgeGraph.networkx``): nodes a
 from __future__ import annotations
 
 import weakref
-
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from .store import Result
+from .store import Result, Term
 
 if TYPE_CHECKING:
     from .api import KnowledgeGraph
@@ -38,8 +38,9 @@ SELECT ?statement ?participants ?severity ?evidence ?disagreement WHERE {
 def sample(graph: KnowledgeGraph, kind: str, n: int, seed: int) -> Result:
     """``n`` statements of ``kind`` (a key of :data:`SAMPLE_QUERIES`) drawn with ``seed``, in draw order."""
     result = graph.query(SAMPLE_QUERIES[kind])
-    first = {}
-    for row in sorted(result.rows, key=lambda r: r[0].value):
-        first.setdefault(row[0].value, row)  # one row per statement (a statement with two sources keeps the first)
+    first: dict[str, tuple[Term | None, ...]] = {}
+    for row in sorted(result.rows, key=lambda r: r[0].value if r[0] else ""):
+        if row[0] is not None:
+            first.setdefault(row[0].value, row)  # one row per statement (a statement with two sources keeps the first)
     drawn = random.Random(seed).sample(sorted(first), min(n, len(first)))
     return Result(result.variables, [first[iri] for iri in drawn])

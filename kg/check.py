@@ -102,7 +102,7 @@ class MedicationCheck:
             flags = [s["evidence"] or "no credible source"]
             if s["disagreement"] == "true":
                 flags.append("sources disagree by two or more levels")
-            out.append(f"\n  {label_of(self, s['drug'])} + {s['partner']}: {s['severity'].upper()}  ({'; '.join(flags)})")
+            out.append(f"\n  {label_of(self, s['drug'])} + {s['partner']}: {(s['severity'] or '').upper()}  ({'; '.join(flags)})")
             for name, key in (("through class", "through"), ("mechanism", "mechanism"), ("via (enzyme or shared effect)", "via"),
                               ("management", "management"), ("label says", "labelText")):
                 if s.get(key):
@@ -164,17 +164,20 @@ def _labels(graph: KnowledgeGraph, iris: list[str]) -> dict[str, str]:
     labels = {}
     for iri in iris:
         rows = graph.store.query(LABEL_QUERY, {"entity": Term.iri(iri)}).rows
-        labels[iri] = rows[0][1].value if rows else shorten(iri)
+        cell = rows[0][1] if rows else None
+        labels[iri] = cell.value if cell is not None else shorten(iri)
     return labels
 
 
 def _predicted_among(graph: KnowledgeGraph, iris: list[str]) -> list[dict[str, str | None]]:
     """Interactions the rules of ``predicted-interactions`` predict among the list that no source records."""
-    listed, rows, seen = set(iris), [], set()
+    listed = set(iris)
+    rows: list[dict[str, str | None]] = []
+    seen: set[tuple[frozenset[str | None], str | None]] = set()
     for drug in sorted(listed):
         for row in graph.query("predicted-interactions", drug=drug).dicts():
             key = (frozenset((drug, row["other"])), row["rule"])
-            if row["other"] in listed and row["recorded"] == "no" and (key not in seen or "enzyme" in row["rule"]):
+            if row["other"] in listed and row["recorded"] == "no" and (key not in seen or "enzyme" in (row["rule"] or "")):
                 seen.add(key)
                 rows.append(row)
     return rows

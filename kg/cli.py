@@ -411,7 +411,8 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
         click.echo("Java is not installed, so HermiT cannot run: using the OWL-RL closure (owlrl) instead.", err=True)
     graph = _load(engine, graph_path)
     report = reason(graph.store, graph.path, use_hermit)
-    click.echo(f"consistent ({report.reasoner}, {report.seconds:.1f} s); {len(report.inferred)} inferred facts written to {report.output}")
+    click.echo(f"consistent ({report.reasoner}, {report.seconds:.1f} s); "
+               f"{len(report.inferred)} inferred facts written to {report.output}")
     for kind, count in report.summary().items():
         click.echo(f"  {count:>6}  {kind}")
     click.echo("use them with --inferred (e.g. mrkg query --inferred ...); they sit in graph:inferred")
@@ -419,7 +420,8 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
 
 @main.command()
 @click.option("--format", "fmt", required=True,
-              help="nquads, trig, jsonld, turtle, ntriples, rdfxml, graphml, gexf, cytoscape, csv, csv-nodes, neo4j, kgx, dot, html.")
+              help="nquads, trig, jsonld, turtle, ntriples, rdfxml, graphml, gexf, cytoscape, csv, csv-nodes, neo4j, kgx, "
+                   "dot, html.")
 @click.option("--output", required=True, type=click.Path(path_type=Path), help="File to write (replaced atomically).")
 @click.option("--around", multiple=True, help="Export only the neighbourhood of this entity (repeat for several).")
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Steps around --around.")

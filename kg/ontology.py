@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from .iris import VOCAB
 from .paths import ONTOLOGY_DIR
@@ -32,7 +33,7 @@ class Scheme:
     """An identifier scheme: the literal property, the Bioregistry prefix and the value pattern."""
 
     code: str
-    prop: URIRef
+    prop: Node
     prefix: str
     pattern: re.Pattern[str]
 
@@ -42,13 +43,13 @@ class Vocabulary:
     """Codes of the TSV files mapped to ontology IRIs."""
 
     #: controlled-value class local name (``Severity``) → code → individual IRI
-    values: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+    values: dict[str, dict[str, Node]] = field(default_factory=dict)
     #: family root local name (``Target``) → code → class IRI
-    kinds: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+    kinds: dict[str, dict[str, Node]] = field(default_factory=dict)
     #: scheme code → Scheme
     schemes: dict[str, Scheme] = field(default_factory=dict)
     #: claims.tsv predicate → property IRI
-    claim_predicates: dict[str, URIRef] = field(default_factory=dict)
+    claim_predicates: dict[str, Node] = field(default_factory=dict)
     #: claims.tsv predicate → what its object is: "entity", "literal" or a controlled-value class name
     claim_objects: dict[str, str] = field(default_factory=dict)
 
@@ -66,7 +67,7 @@ def load_ontology(directory: Path = ONTOLOGY_DIR) -> Graph:
     return graph
 
 
-def _local(iri: URIRef) -> str:
+def _local(iri: Node | None) -> str:
     return str(iri)[len(VOCAB):] if str(iri).startswith(VOCAB) else str(iri)
 
 
@@ -83,7 +84,7 @@ def load_vocabulary(graph: Graph) -> Vocabulary:
     for family in KIND_FAMILIES:
         codes = vocab.kinds.setdefault(family, {})
         for cls in graph.transitive_subjects(RDFS.subClassOf, mr(family)):
-            if (code := graph.value(cls, MR_CODE)) is not None:
+            if cls is not None and (code := graph.value(cls, MR_CODE)) is not None:
                 codes[str(code)] = cls
     for prop, code in graph.subject_objects(mr("identifierScheme")):
         prefix = graph.value(prop, mr("bioregistryPrefix"), default=Literal(str(code)))

@@ -245,7 +245,7 @@ class EndpointStore(Store):
                 return answer.headers.get_content_type(), answer.read()
         except urllib.error.HTTPError as exc:
             raise QueryError(self._http_message(exc)) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self._timeout_error() from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):

@@ -10,6 +10,7 @@ controlled values and ``rdf:type`` links to classes are left out, so that two dr
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import networkx as nx
 
 from .iris import BASE, shorten

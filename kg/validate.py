@@ -121,7 +121,8 @@ def qc_problems(store: Store, origins: Mapping[str, str] | None = None, director
     for path in sorted(directory.glob("*.rq")):
         for row in store.query(path.read_text(encoding="utf-8")).dicts():
             entity = row.get("entity") or ""
-            problems.append(Problem(path.stem, entity, "", f"{row.get('problem')} ({row.get('value')})", where_defined(entity, origins or {})))
+            message = f"{row.get('problem')} ({row.get('value')})"
+            problems.append(Problem(path.stem, entity, "", message, where_defined(entity, origins or {})))
     return problems
 
 

@@ -53,9 +53,10 @@ def rdflib_graph(built: Path) -> kg.KnowledgeGraph:
 @pytest.fixture(scope="session")
 def severity_order() -> list[str]:
     """MRKG's severity labels, worst first, as the ontology orders them (mr:severityRank)."""
+    from rdflib import RDFS
+
     from kg.ontology import load_ontology
     from kg.vocab import MR
-    from rdflib import RDFS
 
     ontology = load_ontology()
     ranked = sorted(ontology.subject_objects(MR.severityRank), key=lambda pair: int(pair[1]))

@@ -8,8 +8,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.analytics import (FEATURES, KINDS, centrality, features, metapath_counts, parse_metapath,
-                          similar)
+from kg.analytics import FEATURES, KINDS, centrality, features, metapath_counts, parse_metapath, similar
 from kg.errors import MRKGError
 
 DRUG = "https://w3id.org/mrkg/drug/"

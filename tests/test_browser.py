@@ -17,9 +17,8 @@ import pytest
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need Playwright: pip install playwright")
 pytest.importorskip("fastapi")
 
-from test_serve import _Server  # noqa: E402  (the loopback uvicorn server of the endpoint tests)
-
 from kg.serve import create_app  # noqa: E402
+from test_serve import _Server  # noqa: E402  (the loopback uvicorn server of the endpoint tests)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BACLOFEN = "https://w3id.org/mrkg/drug/baclofen"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
 from conftest import SHARED
-import re
-
 from kg.build import REGISTRY, TABLES, read_tables
 from kg.build.registry import files_table
 from kg.paths import DATA_DIR

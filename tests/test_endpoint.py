@@ -24,13 +24,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from test_queries import NAMES, example_params, normalised
 
 import kg
 from kg.cli import main
 from kg.errors import EntityNotFound, QueryError
 from kg.remote import EndpointStore, add_prefixes, bind_values
 from kg.store import Term
+from test_queries import NAMES, example_params, normalised
 
 INJECTION = "baclofen> } ; DROP ALL #"
 
@@ -404,9 +404,8 @@ def test_serve_an_on_disk_store(store_dir: Path, tmp_path: Path, graph) -> None:
     """`mrkg serve --store DIR` answers from the on-disk store as from the built file; a bad DIR is refused by name."""
     pytest.importorskip("fastapi")
     httpx = pytest.importorskip("httpx")
-    from test_serve import _Server
-
     from kg.serve import create_app
+    from test_serve import _Server
 
     with _Server(create_app(store=store_dir, workers=1)) as server:
         answer = httpx.get(f"{server.url}/queries/drug-interactions", params={"drug": "baclofen"},

@@ -36,8 +36,8 @@ def test_wheel_contents(wheel: Path) -> None:
 def test_installed_package_finds_its_files(wheel: Path, tmp_path: Path) -> None:
     """Unpacked away from the checkout, the package builds and queries its own graph."""
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
-    code = ("import kg, kg.paths as p; assert str(p.ONTOLOGY_DIR).startswith(%r), p.ONTOLOGY_DIR; "
-            "print(len(kg.load().query('drug-interactions', drug='baclofen')))" % str(tmp_path / "site"))
+    code = (f"import kg, kg.paths as p; assert str(p.ONTOLOGY_DIR).startswith({str(tmp_path / 'site')!r}), p.ONTOLOGY_DIR; "
+            "print(len(kg.load().query('drug-interactions', drug='baclofen')))")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "MRKG_CACHE": str(tmp_path / "cache")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -21,7 +21,7 @@ from ..files import atomic_path
 from ..ontology import load_ontology, load_vocabulary
 from ..paths import DATA_DIR, ONTOLOGY_DIR
 from ..vocab import MR
-from .context import BuildContext, Entity, Withheld
+from .context import BuildContext, Entity, Triple, Withheld
 from .registry import ENTITY_TABLES, REGISTRY, TABLES, read_tables
 from .summaries import add_summaries
 from .tables import Row
@@ -84,7 +84,8 @@ class Build:
         if source_id in ctx.sources:
             raise row.error(f"duplicate source id '{source_id}'")
         if row["commercial_use"] not in COMMERCIAL_USE:
-            raise row.error(f"'{row['commercial_use']}' is not allowed in column 'commercial_use'; allowed: {', '.join(COMMERCIAL_USE)}")
+            raise row.error(f"'{row['commercial_use']}' is not allowed in column 'commercial_use'; "
+                            f"allowed: {', '.join(COMMERCIAL_USE)}")
         node = ctx.sources[source_id] = URIRef(iris.source_iri(source_id))
         ctx.origins[str(node)] = row.where
         if row["commercial_use"] in self.exclude:
@@ -99,7 +100,8 @@ class Build:
         ctx, spec = self.context, TABLES[row.table]
         slug = row.slug("id")
         if slug in ctx.entities:
-            raise row.error(f"duplicate id '{slug}': already defined at {ctx.entities[slug].where}; ids are unique across all entity files")
+            raise row.error(f"duplicate id '{slug}': already defined at {ctx.entities[slug].where}; "
+                            "ids are unique across all entity files")
         cls = ctx.kind(row, spec.family) if "kind" in row.cells else MR[spec.family]
         try:
             ctx.row_sources(row)
@@ -109,12 +111,12 @@ class Build:
         ctx.origins[iris.entity_iri(spec.node, slug)] = row.where
 
 
-def source_triples(ctx: BuildContext, row: Row, node: URIRef) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+def source_triples(ctx: BuildContext, row: Row, node: URIRef) -> list[Triple]:
     """A source's description: kind, title, licence, publisher, date, page and note."""
     kind = ctx.kind(row, "Source")
     if (evidence := ctx.ontology.value(kind, MR.givesEvidence)) is not None:
         ctx.source_evidence[row["id"]] = evidence
-    triples = [(node, RDF.type, kind), (node, DCTERMS.identifier, Literal(row["id"])),
+    triples: list[Triple] = [(node, RDF.type, kind), (node, DCTERMS.identifier, Literal(row["id"])),
                (node, DCTERMS.title, Literal(row["title"])), (node, RDFS.label, Literal(row["title"])),
                (node, DCTERMS.rights, Literal(row["licence"])), (node, MR.commercialUse, Literal(row["commercial_use"])),
                (node, MR.graph, URIRef(iris.graph_iri(row["id"])))]

@@ -14,6 +14,7 @@ from difflib import get_close_matches
 
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
+from rdflib.term import Node
 
 from .. import iris
 from ..ontology import Vocabulary
@@ -23,7 +24,7 @@ from .tables import Row
 
 __all__ = ["Triple", "Entity", "Withheld", "BuildContext"]
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Entity:
 
     iri: URIRef
     family: str
-    cls: URIRef
+    cls: Node
     label: str
     where: str
 
@@ -54,7 +55,7 @@ class BuildContext:
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, URIRef] = {}
         #: source id → the evidence level its kind gives (mr:givesEvidence)
-        self.source_evidence: dict[str, URIRef] = {}
+        self.source_evidence: dict[str, Node] = {}
         self.excluded_sources: set[str] = set()
         self.withheld_entities: set[str] = set()
         #: IRI of every entity, source and statement node → ``file:line`` of the row that made it
@@ -88,7 +89,8 @@ class BuildContext:
             raise row.error(f"unknown entity '{slug}' in column '{column}'"
                             + (f"; did you mean '{hint[0]}'?" if hint else ".") + f" It must be a {wanted}")
         if families and entity.family not in families:
-            raise row.error(f"'{slug}' in column '{column}' is a {registry.entity_noun(entity.family)}, but the column needs a {wanted}")
+            raise row.error(f"'{slug}' in column '{column}' is a {registry.entity_noun(entity.family)}, "
+                            f"but the column needs a {wanted}")
         if slug in self.withheld_entities:
             raise Withheld(row.where)
         return entity.iri
@@ -104,7 +106,7 @@ class BuildContext:
                     raise
         return found
 
-    def value(self, row: Row, column: str, value_class: str | None = None, required: bool | None = None) -> URIRef | None:
+    def value(self, row: Row, column: str, value_class: str | None = None, required: bool | None = None) -> Node | None:
         """The controlled-value individual a cell codes (ontology/values.ttl).
 
         The class and whether the cell is required come from the table's spec unless given.
@@ -122,7 +124,13 @@ class BuildContext:
             raise row.error(f"'{code}' is not allowed in column '{column}'; allowed: {', '.join(allowed)}")
         return allowed[code]
 
-    def kind(self, row: Row, family: str) -> URIRef:
+    def code(self, row: Row, column: str, value_class: str | None = None) -> Node:
+        """The controlled value of a cell that must hold one (DataError when it is empty)."""
+        value = self.value(row, column, value_class, required=True)
+        assert value is not None
+        return value
+
+    def kind(self, row: Row, family: str) -> Node:
         """The class a ``kind`` cell chooses within a family (e.g. targets: receptor → mr:Receptor)."""
         allowed = self.vocab.kinds[family]
         code = row["kind"]
@@ -158,14 +166,14 @@ class BuildContext:
         self.origins[str(node)] = row.where
         return node
 
-    def sourced(self, row: Row, node: URIRef) -> list[Triple]:
+    def sourced(self, row: Row, node: Node) -> list[Triple]:
         """The provenance triples of a statement node: its sources and the source detail."""
         triples: list[Triple] = [(node, DCTERMS.source, self.sources[s]) for s in self.row_sources(row)]
         if row["source_detail"]:
             triples.append((node, MR.sourceDetail, Literal(row["source_detail"])))
         return triples
 
-    def edge(self, row: Row, s: URIRef, p: URIRef, o: URIRef | Literal, detail: str = "") -> list[Triple]:
+    def edge(self, row: Row, s: Node, p: Node, o: Node, detail: str = "") -> list[Triple]:
         """A plain edge; with a source detail or a detail, also an mr:Evidence record of it."""
         triples: list[Triple] = [(s, p, o)]
         if row["source_detail"] or detail:
@@ -186,10 +194,10 @@ class BuildContext:
             for triple in triples:
                 graph.add(triple)
 
-    def evidence_level(self, row: Row) -> URIRef | None:
+    def evidence_level(self, row: Row) -> Node | None:
         """The strongest evidence level among the kinds of the row's sources (mr:givesEvidence, mr:evidenceRank)."""
         levels = [self.source_evidence[s] for s in self.row_sources(row) if s in self.source_evidence]
-        return min(levels, key=lambda level: int(self.ontology.value(level, MR.evidenceRank)), default=None)
+        return min(levels, key=lambda level: int(str(self.ontology.value(level, MR.evidenceRank))), default=None)
 
 
 def statement_key(spec: registry.TableSpec, row: Row) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
+from rdflib.term import Node
 
 from ..vocab import MR
 from .tables import Row
@@ -119,7 +120,7 @@ def indication(ctx: BuildContext, row: Row) -> list[Triple]:
     drug, condition = ctx.ref(row, "drug", "drug"), ctx.ref(row, "condition", "condition")
     node = ctx.new_node(row)
     triples: list[Triple] = [(node, RDF.type, MR.Indication), (node, MR.drug, drug), (node, MR.condition, condition),
-                             (node, MR.approvalStatus, ctx.value(row, "status"))]
+                             (node, MR.approvalStatus, ctx.code(row, "status"))]
     if role := ctx.value(row, "role"):
         triples.append((node, MR.therapeuticRole, role))
     if evidence := ctx.value(row, "evidence"):
@@ -155,8 +156,11 @@ def interaction(ctx: BuildContext, row: Row) -> list[Triple]:
             if participant not in participants:
                 raise row.error(f"'{row[column]}' in column '{column}' must also be listed in 'participants'")
             triples.append((node, prop, participant))
-    level = ctx.value(row, "level")
-    triples += [(node, MR.statedLevel, level), (node, MR.severity, ctx.ontology.value(level, MR.harmonisedAs)),
+    level = ctx.code(row, "level")
+    severity = ctx.ontology.value(level, MR.harmonisedAs)
+    if severity is None:
+        raise row.error(f"level '{row['level']}' has no mr:harmonisedAs in ontology/severity-scales.ttl; map it there")
+    triples += [(node, MR.statedLevel, level), (node, MR.severity, severity),
                 (node, MR.severityAsStated, Literal(stated_words(ctx, level)))]
     if evidence := ctx.evidence_level(row):
         triples.append((node, MR.evidenceLevel, evidence))
@@ -172,9 +176,13 @@ def interaction(ctx: BuildContext, row: Row) -> list[Triple]:
     return triples + ctx.sourced(row, node)
 
 
-def stated_words(ctx: BuildContext, level: URIRef) -> str:
-    """A source level in the source's own words: its label in the source's language, and its notation ("à prendre en compte (PC)")."""
-    labels = sorted(ctx.ontology.objects(level, RDFS.label), key=lambda label: (label.language == "en", str(label)))
+def stated_words(ctx: BuildContext, level: Node) -> str:
+    """A source level in the source's own words: its label in the source's language, and its notation.
+
+    ANSM's PC level reads "à prendre en compte (PC)".
+    """
+    labels = sorted(ctx.ontology.objects(level, RDFS.label),
+                    key=lambda label: (getattr(label, "language", None) == "en", str(label)))
     words = str(labels[0]) if labels else str(level)
     notation = ctx.ontology.value(level, SKOS.notation)
     return f"{words} ({notation})" if notation is not None and str(notation).lower() != words.lower() else words
@@ -194,13 +202,13 @@ def metabolite(ctx: BuildContext, row: Row) -> list[Triple]:
 
 
 def elimination(ctx: BuildContext, row: Row) -> list[Triple]:
-    route = ctx.value(row, "route")
+    route = ctx.code(row, "route")
     return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.eliminationRoute, route, detail=row["detail"])
 
 
 def warning(ctx: BuildContext, row: Row) -> list[Triple]:
     drug = ctx.ref(row, "drug", "drug")
-    topic = ctx.value(row, "topic")
+    topic = ctx.code(row, "topic")
     node = ctx.new_node(row)
     triples: list[Triple] = [(node, RDF.type, MR.Warning), (node, MR.drug, drug), (node, MR.warningTopic, topic),
                              (drug, MR.hasWarningAbout, topic)]
@@ -214,7 +222,7 @@ def warning(ctx: BuildContext, row: Row) -> list[Triple]:
 def product(ctx: BuildContext, row: Row) -> list[Triple]:
     drug = ctx.ref(row, "drug", "drug")
     node = ctx.new_node(row)
-    form, route = ctx.value(row, "form"), ctx.value(row, "route")
+    form, route = ctx.code(row, "form"), ctx.code(row, "route")
     triples: list[Triple] = [(node, RDF.type, MR.Product), (node, MR.activeIngredient, drug), (node, MR.dosageForm, form),
                              (node, MR.administrationRoute, route), (drug, MR.availableAs, form)]
     label = [row["brand"] or ctx.entities[row["drug"]].label,
@@ -254,7 +262,7 @@ def claim(ctx: BuildContext, row: Row) -> list[Triple]:
     triples: list[Triple] = [(node, RDF.type, MR.Claim), (node, DCTERMS.identifier, Literal(row["id"])),
                              (node, RDF.subject, subject), (node, RDF.predicate, prop),
                              (node, MR.quote, Literal(row["quote"])),
-                             (node, MR.assessment, ctx.value(row, "assessment")),
+                             (node, MR.assessment, ctx.code(row, "assessment")),
                              (node, RDF.object, claim_object(ctx, row, prop))]
     if row["object_value"]:
         triples.append((node, MR.objectValue, Literal(row["object_value"])))
@@ -265,7 +273,7 @@ def claim(ctx: BuildContext, row: Row) -> list[Triple]:
     return triples + [(node, DCTERMS.source, ctx.sources[s]) for s in ctx.row_sources(row)]
 
 
-def claim_object(ctx: BuildContext, row: Row, prop: URIRef) -> URIRef | Literal:
+def claim_object(ctx: BuildContext, row: Row, prop: Node) -> Node:
     """A claim's object: an entity (``object``), a controlled value or a literal (``object_value``)."""
     takes = ctx.vocab.claim_objects[row["predicate"]]
     if takes == "entity":
@@ -278,6 +286,4 @@ def claim_object(ctx: BuildContext, row: Row, prop: URIRef) -> URIRef | Literal:
         if not row["object_value"]:
             raise row.error(f"predicate '{row['predicate']}' needs a value in 'object_value'")
         return Literal(row["object_value"])
-    value = ctx.value(row, "object_value", takes, required=True)
-    assert value is not None
-    return value
+    return ctx.code(row, "object_value", takes)

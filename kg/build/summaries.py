@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
+from rdflib.term import Node
 
 from .. import iris
 from ..vocab import MR
@@ -42,10 +43,10 @@ DISAGREEMENT_STEPS = 2
 class Statement:
     """One interaction statement as the summary needs it."""
 
-    node: URIRef
-    participants: list[URIRef]
-    severity: URIRef
-    evidence: URIRef | None
+    node: Node
+    participants: list[Node]
+    severity: Node
+    evidence: Node | None
     evidence_rank: int
 
 
@@ -53,17 +54,17 @@ class Statement:
 class Pair:
     """What reaches one pair of substances."""
 
-    statements: dict[URIRef, Statement] = field(default_factory=dict)
-    classes: set[URIRef] = field(default_factory=set)
+    statements: dict[Node, Statement] = field(default_factory=dict)
+    classes: set[Node] = field(default_factory=set)
 
 
 class Ranks:
     """The severity and evidence orders of the ontology."""
 
     def __init__(self, ontology: Graph) -> None:
-        self.severity = {s: int(r) for s, r in ontology.subject_objects(MR.severityRank)}
-        self.graded = {s for s, g in ontology.subject_objects(MR.graded) if g.toPython() is True}
-        self.evidence = {e: int(r) for e, r in ontology.subject_objects(MR.evidenceRank)}
+        self.severity = {s: int(str(r)) for s, r in ontology.subject_objects(MR.severityRank)}
+        self.graded = {s for s, g in ontology.subject_objects(MR.graded) if str(g) == "true"}
+        self.evidence = {e: int(str(r)) for e, r in ontology.subject_objects(MR.evidenceRank)}
         self.by_rank = {rank: s for s, rank in self.severity.items()}
         self.not_graded = next(s for s in self.severity if s not in self.graded)
 
@@ -85,10 +86,10 @@ def add_summaries(dataset: Dataset, ontology: Graph) -> int:
     return len(pairs)
 
 
-def _pairs(merged: Graph, ranks: Ranks) -> dict[tuple[URIRef, URIRef], Pair]:
+def _pairs(merged: Graph, ranks: Ranks) -> dict[tuple[Node, Node], Pair]:
     """Every pair of substances that some statement reaches, with what reaches it."""
     members = _class_members(merged)
-    pairs: dict[tuple[URIRef, URIRef], Pair] = defaultdict(Pair)
+    pairs: dict[tuple[Node, Node], Pair] = defaultdict(Pair)
     for statement in _statements(merged, ranks):
         expanded = [(p, members.get(p, {p})) for p in statement.participants]
         for i, (first, first_members) in enumerate(expanded):
@@ -107,22 +108,24 @@ def _pairs(merged: Graph, ranks: Ranks) -> dict[tuple[URIRef, URIRef], Pair]:
 def _statements(graph: Graph, ranks: Ranks) -> Iterable[Statement]:
     for node in set(graph.subjects(RDF.type, MR.DrugInteraction)):
         severity = graph.value(node, MR.severity)
+        assert severity is not None, f"{node} has no severity (the build gives every statement one)"
         evidence = graph.value(node, MR.evidenceLevel)
         participants = sorted(set(graph.objects(node, MR.participant)), key=str)
-        yield Statement(node, participants, severity, evidence, ranks.evidence.get(evidence, CREDIBLE_RANK + 1))
+        rank = ranks.evidence.get(evidence, CREDIBLE_RANK + 1) if evidence is not None else CREDIBLE_RANK + 1
+        yield Statement(node, participants, severity, evidence, rank)
 
 
-def _class_members(graph: Graph) -> dict[URIRef, set[URIRef]]:
+def _class_members(graph: Graph) -> dict[Node, set[Node]]:
     """Class → every substance in it or in a narrower class."""
-    children: dict[URIRef, set[URIRef]] = defaultdict(set)
+    children: dict[Node, set[Node]] = defaultdict(set)
     for child, parent in graph.subject_objects(MR.parentClass):
         children[parent].add(child)
-    direct: dict[URIRef, set[URIRef]] = defaultdict(set)
+    direct: dict[Node, set[Node]] = defaultdict(set)
     for drug, cls in graph.subject_objects(MR.memberOf):
         direct[cls].add(drug)
     classes = set(graph.subjects(RDF.type, MR.DrugClass))
 
-    def members(cls: URIRef, seen: frozenset[URIRef] = frozenset()) -> set[URIRef]:
+    def members(cls: Node, seen: frozenset[Node] = frozenset()) -> set[Node]:
         found = set(direct[cls])
         for child in children[cls] - seen:
             found |= members(child, seen | {cls})
@@ -131,16 +134,17 @@ def _class_members(graph: Graph) -> dict[URIRef, set[URIRef]]:
     return {cls: members(cls) for cls in classes}
 
 
-def _summary(a: URIRef, b: URIRef, pair: Pair, ranks: Ranks, source: URIRef,
-             labels: dict[URIRef, str]) -> list[tuple]:
+def _summary(a: Node, b: Node, pair: Pair, ranks: Ranks, source: Node,
+             labels: dict[Node, str]) -> list[tuple]:
     credible = [s for s in pair.statements.values() if s.evidence_rank <= CREDIBLE_RANK]
     graded = [ranks.severity[s.severity] for s in credible if s.severity in ranks.graded]
     worst = ranks.by_rank[min(graded)] if graded else ranks.not_graded
     at_worst = [s for s in credible if s.severity == worst] or credible
     best_evidence = min((s.evidence_rank for s in at_worst), default=None)
     deciding = [s for s in at_worst if s.evidence_rank == best_evidence]
-    node = URIRef(iris.node_iri("interaction-summary", f"{_local(a)}--{_local(b)}"))
-    triples = [(node, RDF.type, MR.InteractionSummary), (node, MR.participant, a), (node, MR.participant, b),
+    node: Node = URIRef(iris.node_iri("interaction-summary", f"{_local(a)}--{_local(b)}"))
+    triples: list[tuple[Node, Node, Node]] = [
+               (node, RDF.type, MR.InteractionSummary), (node, MR.participant, a), (node, MR.participant, b),
                (node, RDFS.label, Literal(f"{labels.get(a, _local(a))} + {labels.get(b, _local(b))}")),
                (node, MR.severity, worst), (node, DCTERMS.source, source),
                (node, MR.disagreement, Literal(bool(graded) and max(graded) - min(graded) >= DISAGREEMENT_STEPS))]
@@ -153,11 +157,11 @@ def _summary(a: URIRef, b: URIRef, pair: Pair, ranks: Ranks, source: URIRef,
     return triples
 
 
-def _local(iri: URIRef) -> str:
+def _local(iri: Node) -> str:
     return str(iri).rsplit("/", 1)[-1]
 
 
-def _describe_source(dataset: Dataset, source: URIRef) -> None:
+def _describe_source(dataset: Dataset, source: Node) -> None:
     graph = dataset.graph(URIRef(iris.SOURCES_GRAPH))
     for p, o in ((RDF.type, MR.Curation), (DCTERMS.identifier, Literal(SUMMARY_SOURCE)),
                  (DCTERMS.title, Literal("MRKG interaction summaries (computed at build time by kg/build/summaries.py)")),

@@ -124,7 +124,8 @@ def _rows(name: str, text: str, columns: list[str], required: tuple[str, ...]) -
             continue
         cells = line.split("\t")
         if len(cells) != len(columns):
-            raise DataError(f"{name}:{number}", f"{len(cells)} cells where the header has {len(columns)}; check for a missing or extra tab", cells[0])
+            raise DataError(f"{name}:{number}", f"{len(cells)} cells where the header has {len(columns)}; "
+                            "check for a missing or extra tab", cells[0])
         row = Row(name, number, {c: v.strip() for c, v in zip(columns, cells)})
         for column in required:
             if not row[column]:

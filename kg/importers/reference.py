@@ -30,11 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..build.registry import ENTITY_TABLES, TABLES
 from ..errors import DataError
 from ..iris import slugify
-from ..paths import DATA_DIR
-from ..build.registry import ENTITY_TABLES, TABLES
-from ..paths import IMPORTED_DIR
+from ..paths import DATA_DIR, IMPORTED_DIR
 
 __all__ = ["LEVELS", "SOURCES", "Importer", "main"]
 
@@ -178,7 +177,7 @@ class Importer:
 
     def _read_curated(self) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
         """The curated entity ids with their labels, DrugBank id → drug id, and entity id → its curated ATC codes."""
-        ids = {}
+        ids: dict[str, str] = {}
         for table in ENTITY_TABLES:
             ids |= {row["id"]: row["label"] for row in TABLES[table].read(self.data_dir / table)}
         drugbank, atc = {}, defaultdict(list)
@@ -243,7 +242,8 @@ class Importer:
 
     def interactions(self) -> list[dict[str, str]]:
         """One interaction row per reference row (self-pairs after resolution are skipped)."""
-        rows, seen = [], Counter()
+        rows: list[dict[str, str]] = []
+        seen: Counter[str] = Counter()
         for number, record in enumerate(self.reference_rows, start=2):
             source = SOURCES[record["source"].split()[0]]
             stated = record["severity_raw"] or record["severity"]

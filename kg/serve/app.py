@@ -29,7 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from ..errors import QueryError
 from ..iris import BASE
 from ..paths import STATIC_DIR
-from .formats import GRAPH_ACCEPT, GRAPH_TYPES, BadFormat, Choice, choose, negotiate
+from .formats import GRAPH_ACCEPT, GRAPH_TYPES, BadFormat, choose, negotiate
 from .safety import Refused, check_dataset, check_query
 from .worker import Reply
 

@@ -97,7 +97,7 @@ def void_description(endpoint: str, stats: dict[str, Any], version: str, build: 
     t.add(DATASET, VOID + "triples", _lit(stats["triples"]))
     t.add(DATASET, VOID + "entities", _lit(stats["entities"]))
     t.add(DATASET, VOID + "distinctSubjects", _lit(stats["subjects"]))
-    for i, (cls, count) in enumerate(sorted(stats["types"].items())):
+    for cls, count in sorted(stats["types"].items()):
         part = f"{DATASET}/class/{cls.rsplit('/', 1)[-1]}"
         t.add(DATASET, VOID + "classPartition", part)
         t.add(part, VOID + "class", cls)

@@ -118,7 +118,9 @@ SPARQL_JS = """
           var data = JSON.parse(body);
           if (data.boolean !== undefined) { out.textContent = data.boolean ? 'yes' : 'no'; return; }
           var table = document.createElement('table'), head = table.insertRow();
-          data.head.vars.forEach(function (v) { var th = document.createElement('th'); th.textContent = v; head.appendChild(th); });
+          data.head.vars.forEach(function (v) {
+            var th = document.createElement('th'); th.textContent = v; head.appendChild(th);
+          });
           data.results.bindings.forEach(function (b) {
             var tr = table.insertRow(); data.head.vars.forEach(function (v) { tr.appendChild(cell(b[v])); });
           });

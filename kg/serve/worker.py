@@ -155,7 +155,8 @@ class Worker:
     def exists(self, iri: str) -> bool:
         """True when ``iri`` is the subject or object of a triple."""
         node = self.ox.NamedNode(iri)
-        return bool(self.store.store.query("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", substitutions={self.ox.Variable("x"): node}))
+        return bool(self.store.store.query("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }",
+                                           substitutions={self.ox.Variable("x"): node}))
 
     def resource(self, iri: str, fmt: str, max_results: int) -> Reply:
         """The linked-data view of ``iri``: its triples as RDF, or an HTML page (``fmt == 'html'``)."""
