@@ -26,7 +26,7 @@ import networkx as nx
 from .errors import MRKGError
 
 __all__ = [
-    "FEATURES", "KINDS", "DRUG_TYPES", "Similarity", "Hub", "PathCount",
+    "FEATURES", "DRUG_KIND", "kinds_of", "Similarity", "Hub", "PathCount",
     "features", "similar", "centrality", "parse_metapath", "metapath_counts",
 ]
 
@@ -40,21 +40,8 @@ FEATURES: dict[str, tuple[frozenset[str], float]] = {
     "metabolising enzyme": (frozenset({"mr:metabolisedBy"}), 1.0),
 }
 
-#: Entity kind (as people say it) → the types (CURIEs) it covers, for :func:`centrality`.
-KINDS: dict[str, frozenset[str]] = {
-    "drug": frozenset({"mr:Drug", "mr:Substance", "mr:HerbalProduct"}),
-    "interaction partner": frozenset({"mr:PartnerDrug"}),
-    "class": frozenset({"mr:DrugClass"}),
-    "mechanism": frozenset({"mr:Mechanism"}),
-    "target": frozenset({"mr:Target", "mr:Receptor", "mr:Enzyme", "mr:Transporter", "mr:IonChannel"}),
-    "condition": frozenset({"mr:Condition", "mr:Disease", "mr:Symptom", "mr:Injury", "mr:Syndrome",
-                            "mr:PhysiologicalState"}),
-    "adverse effect": frozenset({"mr:AdverseEffect"}),
-    "therapy": frozenset({"mr:Therapy", "mr:PhysicalTherapy", "mr:ManualTherapy", "mr:ComplementaryTherapy",
-                          "mr:HerbalTherapy", "mr:LifestyleMeasure"}),
-}
-#: Types whose entities :func:`similar` compares.
-DRUG_TYPES = KINDS["drug"]
+#: The kind (``mr:kindName`` in the ontology) whose entities :func:`similar` compares.
+DRUG_KIND = "drug"
 #: Kinds :func:`centrality` ranks unless told otherwise.
 HUB_KINDS = ("mechanism", "target", "condition", "adverse effect")
 
@@ -93,6 +80,14 @@ class PathCount:
     count: int
 
 
+def kinds_of(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+    """Kind name → the types (CURIEs) of that kind, as the projection read them from the ontology (``mr:kindName``)."""
+    found: dict[str, set[str]] = {}
+    for type_, kind in graph.graph.get("kinds", {}).items():
+        found.setdefault(kind, set()).add(type_)
+    return {kind: frozenset(types) for kind, types in sorted(found.items())}
+
+
 def features(graph: nx.MultiDiGraph, iri: str) -> set[tuple[str, str]]:
     """The (kind, entity IRI) features of a drug, from its outgoing edges."""
     kind_of = {p: kind for kind, (predicates, _) in FEATURES.items() for p in predicates}
@@ -106,8 +101,9 @@ def similar(graph: nx.MultiDiGraph, iri: str, limit: int = 10) -> list[Similarit
     if not mine:
         return []
     found = []
+    drug_types = kinds_of(graph).get(DRUG_KIND, frozenset())
     for other, data in graph.nodes(data=True):
-        if other == iri or data.get("type") not in DRUG_TYPES:
+        if other == iri or data.get("type") not in drug_types:
             continue
         theirs = features(graph, other)
         shared = mine & theirs
@@ -139,11 +135,11 @@ _BETWEENNESS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def centrality(graph: nx.MultiDiGraph, kinds: Iterable[str] = HUB_KINDS, limit: int = 10,
                by: str = "degree") -> list[Hub]:
     """The hubs among entities of ``kinds``: degree and betweenness on the undirected simple graph, ranked ``by`` one."""
-    kinds = list(kinds)
-    unknown = [k for k in kinds if k not in KINDS]
+    wanted, known = list(kinds), kinds_of(graph)
+    unknown = [k for k in wanted if k not in known]
     if unknown or by not in ("degree", "betweenness"):
-        raise MRKGError(f"unknown kind {unknown} or ranking '{by}'; kinds: {', '.join(KINDS)}; rank by degree or betweenness")
-    kind_of = {t: kind for kind in kinds for t in KINDS[kind]}
+        raise MRKGError(f"unknown kind {unknown} or ranking '{by}'; kinds: {', '.join(known)}; rank by degree or betweenness")
+    kind_of = {t: kind for kind in wanted for t in known[kind]}
     simple = nx.Graph(graph.to_undirected(as_view=True))
     if graph not in _BETWEENNESS:  # seconds on the built graph: once per projection
         _BETWEENNESS[graph] = nx.betweenness_centrality(simple)

@@ -18,13 +18,25 @@ from .store import Store
 
 __all__ = ["project", "neighbors", "paths", "Step", "format_path"]
 
+#: A node's type is its most specific class that a table can choose (mr:code) or that names a kind (mr:kindName):
+#: classes a reasoner infers (mr:CNSDepressant, ...) have neither, so ``--inferred`` leaves the projection as it is.
 NODES_QUERY = """
 SELECT ?entity ?label ?type ?typeLabel WHERE {
   ?entity a ?type .
   ?type rdfs:subClassOf* mr:Entity .
-  FILTER NOT EXISTS { ?entity a ?sub . ?sub rdfs:subClassOf+ ?type . FILTER(?sub != ?type) }
+  FILTER(EXISTS { ?type mr:code ?code } || EXISTS { ?type mr:kindName ?kind })
+  FILTER NOT EXISTS { ?entity a ?sub . ?sub rdfs:subClassOf+ ?type . FILTER(?sub != ?type)
+                      FILTER(EXISTS { ?sub mr:code ?subCode } || EXISTS { ?sub mr:kindName ?subKind }) }
   OPTIONAL { ?entity rdfs:label ?label }
   OPTIONAL { ?type rdfs:label ?typeLabel }
+}"""
+
+#: Each entity class → the kind name (mr:kindName) of its nearest ancestor-or-self that has one.
+KINDS_QUERY = """
+SELECT ?type ?kind WHERE {
+  ?type rdfs:subClassOf* ?root . ?root mr:kindName ?kind .
+  FILTER NOT EXISTS { ?type rdfs:subClassOf* ?nearer . ?nearer rdfs:subClassOf+ ?root ; mr:kindName ?other
+                      FILTER(?nearer != ?root) }
 }"""
 
 EDGES_QUERY = """
@@ -55,10 +67,13 @@ SUMMARY_ATTRIBUTES = ("severity", "evidence", "disagreement", "through")
 def project(store: Store) -> nx.MultiDiGraph:
     """The entity graph: nodes keyed by IRI with ``label``, ``type``, ``type_label``; edges keyed by predicate.
 
+    ``graph.graph["kinds"]`` maps each type (CURIE) to its kind name from the ontology (``mr:kindName``).
+
     Every edge has ``label`` and ``sources``; an ``mr:interactsWith`` edge also carries its pair summary
     (``severity``, ``evidence``, ``disagreement``, ``through``), empty on other edges.
     """
     graph = nx.MultiDiGraph()
+    graph.graph["kinds"] = {shorten(cls.value): kind.value for cls, kind in store.query(KINDS_QUERY).rows if cls and kind}
     for entity, label, cls, type_label in store.query(NODES_QUERY).rows:
         graph.add_node(entity.value, label=label.value if label else shorten(entity.value),
                        type=shorten(cls.value), type_label=type_label.value if type_label else shorten(cls.value))

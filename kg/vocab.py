@@ -65,6 +65,7 @@ class MR(DefinedNamespace):
     PharmacologicalAction: URIRef
     PhysicalTherapy: URIRef
     PhysiologicalState: URIRef
+    PredictionRule: URIRef
     Product: URIRef
     Receptor: URIRef
     Recommendation: URIRef
@@ -141,6 +142,7 @@ class MR(DefinedNamespace):
     inhibits: URIRef
     interactsWith: URIRef
     investigatedFor: URIRef
+    kindName: URIRef
     management: URIRef
     mappingReason: URIRef
     mechanismType: URIRef
@@ -163,6 +165,8 @@ class MR(DefinedNamespace):
     pubchemCid: URIRef
     quote: URIRef
     recommendation: URIRef
+    ruleClass: URIRef
+    ruleEffect: URIRef
     rxnormCui: URIRef
     serious: URIRef
     severity: URIRef
@@ -265,6 +269,12 @@ class MR(DefinedNamespace):
         "route-rectal",
         "route-subcutaneous",
         "route-topical",
+        "rule-additive-cns-depression",
+        "rule-additive-hypotensive-effect",
+        "rule-additive-neuromuscular-blockade",
+        "rule-additive-qt-prolongation",
+        "rule-additive-respiratory-depression",
+        "rule-additive-serotonergic-effect",
         "severity-contraindicated",
         "severity-major",
         "severity-minor",

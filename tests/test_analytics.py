@@ -8,7 +8,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.analytics import FEATURES, KINDS, centrality, features, metapath_counts, parse_metapath, similar
+from kg.analytics import FEATURES, centrality, features, kinds_of, metapath_counts, parse_metapath, similar
 from kg.errors import MRKGError
 
 DRUG = "https://w3id.org/mrkg/drug/"
@@ -69,7 +69,7 @@ def test_centrality_kinds_and_rankings(graph) -> None:
     g = graph.networkx
     hubs = centrality(g, limit=50)
     assert {h.kind for h in hubs} <= {"mechanism", "target", "condition", "adverse effect"}
-    assert all(g.nodes[h.iri]["type"] in KINDS[h.kind] for h in hubs)
+    assert all(g.nodes[h.iri]["type"] in kinds_of(g)[h.kind] for h in hubs)
     by_betweenness = centrality(g, ["condition"], limit=5, by="betweenness")
     assert [h.betweenness for h in by_betweenness] == sorted((h.betweenness for h in by_betweenness), reverse=True)
     exact = nx.betweenness_centrality(nx.Graph(g.to_undirected()))
@@ -103,3 +103,16 @@ def test_parse_metapath_and_errors(graph) -> None:
     with pytest.raises(MRKGError, match="direction"):
         metapath_counts(graph.networkx, DRUG + "baclofen", [("mr:hasTarget", "sideways")])
     assert set(FEATURES) == {"target", "mechanism", "class", "condition", "adverse effect", "metabolising enzyme"}
+
+
+def test_kinds_come_from_the_ontology(graph) -> None:
+    """Kind names are the ontology's mr:kindName; a subclass takes its nearest ancestor's (a partner drug is not a drug
+    for `similar`); the CLI offers exactly the kinds that have entities to rank."""
+    from kg.cli import hubs
+
+    known = kinds_of(graph.networkx)
+    assert {"mr:Drug", "mr:Substance", "mr:HerbalProduct"} <= known["drug"] and "mr:PartnerDrug" in known["interaction partner"]
+    assert {"mr:Receptor", "mr:Enzyme"} <= known["target"] and "mr:Disease" in known["condition"]
+    choices = next(p for p in hubs.params if p.name == "kinds").type.choices
+    assert set(choices) == set(known) - {"interaction partner"}
+

@@ -65,7 +65,21 @@ def test_predictions_name_rule_and_path(graph) -> None:
     assert rows and all(r["rule"] and r["path"] and r["recorded"] in ("yes", "no") for r in rows)
     assert {r["recorded"] for r in rows} == {"yes", "no"}, "some predictions are new, some already recorded"
     cns = [r for r in rows if r["rule"] == "additive CNS depression"]
-    assert cns and all("CNS depressants" in r["path"] for r in cns)
+    assert cns and all("—member of→ central nervous system depressants ←member of—" in r["path"] for r in cns)
+
+
+def test_prediction_rules_are_data_that_the_query_reads(graph) -> None:
+    """Each rule of ontology/prediction-rules.ttl names an effect or class of the graph and predicts something; the
+    query holds no effect or class of its own."""
+    from kg.paths import QUERIES_DIR
+
+    text = (QUERIES_DIR / "predicted-interactions.rq").read_text(encoding="utf-8")
+    assert "effect:" not in text and "class:" not in text and "VALUES" not in text
+    rules = graph.query("""SELECT ?label ?on WHERE { ?rule a mr:PredictionRule ; rdfs:label ?label ;
+                                                     mr:ruleEffect|mr:ruleClass ?on . ?on rdfs:label ?name }""").dicts()
+    assert len(rules) == len(graph.query("SELECT ?rule WHERE { ?rule a mr:PredictionRule }").rows) >= 6
+    predicted = {r["rule"] for r in graph.query("predicted-interactions").dicts()}
+    assert {"additive CNS depression", "additive respiratory depression", "additive hypotensive effect"} <= predicted
 
 
 def test_neuromuscular_blockers_with_aminoglycosides(graph) -> None:

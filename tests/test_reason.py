@@ -78,3 +78,15 @@ def test_inferred_needs_reasoning_first(built: Path, tmp_path: Path) -> None:
     shutil.copy(built, path)
     with pytest.raises(kg.QueryError, match="run 'mrkg reason' first"):
         kg.load(path=path, inferred=True)
+
+
+def test_inferred_types_leave_the_projection_unchanged(reasoned, graph) -> None:
+    """With the inferred graph, baclofen is also an mr:CNSDepressant; the projection still gives every node its asserted
+    type, so `similar` compares the same drugs (it once dropped baclofen: the inferred class became its type). Scores
+    may move, as inferred edges (class memberships through the ATC chain) are features too."""
+    reasoned_graph, _ = reasoned
+    inferred = kg.load(path=reasoned_graph.path, inferred=True)
+    assert inferred.query("ASK { drug:baclofen a mr:CNSDepressant }").boolean
+    types = {n: d["type"] for n, d in graph.networkx.nodes(data=True)}
+    assert {n: d["type"] for n, d in inferred.networkx.nodes(data=True)} == types
+    assert "baclofen" in {s.label for s in inferred.similar("tizanidine", limit=50)}
