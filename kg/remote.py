@@ -29,6 +29,7 @@ from typing import Any
 
 from .errors import QueryError
 from .iris import PREFIXES
+from .lexer import tokens
 from .store import OxigraphStore, Result, Store, Term, from_oxigraph, load_dataset_file, to_oxigraph
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "load_store", "open_store_directory"]
@@ -40,15 +41,6 @@ IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LANGTAG = re.compile(r"^[a-zA-Z]+(-[a-zA-Z0-9]+)*$")
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-#: The SPARQL tokens that matter for finding group patterns, variables and prefixes; the rest is skipped.
-TOKEN = re.compile(r'''
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<word>[A-Za-z_][\w.-]*(?::[\w.:%-]*)?|[?$]\w+)
-  | (?P<punct>[{}()])
-''', re.X | re.S)
 RESULT_TYPES = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
                 "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
 QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -60,10 +52,9 @@ MERGED_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _tokens(sparql: str) -> Iterator[tuple[str, str, int, int]]:
-    """``(kind, text, start, end)`` for the strings, IRIs, words and brackets of ``sparql`` (comments dropped)."""
-    for match in TOKEN.finditer(sparql):
-        if match.lastgroup != "comment":
-            yield match.lastgroup or "", match.group(), match.start(), match.end()
+    """``(kind, text, start, end)`` of each token of ``sparql`` (:mod:`kg.lexer`; comments dropped)."""
+    for token in tokens(sparql):
+        yield token.kind, token.text, token.start, token.end
 
 
 def query_form(sparql: str) -> str:
@@ -117,7 +108,7 @@ def group_patterns(sparql: str) -> list[Group]:
 
 def _variables(sparql: str, start: int, end: int) -> set[str]:
     """The names of the variables written between offsets ``start`` and ``end``."""
-    return {text[1:] for kind, text, s, _ in _tokens(sparql) if kind == "word" and text[0] in "?$" and start <= s < end}
+    return {text[1:] for kind, text, s, _ in _tokens(sparql) if kind == "var" and start <= s < end}
 
 
 def _value(name: str, term: Term) -> str:
@@ -149,7 +140,7 @@ def bind_values(sparql: str, bindings: dict[str, Term]) -> str:
         if not VARNAME.match(name):
             raise QueryError(f"parameter '{name}' is not a SPARQL variable name (letters, digits, _)")
     values = {name: _value(name, term) for name, term in bindings.items()}
-    words = [text.upper() for kind, text, _, _ in _tokens(sparql) if kind == "word"]
+    words = [text.upper() if kind == "word" else text for kind, text, _, _ in _tokens(sparql)]
     if "CONSTRUCT" in words and words[words.index("CONSTRUCT") + 1:][:1] == ["WHERE"]:
         raise QueryError("cannot bind parameters in the short form CONSTRUCT WHERE { ... }; "
                          "write CONSTRUCT { template } WHERE { pattern }")
@@ -169,9 +160,10 @@ def bind_values(sparql: str, bindings: dict[str, Term]) -> str:
 
 def add_prefixes(sparql: str) -> str:
     """``sparql`` with a PREFIX line for each MRKG prefix it uses but does not declare."""
-    words = [text for kind, text, _, _ in _tokens(sparql) if kind == "word"]
-    declared = {words[i + 1].rstrip(":") for i, w in enumerate(words[:-1]) if w.upper() == "PREFIX"}
-    used = {w.split(":", 1)[0] for w in words if ":" in w}
+    toks = [(kind, text) for kind, text, _, _ in _tokens(sparql)]
+    declared = {toks[i + 1][1].rstrip(":") for i, (kind, text) in enumerate(toks[:-1])
+                if kind == "word" and text.upper() == "PREFIX" and toks[i + 1][0] == "pname"}
+    used = {text.split(":", 1)[0] for kind, text in toks if kind == "pname"}
     lines = [f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p in used and p not in declared]
     return "".join(lines) + sparql
 

@@ -1,8 +1,9 @@
 """Safety: refuse updates and anything that would reach outside the graph, from the query's tokens.
 
-The check runs a small SPARQL lexer (comments, strings, IRIs, prefixed names, variables and
-keywords, as the SPARQL 1.1 grammar defines its terminals), so a keyword inside a comment, a
-literal, an IRI or a prefixed name never counts, and a real one is never missed:
+The check reads the query's tokens (:mod:`kg.lexer`: comments, strings, IRIs, prefixed names,
+variables and keywords, as the SPARQL 1.1 grammar defines its terminals, in linear time), so a
+keyword inside a comment, a literal, an IRI or a prefixed name never counts, and a real one is
+never missed:
 
 >>> check_query('SELECT * WHERE { ?s ?p "SERVICE" } # LOAD <x>', set())
 >>> check_query('SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }', set())
@@ -13,32 +14,17 @@ kg.serve.safety.Refused: SERVICE reaches another endpoint over the network; this
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin
 
 from ..iris import PREFIXES
+from ..lexer import tokens
 
-__all__ = ["Refused", "tokens", "check_query", "check_dataset"]
+__all__ = ["Refused", "check_query", "check_dataset"]
 
 #: Keywords that open a SPARQL Update operation.
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "ADD", "MOVE", "COPY", "WITH"}
 QUERY_WORDS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 FLAG_HINT = "start it with --allow-remote-fetch to allow it"
-
-#: One SPARQL token per alternative, in the order the lexer tries them.
-TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w:%\-]|\\[^\s]|\.(?=[\w:%\-]))*)
-  | (?P<word>[^\W\d][\w]*)
-  | (?P<other>.)
-""", re.X | re.S | re.U)
-
 
 class Refused(Exception):
     """A query the server will not run; ``status`` is the HTTP status to answer with."""
@@ -48,19 +34,14 @@ class Refused(Exception):
         self.message, self.status = message, status
 
 
-def tokens(query: str) -> list[tuple[str, str]]:
-    """The significant tokens of ``query`` as ``(kind, text)``: whitespace and comments dropped."""
-    out = []
-    for match in TOKEN.finditer(query):
-        kind = match.lastgroup
-        if kind not in ("ws", "comment"):
-            out.append((kind, match.group()))
-    return out
+def _iri(text: str, base: str | None) -> str:
+    """The IRI an IRIREF token (``<...>``) names, resolved against ``base``."""
+    return urljoin(base, text[1:-1]) if base else text[1:-1]
 
 
 def _expand(kind: str, text: str, prefixes: dict[str, str], base: str | None) -> str | None:
     if kind == "iri":
-        return urljoin(base, text[1:-1]) if base else text[1:-1]
+        return _iri(text, base)
     if kind == "pname":
         prefix, _, local = text.partition(":")
         return prefixes[prefix] + local if prefix in prefixes else None
@@ -69,7 +50,7 @@ def _expand(kind: str, text: str, prefixes: dict[str, str], base: str | None) ->
 
 def check_query(query: str, local_graphs: set[str], allow_remote: bool = False) -> None:
     """Raise :class:`Refused` for an update, LOAD, SERVICE, or FROM / FROM NAMED outside ``local_graphs``."""
-    toks = tokens(query)
+    toks = [(token.kind, token.text) for token in tokens(query)]
     prefixes = dict(PREFIXES)
     base = None
     form = None
@@ -77,9 +58,9 @@ def check_query(query: str, local_graphs: set[str], allow_remote: bool = False) 
         word = text.upper() if kind == "word" else ""
         if form is None:  # still in the prologue
             if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1][0] == "pname" and toks[i + 2][0] == "iri":
-                prefixes[toks[i + 1][1].rstrip(":")] = _expand("iri", toks[i + 2][1], prefixes, base)
+                prefixes[toks[i + 1][1].rstrip(":")] = _iri(toks[i + 2][1], base)
             elif word == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
-                base = _expand("iri", toks[i + 1][1], prefixes, base)
+                base = _iri(toks[i + 1][1], base)
             elif word in UPDATE_WORDS:
                 raise Refused(f"this endpoint is read-only: SPARQL Update ({word}) is refused", 403)
             elif word in QUERY_WORDS:
