@@ -32,6 +32,7 @@ from .errors import MRKGError
 from .files import atomic_path
 from .iris import VOCAB, shorten
 from .paths import ONTOLOGY_DIR, STATIC_DIR
+from .rdf_formats import FORMATS as RDF_FORMATS
 from .store import OxigraphStore, Store
 from .traverse import SUMMARY_ATTRIBUTES
 
@@ -375,14 +376,20 @@ def _write_owl(store: Store, path: Path) -> None:
     load_ontology().serialize(destination=str(path), format="xml")
 
 
+def _rdf(name: str, description: str, write: Callable[[Any, Path], None] | None = None) -> Format:
+    """An RDF export: suffix and named graphs as kg.rdf_formats has them (JSON-LD: named graphs kept by its writer)."""
+    rdf = RDF_FORMATS[name]
+    return Format(rdf.extension, rdf.datasets or name == "jsonld", description, write or _pyoxigraph_writer(name))
+
+
 #: Format name → Format. The CLI's ``--format`` choices come from here.
 FORMATS: dict[str, Format] = {
-    "nquads": Format(".nq", True, "N-Quads: every fact with its source's named graph", _pyoxigraph_writer("nquads")),
-    "trig": Format(".trig", True, "TriG: named graphs in Turtle syntax", _pyoxigraph_writer("trig")),
-    "jsonld": Format(".jsonld", True, "JSON-LD with named graphs, compacted with ontology/context.jsonld", _write_jsonld),
-    "turtle": Format(".ttl", False, "Turtle: the union of all graphs", _pyoxigraph_writer("turtle")),
-    "ntriples": Format(".nt", False, "N-Triples: the union of all graphs", _pyoxigraph_writer("ntriples")),
-    "rdfxml": Format(".rdf", False, "RDF/XML: the union of all graphs", _pyoxigraph_writer("rdfxml")),
+    "nquads": _rdf("nquads", "N-Quads: every fact with its source's named graph"),
+    "trig": _rdf("trig", "TriG: named graphs in Turtle syntax"),
+    "jsonld": _rdf("jsonld", "JSON-LD with named graphs, compacted with ontology/context.jsonld", _write_jsonld),
+    "turtle": _rdf("turtle", "Turtle: the union of all graphs"),
+    "ntriples": _rdf("ntriples", "N-Triples: the union of all graphs"),
+    "rdfxml": _rdf("rdfxml", "RDF/XML: the union of all graphs"),
     "owl": Format(".owl", False, "the ontology as OWL (RDF/XML), for Protégé, ROBOT or owlready2", _write_owl),
     "graphml": Format(".graphml", False, "GraphML of the entity graph (networkx, igraph, Gephi, Cytoscape, yEd)",
                       _write_graphml, True),

@@ -30,6 +30,7 @@ from typing import Any
 from .errors import QueryError
 from .iris import PREFIXES
 from .lexer import tokens
+from .rdf_formats import oxigraph_format, prefixes_for
 from .store import OxigraphStore, Result, Store, Term, from_oxigraph, load_dataset_file, to_oxigraph
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "load_store", "open_store_directory"]
@@ -294,10 +295,7 @@ class EndpointStore(Store):
         """Fetch the named graphs and their merge and write them with pyoxigraph (a triple format: the merge only)."""
         import pyoxigraph as ox
 
-        formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
-                   "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
-        rdf_format = formats[fmt]
-        prefixes = PREFIXES if fmt in ("trig", "turtle", "rdfxml") else None
+        rdf_format, prefixes = oxigraph_format(fmt), prefixes_for(fmt, PREFIXES)
         merge = [ox.Triple(*(to_oxigraph(t) for t in row)) for row in self.query(MERGED_TRIPLES).rows]
         if rdf_format.supports_datasets:  # as built: the named graphs, and their merge as the default graph
             named = [ox.Quad(*(to_oxigraph(t) for t in row)) for row in self.query(ALL_QUADS).rows]

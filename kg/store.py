@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import QueryError
 from .iris import PREFIXES
+from .rdf_formats import FORMATS, oxigraph_format, prefixes_for
 
 __all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store", "to_oxigraph",
            "from_oxigraph", "load_nquads", "load_dataset_file"]
@@ -180,10 +181,7 @@ class OxigraphStore(Store):
 
     def dump(self, path: Path, fmt: str) -> None:
         ox = self._ox
-        formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
-                   "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
-        rdf_format = formats[fmt]
-        prefixes = PREFIXES if fmt in ("trig", "turtle", "rdfxml") else None
+        rdf_format, prefixes = oxigraph_format(fmt), prefixes_for(fmt, PREFIXES)
         if rdf_format.supports_datasets:  # the named graphs and their merge in the default graph, as built
             self.store.dump(str(path), format=rdf_format, prefixes=prefixes)
         else:  # a triple format holds one graph: the merge of all graphs
@@ -285,8 +283,7 @@ class RdflibStore(Store):
         return sum(len(graph) for graph in self.dataset.graphs() if graph.identifier != DATASET_DEFAULT_GRAPH_ID)
 
     def dump(self, path: Path, fmt: str) -> None:
-        formats = {"nquads": "nquads", "trig": "trig", "turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
-        self.dataset.serialize(destination=str(path), format=formats[fmt])
+        self.dataset.serialize(destination=str(path), format=FORMATS[fmt].rdflib)
 
 
 def _skip_unbound_in_distinct_aggregates() -> None:

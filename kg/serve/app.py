@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from ..errors import QueryError
 from ..iris import BASE
 from ..paths import STATIC_DIR
+from ..rdf_formats import oxigraph_format, prefixes_for
 from .formats import GRAPH_ACCEPT, GRAPH_TYPES, BadFormat, choose, negotiate
 from .safety import Refused, check_dataset, check_query
 from .worker import Reply
@@ -103,9 +104,7 @@ def _graph_reply(triples: list[Any], fmt: str) -> Reply:
 
     from .descriptions import DESCRIPTION_PREFIXES
 
-    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-               "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
-    body = ox.serialize(triples, format=formats[fmt], prefixes=None if fmt == "ntriples" else DESCRIPTION_PREFIXES)
+    body = ox.serialize(triples, format=oxigraph_format(fmt), prefixes=prefixes_for(fmt, DESCRIPTION_PREFIXES))
     return Reply(200, GRAPH_TYPES[fmt], body)
 
 

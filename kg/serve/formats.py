@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..rdf_formats import FORMATS
+
 __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "FORMAT_NAMES", "Choice", "BadFormat", "negotiate", "choose"]
 
 #: Results format → its media type (SPARQL 1.1 Query Results JSON, XML, CSV, TSV).
@@ -23,13 +25,8 @@ RESULT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
 }
-#: Graph format → its media type.
-GRAPH_TYPES = {
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
+#: Graph format → its media type (the triple formats of kg.rdf_formats).
+GRAPH_TYPES = {name: FORMATS[name].media_type for name in ("turtle", "ntriples", "jsonld", "rdfxml")}
 #: Media types a client may ask for, in the server's order of preference, with the format each gives.
 RESULT_ACCEPT = [
     ("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import EntityNotFound, MRKGError
 from ..iris import BASE, PREFIXES
+from ..rdf_formats import oxigraph_format, prefixes_for
 from ..store import Result, Term, from_oxigraph
 from .formats import GRAPH_TYPES, RESULT_TYPES, BadFormat, Choice
 
@@ -96,11 +97,7 @@ class Worker:
 
     # --- helpers ---------------------------------------------------------------------------
     def _graph_bytes(self, triples: list[Any], fmt: str) -> bytes:
-        ox = self.ox
-        formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                   "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
-        prefixes = None if fmt == "ntriples" else PREFIXES
-        return ox.serialize(triples, format=formats[fmt], prefixes=prefixes) or b""
+        return self.ox.serialize(triples, format=oxigraph_format(fmt), prefixes=prefixes_for(fmt, PREFIXES)) or b""
 
     def _answer(self, result: Result, choice: Choice, max_results: int) -> Reply:
         if len(result.rows) > max_results:
