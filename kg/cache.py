@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 
-__all__ = ["source_fingerprint", "cached_graph", "cached_oxigraph"]
+__all__ = ["source_fingerprint", "checkout_key", "cached_graph", "cached_oxigraph"]
 
 
 def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> str:
@@ -28,15 +28,24 @@ def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_
     return digest.hexdigest()[:20]
 
 
+def checkout_key(data_dir: Path = DATA_DIR) -> str:
+    """A short name for this checkout or install (a hash of where its data lives), so that two checkouts sharing a
+    cache folder keep their own builds."""
+    return hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:8]
+
+
 def cached_graph(rebuild: bool = False) -> Path:
-    """The N-Quads file of the built-in graph, building it first if the sources changed."""
-    fingerprint = source_fingerprint()
-    path = cache_dir() / f"mrkg-{fingerprint}.nq"
+    """The N-Quads file of the built-in graph, building it first if the sources changed.
+
+    A new build replaces this checkout's older builds in the cache, never another checkout's.
+    """
+    own = f"mrkg-{checkout_key()}-"
+    path = cache_dir() / f"{own}{source_fingerprint()}.nq"
     if rebuild or not path.is_file():
         from .build import build_to_file  # rdflib is imported only when a build is needed
 
         build_to_file(path)
-        for old in path.parent.glob("mrkg-*"):
+        for old in path.parent.glob(f"{own}*"):
             if not old.name.startswith(path.stem):
                 shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     return path

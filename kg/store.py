@@ -10,7 +10,8 @@ engine-neutral :class:`Term` rows. rdflib is imported only when the rdflib engin
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,7 +235,6 @@ class RdflibStore(Store):
     def __init__(self, *paths: Path) -> None:
         from rdflib import Dataset
 
-        _skip_unbound_in_distinct_aggregates()
         self.dataset = Dataset(default_union=True)
         for path in paths:
             self.dataset.parse(str(path), format="nquads")
@@ -266,15 +266,19 @@ class RdflibStore(Store):
 
         init = {Variable(k): self._to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self.dataset.query(sparql, initNs=PREFIXES, initBindings=init)
-            if answer.type == "ASK":
-                return Result([], boolean=bool(answer.askAnswer))
-            if answer.type == "SELECT":
-                variables = [str(v) for v in answer.vars]
-                return Result(variables, [tuple(self._from_rdflib(row[v]) for v in answer.vars) for row in answer])
-            return Result(["subject", "predicate", "object"],
-                          [tuple(self._from_rdflib(t) for t in triple) for triple in answer])
-        except Exception as exc:  # rdflib raises pyparsing and other errors for bad queries
+            with _standard_distinct_aggregates():
+                answer = self.dataset.query(sparql, initNs=PREFIXES, initBindings=init)  # type: ignore[arg-type]
+                if answer.type == "ASK":
+                    return Result([], boolean=bool(answer.askAnswer))
+                if answer.type == "SELECT":
+                    variables = [str(v) for v in answer.vars or []]
+                    rows = [tuple(self._from_rdflib(row[v]) for v in answer.vars or []) for row in answer]  # type: ignore[index]
+                    return Result(variables, rows)
+                return Result(["subject", "predicate", "object"],
+                              [tuple(self._from_rdflib(t) for t in triple) for triple in answer])  # type: ignore[union-attr]
+        except Exception as exc:
+            if not _is_query_error(exc):
+                raise  # a bug of ours or of rdflib: keep the traceback
             raise QueryError(f"query failed on rdflib: {type(exc).__name__}: {exc}") from None
 
     def quad_count(self) -> int:
@@ -286,29 +290,41 @@ class RdflibStore(Store):
         self.dataset.serialize(destination=str(path), format=FORMATS[fmt].rdflib)
 
 
-def _skip_unbound_in_distinct_aggregates() -> None:
-    """Make rdflib skip unbound values in DISTINCT aggregates, as SPARQL 1.1 (18.5.1) and Oxigraph do.
+def _is_query_error(exc: Exception) -> bool:
+    """Whether rdflib raised ``exc`` because of the query (bad syntax, unknown prefix, a SPARQL evaluation error)."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.sparql import SPARQLError
+
+    # rdflib reports an unknown prefix and some unsupported forms as a plain Exception
+    return isinstance(exc, (ParseBaseException, SPARQLError)) or type(exc) is Exception
+
+
+@contextmanager
+def _standard_distinct_aggregates() -> Iterator[None]:
+    """While rdflib evaluates one query, skip unbound values in DISTINCT aggregates, as SPARQL 1.1 (18.5.1) and
+    Oxigraph do; rdflib is left as it was afterwards.
 
     rdflib 7.x evaluates the DISTINCT test of an aggregate without catching NotBoundError, so
     ``GROUP_CONCAT(DISTINCT ?x)`` over an OPTIONAL ``?x`` fails with "Variable x is not bound"
-    where the standard ignores the unbound row. Patched once, idempotently.
+    where the standard ignores the unbound row.
     """
     from rdflib.plugins.sparql import aggregates
     from rdflib.plugins.sparql.sparql import NotBoundError
 
     accumulator = aggregates.Accumulator
-    if getattr(accumulator, "_mrkg_patched", False):
-        return
     original = accumulator.use_row
 
-    def use_row(self, row):  # type: ignore[no-untyped-def]
+    def use_row(self: Any, row: Any) -> Any:
         try:
             return original(self, row)
         except NotBoundError:
             return False
 
-    accumulator.use_row = use_row
-    accumulator._mrkg_patched = True
+    accumulator.use_row = use_row  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        accumulator.use_row = original  # type: ignore[method-assign]
 
 
 #: Engine name → store class.

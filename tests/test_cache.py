@@ -40,3 +40,18 @@ def test_cold_query_imports_only_what_it_uses() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_build_leaves_other_checkouts_builds_in_a_shared_cache() -> None:
+    """Two checkouts with one MRKG_CACHE: a rebuild here removes only this checkout's older builds."""
+    from kg.cache import checkout_key
+    from kg.paths import cache_dir
+
+    other = cache_dir() / "mrkg-00000000-0123456789abcdef0123.nq"
+    stale = cache_dir() / f"mrkg-{checkout_key()}-0123456789abcdef0123.nq"
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    other.write_text("", encoding="utf-8")
+    stale.write_text("", encoding="utf-8")
+    path = cached_graph(rebuild=True)
+    assert path.is_file() and other.is_file() and not stale.exists()
+    other.unlink()

@@ -216,3 +216,27 @@ def test_syntax_error_is_a_query_error(graph, rdflib_graph) -> None:
     for g in (graph, rdflib_graph):
         with pytest.raises(QueryError, match="SPARQL syntax error|query failed"):
             g.query("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_rdflib_errors_of_the_query_are_clean_and_our_bugs_keep_their_traceback(rdflib_graph, monkeypatch) -> None:
+    """A bad query is a QueryError; an error in our own code is not turned into "query failed"; rdflib's
+    aggregates are patched only while one of our queries runs."""
+    from rdflib.plugins.sparql import aggregates
+
+    from kg.errors import QueryError
+    from kg.store import RdflibStore
+
+    original = aggregates.Accumulator.use_row
+    with pytest.raises(QueryError, match="query failed on rdflib"):
+        rdflib_graph.store.query("SELECT ?x WHERE { ?x nosuchprefix:p ?y }")
+    with pytest.raises(QueryError, match="query failed on rdflib"):
+        rdflib_graph.store.query("SELECT ?x WHERE { ?x ")
+    assert rdflib_graph.query("ASK { drug:baclofen ?p ?o }").boolean
+    assert aggregates.Accumulator.use_row is original
+
+    def broken(term):  # stands for a bug in our conversion code
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(RdflibStore, "_from_rdflib", staticmethod(broken))
+    with pytest.raises(TypeError, match="a bug"):
+        rdflib_graph.store.query("SELECT ?l WHERE { drug:baclofen rdfs:label ?l }")
