@@ -20,7 +20,7 @@ INFERRED_OPTION = click.option("--inferred", is_flag=True, help="Include the fac
 
 def _remember(ctx: click.Context, param: click.Parameter, value: object) -> object:
     """Keep a where-to-query option on the context, where :func:`_load` reads it (commands need no extra arguments)."""
-    if value is not None:
+    if value is not None and value is not False:
         ctx.meta[f"mrkg.{param.name}"] = value
     return value
 
@@ -43,7 +43,8 @@ def TARGET_OPTIONS(command):  # noqa: N802 (used like the option constants above
 
 
 class Group(click.Group):
-    """A click group that reports MRKG errors on one line, without a traceback, and exits with 2."""
+    """A click group that reports MRKG errors (bad input) on one line and exits with 2; any other exception is a bug,
+    reported on one line with exit code 3, or with its traceback under ``mrkg --debug``."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -51,6 +52,14 @@ class Group(click.Group):
         except MRKGError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if ctx.meta.get("mrkg.debug"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in MRKG, not in your input: "
+                       "run the command again with `mrkg --debug ...` for the traceback and report it", err=True)
+            sys.exit(3)
 
 
 def _load(engine: str, graph_path: Path | None, inferred: bool = False):
@@ -72,6 +81,8 @@ def _load(engine: str, graph_path: Path | None, inferred: bool = False):
 
 @click.group(cls=Group)
 @click.version_option(package_name="mrkg")
+@click.option("--debug", is_flag=True, expose_value=False, callback=_remember, is_eager=True,
+              help="Show the traceback of an internal error (a bug) instead of one line.")
 def main() -> None:
     """MRKG, the muscle relaxant knowledge graph: build it, query it, explore it, export it."""
 

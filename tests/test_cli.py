@@ -143,3 +143,18 @@ def test_export_around(run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     g = nx.read_graphml(out)
     assert "https://w3id.org/mrkg/drug/baclofen" in g and 10 < g.number_of_nodes() < 1000  # not the whole graph
+
+
+def test_a_bug_is_one_line_with_exit_3_and_its_traceback_under_debug(monkeypatch) -> None:
+    """An unexpected exception is reported as a bug (not as bad input), with the traceback only under --debug."""
+    import kg.api
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(kg.api.KnowledgeGraph, "describe", broken)
+    plain = CliRunner().invoke(main, ["show", "baclofen"])
+    assert plain.exit_code == 3 and "internal error: ZeroDivisionError: a bug" in plain.output
+    assert "--debug" in plain.output and "Traceback" not in plain.output
+    debug = CliRunner().invoke(main, ["--debug", "show", "baclofen"])
+    assert isinstance(debug.exception, ZeroDivisionError)
