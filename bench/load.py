@@ -10,7 +10,7 @@ Three servers on 127.0.0.1 serve the built N-Quads file (named graphs, their mer
   loaded with ``oxigraph load``.
 
 The query mix is every named query of ``queries/*.rq`` with the parameters of its ``example:``
-header, resolved to IRIs and bound in the text by ``kg.remote.bind_values`` (VALUES blocks), sent by
+header, resolved to IRIs and bound in the text by ``kg.endpoint.bind_values`` (VALUES blocks), sent by
 POST as ``application/sparql-query`` with ``Accept: application/sparql-results+json``. First every
 server answers every query once, and the answers are compared. Then N asyncio + httpx clients run
 the mix (each client in its own order, one request at a time) against one server at a time: a
@@ -71,13 +71,13 @@ def data_file() -> Path:
 def query_mix() -> list[tuple[str, str]]:
     """``(name, SPARQL text)`` for every named query, with the parameters of its example bound in the text.
 
-    The binding is ``kg.remote``'s, as ``mrkg query --endpoint`` sends it: a VALUES block first in the
+    The binding is ``kg.endpoint``'s, as ``mrkg query --endpoint`` sends it: a VALUES block first in the
     WHERE group and in each inner group that uses a parameter, and PREFIX lines for MRKG prefixes
     used but not declared.
     """
     import kg
+    from kg.endpoint import add_prefixes, bind_values
     from kg.query import bind_params, load_library
-    from kg.remote import add_prefixes, bind_values
 
     graph = kg.load()
     mix = []
@@ -496,7 +496,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
     mix = query_mix()
     names = [name for name, _ in mix]
     print(f"data: {data} (named graphs, and their merge as the default graph)\n"
-          f"query mix: {len(mix)} named queries, parameters bound by kg.remote.bind_values\n"
+          f"query mix: {len(mix)} named queries, parameters bound by kg.endpoint.bind_values\n"
           f"{args.clients} clients; {args.warmup:g} s warm-up, then {args.seconds:g} s per server "
           f"in {args.rounds} round{'s' if args.rounds > 1 else ''}\n", flush=True)
     servers: list[Server] = []

@@ -140,7 +140,7 @@ def connect(url: str, timeout: float = 60.0) -> KnowledgeGraph:
 
     >>> kg.connect("http://127.0.0.1:7878/query").query("drug-interactions", drug="baclofen")  # doctest: +SKIP
     """
-    from .remote import EndpointStore
+    from .endpoint import EndpointStore
 
     return KnowledgeGraph(EndpointStore(url, timeout), None)
 
@@ -153,7 +153,7 @@ def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool
     ``store``, open that on-disk Oxigraph store (made by ``mrkg load-store``) read-only instead.
     """
     if store is not None:
-        from .remote import open_store_directory
+        from .disk_store import open_store_directory
 
         if path is not None or inferred or engine != "oxigraph":
             raise QueryError("--store opens an on-disk Oxigraph store; it cannot be combined with "

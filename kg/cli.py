@@ -131,7 +131,7 @@ def load_store_command(directory: Path, files: tuple[Path, ...]) -> None:
     holds graphs too big for memory.
     """
     from .cache import cached_graph
-    from .remote import load_store
+    from .disk_store import load_store
 
     paths = list(files) or [cached_graph()]
     count = load_store(directory, paths, progress=lambda path: click.echo(f"loaded {path}", err=True))

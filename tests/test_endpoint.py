@@ -27,8 +27,8 @@ from click.testing import CliRunner
 
 import kg
 from kg.cli import main
+from kg.endpoint import EndpointStore, add_prefixes, bind_values
 from kg.errors import EntityNotFound, QueryError
-from kg.remote import EndpointStore, add_prefixes, bind_values
 from kg.store import Term
 from test_queries import NAMES, example_params, normalised
 

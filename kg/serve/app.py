@@ -40,7 +40,7 @@ DEFAULT_HOST = "127.0.0.1"
 
 def _checked_store(directory: Path) -> Path:
     """``directory`` if it is an on-disk store the workers can open (checked once here, with a clear error)."""
-    from ..remote import open_store_directory
+    from ..disk_store import open_store_directory
 
     opened = open_store_directory(directory)  # read-only: the workers open it the same way
     del opened

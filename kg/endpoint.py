@@ -1,4 +1,4 @@
-"""Beyond one machine: query any SPARQL 1.1 endpoint, or an on-disk Oxigraph store too big for memory.
+"""Beyond one machine: query any SPARQL 1.1 endpoint (the on-disk store is :mod:`kg.disk_store`).
 
 :class:`EndpointStore` speaks the SPARQL 1.1 protocol with the standard library only (no rdflib,
 so a remote query starts as fast as a local one). The protocol has no parameter binding, so
@@ -6,23 +6,17 @@ bound values travel as a ``VALUES`` block built from typed terms and placed firs
 top-level ``WHERE`` group (and in each inner group that uses them); user text is never pasted into
 a query, and an IRI that could break out of ``<...>`` is refused.
 
-:func:`load_store` bulk-loads N-Quads into a persistent Oxigraph store (named graphs plus their
-merge as the default graph, as the embedded engines see it) and :func:`open_store_directory`
-opens one read-only.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import socket
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +25,9 @@ from .errors import QueryError
 from .iris import PREFIXES
 from .lexer import tokens
 from .rdf_formats import oxigraph_format, prefixes_for
-from .store import OxigraphStore, Result, Store, Term, from_oxigraph, load_dataset_file, to_oxigraph
+from .store import Result, Store, Term, from_oxigraph, to_oxigraph
 
-__all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "load_store", "open_store_directory"]
+__all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "query_form"]
 
 #: Seconds a request to an endpoint may take unless told otherwise.
 DEFAULT_TIMEOUT = 60.0
@@ -303,68 +297,3 @@ class EndpointStore(Store):
                          format=rdf_format, prefixes=prefixes)
         else:
             ox.serialize(merge, str(path), format=rdf_format, prefixes=prefixes)
-
-
-# --- an on-disk store ---------------------------------------------------------------------------
-
-
-def _dataset_format(path: Path) -> Any:
-    import pyoxigraph as ox
-
-    if not path.is_file():
-        raise QueryError(f"{path}: no such file; give built N-Quads files (mrkg build --output FILE.nq)")
-    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
-    if rdf_format is None or not rdf_format.supports_datasets:
-        raise QueryError(f"{path}: load-store reads datasets with named graphs: N-Quads (.nq) or TriG (.trig)")
-    return rdf_format
-
-
-def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], None] | None = None) -> int:
-    """Bulk-load ``paths`` into a new on-disk Oxigraph store at ``directory``; the number of quads loaded.
-
-    Each file's quads go in as they are. A file whose default graph is empty (not one of MRKG's, which
-    carry their merge) has its triples added once more to the default graph, so that queries without
-    ``GRAPH`` see the merge of all graphs. The store is built beside ``directory``
-    and renamed into place, so a failed load leaves nothing behind.
-    """
-    import pyoxigraph as ox
-
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise QueryError(f"{directory} already exists; load-store makes a new store: remove it or choose a new directory")
-    formats = [_dataset_format(path) for path in paths]
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
-    try:
-        store = ox.Store(str(scratch / "store"))
-        for path, rdf_format in zip(paths, formats):
-            try:
-                load_dataset_file(store, path, rdf_format)
-            except SyntaxError as exc:
-                raise QueryError(f"{path}: not valid RDF: {exc}") from None
-            if progress:
-                progress(path)
-        store.flush()
-        count = int(next(iter(store.query(QUAD_COUNT)))[0].value)
-        del store
-        if directory.exists():
-            directory.rmdir()
-        os.rename(scratch / "store", directory)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return count
-
-
-def open_store_directory(directory: Path) -> OxigraphStore:
-    """Open the on-disk Oxigraph store at ``directory`` read-only; QueryError when it is not one."""
-    if not (directory / "CURRENT").is_file():
-        what = "does not exist" if not directory.exists() else "is not an Oxigraph store"
-        raise QueryError(f"--store {directory} {what}; create one with 'mrkg load-store {directory} [FILES.nq]'")
-    try:
-        store = OxigraphStore(directory=directory)
-    except OSError as exc:
-        raise QueryError(f"--store {directory}: cannot open it as an Oxigraph store ({exc}); "
-                         "it may be in use by a writer or from another Oxigraph version") from None
-    if not store.query("ASK { ?s ?p ?o }").boolean and store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
-        raise QueryError(f"--store {directory}: its default graph is empty, so queries without GRAPH find nothing; "
-                         f"create it with 'mrkg load-store', which also loads the merge of the named graphs")
-    return store
