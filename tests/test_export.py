@@ -19,9 +19,9 @@ import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 
 from kg.errors import MRKGError
-from kg.export import BIOLINK as BIOLINK_NS
-from kg.export import FORMATS, STATIC_DIR, export, subgraph
-from kg.paths import ONTOLOGY_DIR
+from kg.export import FORMATS, export, subgraph
+from kg.export.tables import BIOLINK as BIOLINK_NS
+from kg.paths import ONTOLOGY_DIR, STATIC_DIR
 
 RDF_TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
 

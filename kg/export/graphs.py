@@ -1,0 +1,104 @@
+"""Entity-graph exports for graph tools: GraphML, GEXF, Cytoscape.js JSON, the HTML view and Graphviz DOT."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..paths import STATIC_DIR
+
+# --- GraphML, GEXF, Cytoscape.js ---------------------------------------------------------------
+
+
+def to_graphml_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes are plain strings (GraphML/GEXF writers reject lists and None)."""
+    ready = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        ready.add_node(node, **{k: _plain(v) for k, v in data.items()}, iri=node)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        ready.add_edge(u, v, key=key, **{k: _plain(val) for k, val in data.items()})
+    return ready
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
+    nx.write_graphml(to_graphml_ready(graph), str(path), encoding="utf-8")
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
+    nx.write_gexf(to_graphml_ready(graph), str(path), encoding="utf-8")
+
+
+def to_cytoscape(graph: nx.MultiDiGraph) -> dict:
+    """Cytoscape.js JSON (``networkx.cytoscape_data``): node ``name`` is the label, edge ``key`` the predicate."""
+    data = nx.cytoscape_data(graph, name="name", ident="id")
+    data["data"] = [item for item in data["data"] if item[0] != "kinds"]  # the projection's own lookup table
+    for node in data["elements"]["nodes"]:
+        node["data"]["name"] = node["data"].get("label", node["data"]["id"])
+    return data
+
+
+def write_cytoscape(graph: nx.MultiDiGraph, path: Path) -> None:
+    path.write_text(json.dumps(to_cytoscape(graph), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def to_html(graph: nx.MultiDiGraph, title: str = "MRKG", focus: Sequence[str] = ()) -> str:
+    """One self-contained HTML page drawing ``graph`` with the vendored Cytoscape.js (works offline)."""
+    data = {"elements": to_cytoscape(graph)["elements"], "focus": list(focus),
+            "types": sorted({d.get("type_label", "") for _, d in graph.nodes(data=True)})}
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    page = (STATIC_DIR / "view.html").read_text(encoding="utf-8")
+    page = page.replace("__TITLE__", _html_escape(title)).replace("__DATA__", payload)
+    return page.replace("__CYTOSCAPE__", (STATIC_DIR / "cytoscape.min.js").read_text(encoding="utf-8"))
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_html(graph: nx.MultiDiGraph, path: Path) -> None:
+    focus = graph.graph.get("around", [])
+    labels = [graph.nodes[iri].get("label", iri) for iri in focus]
+    title = f"MRKG: {', '.join(labels)} (depth {graph.graph['depth']})" if focus else "MRKG: the whole graph"
+    path.write_text(to_html(graph, title, focus), encoding="utf-8")
+
+
+
+# --- Graphviz DOT ------------------------------------------------------------------------------
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_dot(graph: nx.MultiDiGraph) -> Any:
+    """A ``pydot.Dot`` digraph: nodes by IRI with label/type/sources, edges labelled by relation."""
+    import pydot
+
+    dot = pydot.Dot("mrkg", graph_type="digraph", strict=False)
+    dot.set_node_defaults(shape="box", style="rounded", fontsize="10")
+    dot.set_edge_defaults(fontsize="8")
+    for node, data in sorted(graph.nodes(data=True)):
+        dot.add_node(pydot.Node(_dot_id(node), label=_dot_id(data["label"]), type=_dot_id(data["type"]),
+                                type_label=_dot_id(data["type_label"])))
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True)):
+        dot.add_edge(pydot.Edge(_dot_id(u), _dot_id(v), key=_dot_id(key), label=_dot_id(data["label"]),
+                                sources=_dot_id(";".join(data["sources"]))))
+    return dot
+
+
+def write_dot(graph: nx.MultiDiGraph, path: Path) -> None:
+    path.write_text(to_dot(graph).to_string(), encoding="utf-8")
+
+
