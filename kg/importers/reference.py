@@ -139,17 +139,45 @@ class Vocabulary:
         return None
 
 
+def _read_atc(path: Path) -> dict[str, list[str]]:
+    """WHO substance name (lowercase) → its level-5 ATC codes."""
+    if not path.is_file():
+        raise DataError(str(path), "file is missing: give the WHO ATC/DDD CSV with --atc")
+    codes: dict[str, list[str]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            code = record["atc_code"]
+            if len(code) == 7 and code not in codes[record["atc_name"].lower()]:
+                codes[record["atc_name"].lower()].append(code)
+    return codes
+
+
+def _read_curated(data_dir: Path) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """The curated entity ids with their labels, DrugBank id → drug id, and entity id → its curated ATC codes."""
+    ids: dict[str, str] = {}
+    for table in ENTITY_TABLES:
+        ids |= {row["id"]: row["label"] for row in TABLES[table].read(data_dir / table)}
+    drugbank: dict[str, str] = {}
+    atc: dict[str, list[str]] = defaultdict(list)
+    for row in TABLES["identifiers.tsv"].read(data_dir / "identifiers.tsv"):
+        if row["scheme"] == "drugbank":
+            drugbank[row["value"]] = row["entity"]
+        elif row["scheme"] == "atc":
+            atc[row["entity"]].append(row["value"])
+    return ids, drugbank, atc
+
+
 class Importer:
     """Resolves the reference's drugs and writes the imported tables."""
 
     def __init__(self, reference: Path, vocabulary: Path, atc: Path, data_dir: Path = DATA_DIR) -> None:
         self.reference_rows = _read_tsv(reference / "interactions.tsv")
         self.vocabulary = Vocabulary(vocabulary)
-        self.atc_by_name = self._read_atc(atc)
+        self.atc_by_name = _read_atc(atc)
         self.aliases = {row["name"]: row["drugbank_id"] for row in _read_tsv(ALIASES)}
         self.conditions = {row["phrase"]: row for row in _read_tsv(CONDITIONS)}
         self.data_dir = data_dir
-        self.curated_labels, self.curated_drugbank, self.curated_atc = self._read_curated()
+        self.curated_labels, self.curated_drugbank, self.curated_atc = _read_curated(data_dir)
         self.curated_ids = set(self.curated_labels)
         self.curated_drugs = {row["id"]: row["label"] for row in TABLES["drugs.tsv"].read(data_dir / "drugs.tsv")}
         self.curated_names: dict[str, set[str]] = defaultdict(set)
@@ -159,34 +187,6 @@ class Importer:
         self.unresolved: Counter[str] = Counter()
         #: (name, the row's DrugBank id) → the id its name resolves to, where the two differ
         self.id_conflicts: dict[tuple[str, str], str] = {}
-
-    # -- inputs --------------------------------------------------------------------------------
-
-    @staticmethod
-    def _read_atc(path: Path) -> dict[str, list[str]]:
-        """WHO substance name (lowercase) → its level-5 ATC codes."""
-        if not path.is_file():
-            raise DataError(str(path), "file is missing: give the WHO ATC/DDD CSV with --atc")
-        codes: dict[str, list[str]] = defaultdict(list)
-        with path.open(encoding="utf-8", newline="") as handle:
-            for record in csv.DictReader(handle):
-                code = record["atc_code"]
-                if len(code) == 7 and code not in codes[record["atc_name"].lower()]:
-                    codes[record["atc_name"].lower()].append(code)
-        return codes
-
-    def _read_curated(self) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
-        """The curated entity ids with their labels, DrugBank id → drug id, and entity id → its curated ATC codes."""
-        ids: dict[str, str] = {}
-        for table in ENTITY_TABLES:
-            ids |= {row["id"]: row["label"] for row in TABLES[table].read(self.data_dir / table)}
-        drugbank, atc = {}, defaultdict(list)
-        for row in TABLES["identifiers.tsv"].read(self.data_dir / "identifiers.tsv"):
-            if row["scheme"] == "drugbank":
-                drugbank[row["value"]] = row["entity"]
-            elif row["scheme"] == "atc":
-                atc[row["entity"]].append(row["value"])
-        return ids, drugbank, atc
 
     # -- resolving names -----------------------------------------------------------------------
 
