@@ -429,10 +429,13 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
     click.echo("use them with --inferred (e.g. mrkg query --inferred ...); they sit in graph:inferred")
 
 
+#: The names of kg.export.FORMATS, written out so that `mrkg --help` does not import networkx (a test keeps them equal).
+EXPORT_FORMATS = ("nquads", "trig", "jsonld", "turtle", "ntriples", "rdfxml", "owl", "graphml", "gexf", "cytoscape", "csv",
+                  "csv-nodes", "neo4j", "kgx", "dot", "html")
+
+
 @main.command()
-@click.option("--format", "fmt", required=True,
-              help="nquads, trig, jsonld, turtle, ntriples, rdfxml, graphml, gexf, cytoscape, csv, csv-nodes, neo4j, kgx, "
-                   "dot, html.")
+@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS), help="The format to write.")
 @click.option("--output", required=True, type=click.Path(path_type=Path), help="File to write (replaced atomically).")
 @click.option("--around", multiple=True, help="Export only the neighbourhood of this entity (repeat for several).")
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Steps around --around.")

@@ -101,7 +101,7 @@ ERRORS = {
     "extra param": (("query", "drug-interactions", "-p", "drug=baclofen", "-p", "x=1"), "has no parameter x"),
     "bad sparql": (("query", "--sparql", "SELECT WHERE {"), "error: "),
     "both name and sparql": (("query", "stats-claims", "--sparql", "ASK {}"), "either a query name"),
-    "unknown format": (("export", "--format", "gml", "--output", "x.gml"), "unknown export format 'gml'"),
+    "unknown format": (("export", "--format", "gml", "--output", "x.gml"), "Invalid value for '--format': 'gml' is not one of"),
     "missing graph file": (("show", "baclofen", "--graph", "/nonexistent/g.nq"), "no such file"),
     "check one drug": (("check", "baclofen"), "at least two different drugs"),
 }
@@ -158,3 +158,10 @@ def test_a_bug_is_one_line_with_exit_3_and_its_traceback_under_debug(monkeypatch
     assert "--debug" in plain.output and "Traceback" not in plain.output
     debug = CliRunner().invoke(main, ["--debug", "show", "baclofen"])
     assert isinstance(debug.exception, ZeroDivisionError)
+
+
+def test_export_choices_are_the_export_registry() -> None:
+    from kg.cli import EXPORT_FORMATS
+    from kg.export import FORMATS
+
+    assert list(EXPORT_FORMATS) == list(FORMATS)
