@@ -208,7 +208,7 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
     graph = _load(engine, graph_path, inferred)
     if sparql:
         result = graph.query(sparql, **values)
-    elif name.endswith(".rq"):
+    elif name is not None and name.endswith(".rq"):
         path = Path(name)
         if not path.is_file():
             raise QueryError(f"query file {name} not found")

@@ -282,7 +282,7 @@ class EndpointStore(Store):
 
     def quad_count(self) -> int:
         if self._quads is None:
-            self._quads = int(self.query(QUAD_COUNT).rows[0][0].value)
+            self._quads = int(self.query(QUAD_COUNT).scalar())
         return self._quads
 
     def dump(self, path: Path, fmt: str) -> None:
@@ -290,9 +290,9 @@ class EndpointStore(Store):
         import pyoxigraph as ox
 
         rdf_format, prefixes = oxigraph_format(fmt), prefixes_for(fmt, PREFIXES)
-        merge = [ox.Triple(*(to_oxigraph(t) for t in row)) for row in self.query(MERGED_TRIPLES).rows]
+        merge = [ox.Triple(*(to_oxigraph(t) for t in row if t is not None)) for row in self.query(MERGED_TRIPLES).rows]
         if rdf_format.supports_datasets:  # as built: the named graphs, and their merge as the default graph
-            named = [ox.Quad(*(to_oxigraph(t) for t in row)) for row in self.query(ALL_QUADS).rows]
+            named = [ox.Quad(*(to_oxigraph(t) for t in row if t is not None)) for row in self.query(ALL_QUADS).rows]
             ox.serialize([*named, *(ox.Quad(t.subject, t.predicate, t.object) for t in merge)], str(path),
                          format=rdf_format, prefixes=prefixes)
         else:

@@ -95,9 +95,11 @@ def _keep(s: str, p: str, o: str) -> bool:
 
 def _clashes(store: Store) -> list[str]:
     """Entities whose types are disjoint, or that break a domain or range: what made the graph inconsistent."""
-    found = [f"{shorten(r['entity'])} is both {shorten(r['a'])} and {shorten(r['b'])}"
-             for r in store.query(DISJOINT_QUERY).dicts()]
-    found += [f"{shorten(r['entity'])} is used with {shorten(r['p'])} but is not a {shorten(r['expected'])}"
+    def short(row: dict[str, str | None], name: str) -> str:
+        return shorten(row[name] or "")
+
+    found = [f"{short(r, 'entity')} is both {short(r, 'a')} and {short(r, 'b')}" for r in store.query(DISJOINT_QUERY).dicts()]
+    found += [f"{short(r, 'entity')} is used with {short(r, 'p')} but is not a {short(r, 'expected')}"
               for r in store.query(DOMAIN_RANGE_QUERY).dicts()]
     return found
 
@@ -154,8 +156,8 @@ def _kept(line: str, nodes: set[str]) -> bool:
 
 def _dump_for_reasoning(store: Store, path: Path) -> None:
     """Write the merged graph as N-Triples for the reasoner, without what :func:`_kept` leaves out."""
-    nodes = {f"<{row[0].value}>" for kind in UNREASONED
-             for row in store.query(f"SELECT ?s WHERE {{ ?s a <{VOCAB}{kind}> }}").rows}
+    nodes = {f"<{iri}>" for kind in UNREASONED
+             for iri in store.query(f"SELECT ?s WHERE {{ ?s a <{VOCAB}{kind}> }}").column("s") if iri}
     store.dump(path, "ntriples")
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(line for line in lines if line and _kept(line, nodes)) + "\n", encoding="utf-8")

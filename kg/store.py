@@ -81,10 +81,17 @@ class Result:
         index = [self.variables.index(c) for c in columns]
         return Result(list(columns), [tuple(row[i] for i in index) for row in self.rows], self.boolean)
 
+    def scalar(self) -> str:
+        """The value of the first cell of the first row (a COUNT, an ASK-like SELECT); QueryError when there is none."""
+        cell = self.rows[0][0] if self.rows and self.rows[0] else None
+        if cell is None:
+            raise QueryError("the query gave no value where one was expected")
+        return cell.value
+
     def column(self, name: str) -> list[str | None]:
         """The plain values of one column."""
         index = self.variables.index(name)
-        return [row[index].value if row[index] else None for row in self.rows]
+        return [cell.value if (cell := row[index]) is not None else None for row in self.rows]
 
 
 def to_oxigraph(term: Term) -> Any:
@@ -171,13 +178,14 @@ class OxigraphStore(Store):
             variables = [v.value for v in answer.variables]
             rows = [tuple(from_oxigraph(solution[v]) for v in variables) for solution in answer]
             return Result(variables, rows)
+        assert isinstance(answer, ox.QueryTriples)
         return Result(["subject", "predicate", "object"],
                       [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer])
 
     def quad_count(self) -> int:
         if self._quads is None:
             answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-            self._quads = int(answer.rows[0][0].value)
+            self._quads = int(answer.scalar())
         return self._quads
 
     def dump(self, path: Path, fmt: str) -> None:
@@ -272,7 +280,8 @@ class RdflibStore(Store):
                     return Result([], boolean=bool(answer.askAnswer))
                 if answer.type == "SELECT":
                     variables = [str(v) for v in answer.vars or []]
-                    rows = [tuple(self._from_rdflib(row[v]) for v in answer.vars or []) for row in answer]  # type: ignore[index]
+                    rows = [tuple(self._from_rdflib(row[v]) for v in answer.vars or [])  # type: ignore[index, call-overload]
+                            for row in answer]
                     return Result(variables, rows)
                 return Result(["subject", "predicate", "object"],
                               [tuple(self._from_rdflib(t) for t in triple) for triple in answer])  # type: ignore[union-attr]

@@ -26,7 +26,7 @@ import networkx as nx
 from ..errors import MRKGError
 from ..files import atomic_path
 from ..rdf_formats import FORMATS as RDF_FORMATS
-from ..store import OxigraphStore, Store
+from ..store import OxigraphStore, Store, Term
 from .graphs import (
     to_cytoscape,
     to_dot,
@@ -92,16 +92,21 @@ def subgraph(source: Store | nx.MultiDiGraph, around: Sequence[str], depth: int 
     return graph.subgraph(keep).copy()
 
 
+#: Every quad of one subject (``?s`` bound).
+SUBJECT_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
 def _rdf_subset(store: Store, entities: nx.MultiDiGraph, everything: nx.MultiDiGraph, directory: Path) -> Store:
     """A store holding every quad whose subject is one of ``entities`` and whose object is not an entity outside them."""
-    values = " ".join(f"<{iri}>" for iri in entities)
-    rows = store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}").rows
     path = directory / "subset.nq"
     with path.open("w", encoding="utf-8") as out:
-        for s, p, o, g in rows:
-            if o.kind == "uri" and o.value in everything and o.value not in entities:
-                continue
-            out.write(f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n")
+        for iri in sorted(entities):  # one query per entity, its IRI bound as a parameter (never pasted into the text)
+            subject = Term.iri(iri)
+            for _, p, o, g in store.query(SUBJECT_QUADS, {"s": subject}).rows:
+                assert p is not None and o is not None and g is not None
+                if o.kind == "uri" and o.value in everything and o.value not in entities:
+                    continue
+                out.write(f"{subject.n3()} {p.n3()} {o.n3()} {g.n3()} .\n")
     return OxigraphStore(path)
 
 

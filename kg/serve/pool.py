@@ -79,6 +79,7 @@ class WorkerPool:
         await loop.run_in_executor(self._threads, dead.kill)
         worker = await loop.run_in_executor(self._threads, self._spawn)
         self._all.add(worker)
+        assert self._idle is not None, "the pool is started before a worker is replaced"
         self._idle.put_nowait(worker)
 
     def _replace_later(self, dead: _Process) -> None:
