@@ -211,7 +211,11 @@ class Worker:
         return Reply.json([hit for _, hit in sorted(hits.values(), key=lambda h: h[0])[:limit]])
 
     def neighbourhood(self, iri: str, depth: int, max_nodes: int) -> Reply:
-        """The entity graph around ``iri`` as Cytoscape.js elements: nearest and best-connected first, ``max_nodes`` at most."""
+        """The entity graph around ``iri`` as Cytoscape.js elements: nearest and best-connected first, ``max_nodes`` at most.
+
+        Only the edges that lead from one ring to the next (towards the focus) are drawn: the links among entities at
+        the same distance (baclofen's 80 nearest neighbours share 1,600 interaction edges) would hide the picture.
+        """
         from ..export import to_cytoscape
         from ..traverse import neighbors
 
@@ -220,7 +224,10 @@ class Worker:
             return Reply.error(404, f"<{iri}> is not an entity of the graph (statement nodes and sources have no picture)")
         distance = neighbors(graph, iri, depth)
         nearest = sorted(distance, key=lambda n: (distance[n], -graph.degree(n), graph.nodes[n].get("label", n)))
-        shown = graph.subgraph(nearest[:max_nodes])
+        kept = set(nearest[:max_nodes])
+        shown = graph.edge_subgraph([(u, v, k) for u, v, k in graph.subgraph(kept).edges(keys=True)
+                                     if distance[u] != distance[v]]).copy()
+        shown.add_nodes_from((n, graph.nodes[n]) for n in kept)
         elements = to_cytoscape(shown)["elements"]
         for node in elements["nodes"]:
             data = node["data"]
