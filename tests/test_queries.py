@@ -240,3 +240,9 @@ def test_rdflib_errors_of_the_query_are_clean_and_our_bugs_keep_their_traceback(
     monkeypatch.setattr(RdflibStore, "_from_rdflib", staticmethod(broken))
     with pytest.raises(TypeError, match="a bug"):
         rdflib_graph.store.query("SELECT ?l WHERE { drug:baclofen rdfs:label ?l }")
+
+
+def test_engines_agree_on_a_summary_with_many_deciding_statements(graph, rdflib_graph) -> None:
+    """(Here, not in test_interactions.py: one worker loads the rdflib graph.) Four labels decide cyclobenzaprine + phenelzine; nested OPTIONALs once lost their mechanism on Oxigraph only."""
+    fast, reference = (g.interaction_summary("cyclobenzaprine", "phenelzine").dicts()[0] for g in (graph, rdflib_graph))
+    assert {k: sorted(v.split("; ")) for k, v in fast.items() if v} == {k: sorted(v.split("; ")) for k, v in reference.items() if v}
