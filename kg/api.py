@@ -120,12 +120,11 @@ class KnowledgeGraph:
 
         return similar(self.networkx, self.resolve(name, "Substance"), limit)
 
-    def hubs(self, kinds: Sequence[str] = ("mechanism", "target", "condition", "adverse effect"), limit: int = 10,
-             by: str = "degree") -> list[Hub]:
-        """The most connected mechanisms, targets, conditions and adverse effects."""
-        from .analytics import centrality
+    def hubs(self, kinds: Sequence[str] | None = None, limit: int = 10, by: str = "degree") -> list[Hub]:
+        """The most connected entities of ``kinds`` (default: mechanisms, targets, conditions and adverse effects)."""
+        from .analytics import HUB_KINDS, centrality
 
-        return centrality(self.networkx, kinds, limit, by)
+        return centrality(self.networkx, kinds or HUB_KINDS, limit, by)
 
     def metapath(self, name: str, metapath: str | Sequence[tuple[str, str]], limit: int | None = None) -> list[PathCount]:
         """Hetionet-style path counts from ``name`` along ``metapath`` (e.g. ``"metabolisedBy <inhibits"``)."""

@@ -22,7 +22,7 @@ def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_
     """A hash of everything the build reads (tables, ontology files, the package code)."""
     digest = hashlib.sha256()
     files = [*sorted(data_dir.glob("*.tsv")), *sorted(data_dir.glob(f"{IMPORTED_DIR}/*.tsv")),
-             *sorted(ontology_dir.glob("*.ttl")), *sorted(PACKAGE_DIR.rglob("*.py"))]
+             *sorted(ontology_dir.glob("*.ttl")), *sorted(p for p in PACKAGE_DIR.rglob("*.py") if "_bundled" not in p.parts)]
     for path in files:
         digest.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]

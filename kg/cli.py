@@ -325,7 +325,7 @@ def similar(name: str, limit: int, engine: str, graph_path: Path | None) -> None
 def hubs(kinds: tuple[str, ...], by: str, limit: int, engine: str, graph_path: Path | None) -> None:
     """The hubs of the graph: the most connected mechanisms, targets, conditions and adverse effects."""
     graph = _load(engine, graph_path)
-    found = graph.hubs(kinds or ("mechanism", "target", "condition", "adverse effect"), limit, by)
+    found = graph.hubs(kinds or None, limit, by)
     click.echo(f"{'degree':>6}  {'betweenness':>11}  {'kind':<15} entity")
     for hub in found:
         click.echo(f"{hub.degree:>6}  {hub.betweenness:>11.4f}  {hub.kind:<15} {hub.label}")

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .endpoint import QUAD_COUNT
 from .errors import QueryError
-from .store import OxigraphStore, load_dataset_file
+from .store import QUAD_COUNT, OxigraphStore, load_dataset_file
 
 __all__ = ["load_store", "open_store_directory"]
 

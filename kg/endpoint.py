@@ -25,7 +25,7 @@ from .errors import QueryError
 from .iris import PREFIXES
 from .lexer import tokens
 from .rdf_formats import oxigraph_format, prefixes_for
-from .store import Result, Store, Term, from_oxigraph, to_oxigraph
+from .store import QUAD_COUNT, Result, Store, Term, from_oxigraph, to_oxigraph
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "query_form"]
 
@@ -38,7 +38,6 @@ LANGTAG = re.compile(r"^[a-zA-Z]+(-[a-zA-Z0-9]+)*$")
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 RESULT_TYPES = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
                 "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
-QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 MERGED_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 

@@ -27,6 +27,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
+#: The number of quads in named graphs (the merge in the default graph is not counted).
+QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 @dataclass(frozen=True, order=True)
 class Term:
     """An RDF term: ``kind`` is ``uri``, ``literal`` or ``bnode``; plain strings have no datatype."""
@@ -184,7 +187,7 @@ class OxigraphStore(Store):
 
     def quad_count(self) -> int:
         if self._quads is None:
-            answer = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+            answer = self.query(QUAD_COUNT)
             self._quads = int(answer.scalar())
         return self._quads
 

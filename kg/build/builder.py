@@ -22,7 +22,7 @@ from ..ontology import load_ontology, load_vocabulary
 from ..paths import DATA_DIR, ONTOLOGY_DIR
 from ..vocab import MR
 from .context import BuildContext, Entity, Triple, Withheld
-from .registry import ENTITY_TABLES, REGISTRY, TABLES, read_tables
+from .registry import ENTITY_TABLES, REGISTRY, read_tables, spec_of
 from .summaries import add_summaries
 from .tables import Row
 
@@ -68,7 +68,7 @@ class Build:
 
     def emit_row(self, row: Row) -> None:
         """Emit one row's triples, counting it as withheld when the licence filter leaves it out."""
-        spec = TABLES[row.table]
+        spec = spec_of(row)
         assert spec.emit is not None
         try:
             self.context.emit(row, spec.emit(self.context, row))
@@ -97,7 +97,7 @@ class Build:
 
     def define_entity(self, row: Row) -> None:
         """Record an entity's id (unique across all entity tables) before any relation refers to it."""
-        ctx, spec = self.context, TABLES[row.table]
+        ctx, spec = self.context, spec_of(row)
         slug = row.slug("id")
         if slug in ctx.entities:
             raise row.error(f"duplicate id '{slug}': already defined at {ctx.entities[slug].where}; "
