@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .errors import MRKGError
+from .traverse import label_of
 
 __all__ = [
     "FEATURES", "DRUG_KIND", "kinds_of", "Similarity", "Hub", "PathCount",
@@ -110,7 +111,7 @@ def similar(graph: nx.MultiDiGraph, iri: str, limit: int = 10) -> list[Similarit
         if not shared:
             continue
         score = _weighted_jaccard(mine, theirs)
-        by_kind = {kind: sorted(_label(graph, e) for k, e in shared if k == kind) for kind in FEATURES}
+        by_kind = {kind: sorted(label_of(graph, e) for k, e in shared if k == kind) for kind in FEATURES}
         found.append(Similarity(other, data["label"], round(score, 4), {k: v for k, v in by_kind.items() if v}))
     found.sort(key=lambda s: (-s.score, s.label))
     return found[:limit]
@@ -188,7 +189,7 @@ def metapath_counts(graph: nx.MultiDiGraph, source_iri: str, metapath: Sequence[
             nxt = v if direction == "out" else u
             if key == predicate and nxt not in seen:
                 stack.append((nxt, depth + 1, seen | {nxt}))
-    found = [PathCount(n, _label(graph, n), c) for n, c in counts.items()]
+    found = [PathCount(n, label_of(graph, n), c) for n, c in counts.items()]
     found.sort(key=lambda p: (-p.count, p.label))
     return found[:limit] if limit else found
 
@@ -198,5 +199,3 @@ def _require(graph: nx.MultiDiGraph, iri: str) -> None:
         raise MRKGError(f"not an entity of the graph: {iri}")
 
 
-def _label(graph: nx.MultiDiGraph, iri: str) -> str:
-    return graph.nodes[iri].get("label", iri)

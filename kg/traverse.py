@@ -167,12 +167,13 @@ def format_path(graph: nx.MultiDiGraph, steps: list[Step]) -> str:
     """A readable chain: ``tizanidine —metabolised by→ CYP1A2 ←inhibits— ciprofloxacin``."""
     if not steps:
         return ""
-    parts = [_label(graph, steps[0].source)]
+    parts = [label_of(graph, steps[0].source)]
     for step in steps:
         parts.append(f"—{step.label}→" if step.forward else f"←{step.label}—")
-        parts.append(_label(graph, step.target))
+        parts.append(label_of(graph, step.target))
     return " ".join(parts)
 
 
-def _label(graph: nx.MultiDiGraph, node: str) -> str:
+def label_of(graph: nx.MultiDiGraph, node: str) -> str:
+    """A node's label in the projection (its IRI without the MRKG namespace when it has none)."""
     return graph.nodes[node].get("label", node.removeprefix(BASE))
