@@ -1,6 +1,7 @@
 """Audit: reproducible random samples of statements, to check each against the label or database it cites.
 
-``mrkg sample interactions --n 30 --seed 11`` draws the same 30 statements every time for the same graph:
+``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``contraindications``,
+``summaries``) draws the same 30 statements every time for the same graph:
 the statements are sorted by IRI before a ``random.Random(seed)`` draws from them.
 """
 
@@ -23,6 +24,27 @@ SELECT ?statement ?participants ?stated ?severity ?source ?detail ?text WHERE {
   { SELECT ?statement (GROUP_CONCAT(DISTINCT ?name; separator=" + ") AS ?participants)
     WHERE { ?statement a mr:DrugInteraction ; mr:participant/rdfs:label ?name } GROUP BY ?statement }
   ?statement mr:severityAsStated ?stated ; mr:severity/rdfs:label ?severity ; dcterms:source/dcterms:identifier ?source .
+  OPTIONAL { ?statement mr:sourceDetail ?detail }
+  OPTIONAL { ?statement mr:sourceText ?text }
+}""",
+    "indications": """
+SELECT ?statement ?drug ?condition ?status ?route ?population ?source ?url ?detail ?text WHERE {
+  ?statement a mr:Indication ; mr:evidenceLevel mr:evidence-regulatory-label ; mr:drug/rdfs:label ?drug ;
+             mr:condition/rdfs:label ?condition ; mr:approvalStatus/rdfs:label ?status ;
+             dcterms:source ?s . ?s dcterms:identifier ?source .
+  OPTIONAL { ?s foaf:page ?url }
+  OPTIONAL { ?statement mr:administrationRoute/rdfs:label ?route }
+  OPTIONAL { ?statement mr:population ?population }
+  OPTIONAL { ?statement mr:sourceDetail ?detail }
+  OPTIONAL { ?statement mr:sourceText ?text }
+}""",
+    "contraindications": """
+SELECT ?statement ?drug ?condition ?strength ?route ?population ?source ?url ?detail ?text WHERE {
+  ?statement a mr:Contraindication ; mr:drug/rdfs:label ?drug ; mr:condition/rdfs:label ?condition ;
+             mr:contraindicationStrength/rdfs:label ?strength ; dcterms:source ?s . ?s dcterms:identifier ?source .
+  OPTIONAL { ?s foaf:page ?url }
+  OPTIONAL { ?statement mr:administrationRoute/rdfs:label ?route }
+  OPTIONAL { ?statement mr:population ?population }
   OPTIONAL { ?statement mr:sourceDetail ?detail }
   OPTIONAL { ?statement mr:sourceText ?text }
 }""",

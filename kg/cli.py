@@ -151,11 +151,11 @@ def _print_summary(graph) -> None:
 @GRAPH_OPTION
 @TARGET_OPTIONS
 def stats(engine: str, graph_path: Path | None) -> None:
-    """Counts: entities by kind, interactions by severity, claims by assessment, sourcing."""
+    """Counts: entities by kind, interactions by severity, claims by assessment, sourcing, the label layer's reach."""
     from .results import to_table
 
     graph = _load(engine, graph_path)
-    for name in ("stats-entities", "stats-interactions", "stats-claims", "stats-sourcing"):
+    for name in ("stats-entities", "stats-interactions", "stats-claims", "stats-sourcing", "stats-labels"):
         click.echo(to_table(graph.query(name)))
         click.echo()
 
@@ -248,8 +248,12 @@ def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None
         _echo(format_result(report.to_result(), fmt))
 
 
+#: What `mrkg sample` draws from (kg.audit.SAMPLE_QUERIES, kept here so that the CLI imports it lazily; a test keeps them equal).
+SAMPLE_KINDS = ("interactions", "indications", "contraindications", "summaries")
+
+
 @main.command()
-@click.argument("kind", type=click.Choice(["interactions", "summaries"]))
+@click.argument("kind", type=click.Choice(SAMPLE_KINDS))
 @click.option("--n", "count", type=click.IntRange(1, 10_000), default=30, show_default=True, help="How many to draw.")
 @click.option("--seed", type=int, default=11, show_default=True, help="The random seed: the same seed draws the same sample.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)

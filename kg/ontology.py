@@ -36,6 +36,8 @@ class Scheme:
     prop: Node
     prefix: str
     pattern: re.Pattern[str]
+    #: codes nest by prefix (mr:hierarchicalCode: ATC)
+    hierarchical: bool = False
 
 
 @dataclass
@@ -89,7 +91,8 @@ def load_vocabulary(graph: Graph) -> Vocabulary:
     for prop, code in graph.subject_objects(mr("identifierScheme")):
         prefix = graph.value(prop, mr("bioregistryPrefix"), default=Literal(str(code)))
         pattern = graph.value(prop, mr("pattern"), default=Literal(".+"))
-        vocab.schemes[str(code)] = Scheme(str(code), prop, str(prefix), re.compile(str(pattern)))
+        hierarchical = bool(graph.value(prop, mr("hierarchicalCode"), default=Literal(False)).toPython())
+        vocab.schemes[str(code)] = Scheme(str(code), prop, str(prefix), re.compile(str(pattern)), hierarchical)
     for prop, code in graph.subject_objects(mr("claimPredicate")):
         vocab.claim_predicates[str(code)] = prop
         range_name = _local(graph.value(prop, RDFS.range, default=URIRef("")))

@@ -29,13 +29,19 @@ class MR(DefinedNamespace):
     CNSDepressant: URIRef
     Claim: URIRef
     Classification: URIRef
+    ClinicalSituation: URIRef
     ComplementaryTherapy: URIRef
     Condition: URIRef
+    Contraindication: URIRef
+    ContraindicationStrength: URIRef
+    ControlledSubstanceSchedule: URIRef
     ControlledValue: URIRef
     Curation: URIRef
     Database: URIRef
     Disease: URIRef
     DosageForm: URIRef
+    DoseLimit: URIRef
+    DoseLimitKind: URIRef
     Drug: URIRef
     DrugClass: URIRef
     DrugInteraction: URIRef
@@ -62,6 +68,8 @@ class MR(DefinedNamespace):
     Metabolism: URIRef
     MuscleRelaxant: URIRef
     PartnerDrug: URIRef
+    PharmacokineticParameter: URIRef
+    PharmacokineticValue: URIRef
     PharmacologicalAction: URIRef
     PhysicalTherapy: URIRef
     PhysiologicalState: URIRef
@@ -69,6 +77,7 @@ class MR(DefinedNamespace):
     Product: URIRef
     Receptor: URIRef
     Recommendation: URIRef
+    RegulatoryDecision: URIRef
     Severity: URIRef
     SeverityScale: URIRef
     Source: URIRef
@@ -82,6 +91,7 @@ class MR(DefinedNamespace):
     TherapeuticRole: URIRef
     Therapy: URIRef
     Transporter: URIRef
+    Unit: URIRef
     Warning: URIRef
     WarningTopic: URIRef
     abbreviation: URIRef
@@ -95,11 +105,13 @@ class MR(DefinedNamespace):
     assessedAgainst: URIRef
     assessment: URIRef
     assessmentNote: URIRef
+    assignsClasses: URIRef
     atcCode: URIRef
     availableAs: URIRef
     availableInStrength: URIRef
     bioregistryPrefix: URIRef
     brandName: URIRef
+    candidateIndicationFor: URIRef
     casNumber: URIRef
     chebiId: URIRef
     claimPredicate: URIRef
@@ -107,11 +119,15 @@ class MR(DefinedNamespace):
     code: URIRef
     commercialUse: URIRef
     condition: URIRef
+    contraindicatedIn: URIRef
+    contraindicationStrength: URIRef
+    controlledSubstanceSchedule: URIRef
     decidedBy: URIRef
     detail: URIRef
     disagreement: URIRef
     doid: URIRef
     dosageForm: URIRef
+    doseLimitKind: URIRef
     drug: URIRef
     drugbankId: URIRef
     drugcentralId: URIRef
@@ -131,6 +147,7 @@ class MR(DefinedNamespace):
     hasMetabolite: URIRef
     hasTarget: URIRef
     hasWarningAbout: URIRef
+    hierarchicalCode: URIRef
     hpId: URIRef
     icd10: URIRef
     icd9cm: URIRef
@@ -143,6 +160,7 @@ class MR(DefinedNamespace):
     interactsWith: URIRef
     investigatedFor: URIRef
     kindName: URIRef
+    listedInClass: URIRef
     management: URIRef
     mappingReason: URIRef
     mechanismType: URIRef
@@ -160,9 +178,15 @@ class MR(DefinedNamespace):
     parentClass: URIRef
     participant: URIRef
     pattern: URIRef
+    pharmacokineticParameter: URIRef
     pharmacologicalAction: URIRef
+    plainEdge: URIRef
+    plainEdgeWithoutLabel: URIRef
+    population: URIRef
     precipitantDrug: URIRef
     pubchemCid: URIRef
+    quantityMax: URIRef
+    quantityValue: URIRef
     quote: URIRef
     recommendation: URIRef
     ruleClass: URIRef
@@ -189,6 +213,7 @@ class MR(DefinedNamespace):
     umlsCui: URIRef
     unii: URIRef
     uniprotId: URIRef
+    unit: URIRef
     usedFor: URIRef
     usedOffLabelFor: URIRef
     viaTarget: URIRef
@@ -212,6 +237,8 @@ class MR(DefinedNamespace):
         "assessment-partly-supported",
         "assessment-supported",
         "assessment-unsupported",
+        "contraindication-absolute",
+        "contraindication-relative",
         "elimination-biliary",
         "elimination-fecal",
         "elimination-hepatic",
@@ -233,6 +260,7 @@ class MR(DefinedNamespace):
         "form-extended-release-tablet",
         "form-film-coated-tablet",
         "form-granules",
+        "form-injectable-suspension",
         "form-injection",
         "form-intrathecal-injection",
         "form-oral-solution",
@@ -240,6 +268,7 @@ class MR(DefinedNamespace):
         "form-orally-disintegrating-tablet",
         "form-powder-for-injection",
         "form-rectal-gel",
+        "form-sublingual-tablet",
         "form-tablet",
         "form-topical",
         "frequency-common",
@@ -249,25 +278,42 @@ class MR(DefinedNamespace):
         "frequency-unknown",
         "frequency-very-common",
         "frequency-very-rare",
+        "limit-max-daily-dose",
+        "limit-max-duration",
+        "limit-max-single-dose",
+        "limit-max-total-dose",
         "mechanism-mixed",
         "mechanism-pharmacodynamic",
         "mechanism-pharmacokinetic",
         "mechanism-unknown",
+        "pk-bioavailability",
+        "pk-clearance",
+        "pk-duration-of-action",
+        "pk-half-life",
+        "pk-onset-of-action",
+        "pk-protein-binding",
+        "pk-time-to-peak",
+        "pk-volume-of-distribution",
         "recommendation-avoid",
         "recommendation-caution",
         "recommendation-contraindicated",
         "recommendation-dose-adjustment",
         "recommendation-monitor",
         "recommendation-no-adjustment",
+        "recommendation-not-established",
         "role-disease-modifying",
         "role-symptomatic",
         "role-unknown",
+        "route-intradermal",
+        "route-intradetrusor",
         "route-intramuscular",
+        "route-intranasal",
         "route-intrathecal",
         "route-intravenous",
         "route-oral",
         "route-rectal",
         "route-subcutaneous",
+        "route-sublingual",
         "route-topical",
         "rule-additive-cns-depression",
         "rule-additive-hypotensive-effect",
@@ -275,6 +321,11 @@ class MR(DefinedNamespace):
         "rule-additive-qt-prolongation",
         "rule-additive-respiratory-depression",
         "rule-additive-serotonergic-effect",
+        "schedule-not-controlled",
+        "schedule-us-cii",
+        "schedule-us-ciii",
+        "schedule-us-civ",
+        "schedule-us-cv",
         "severity-contraindicated",
         "severity-major",
         "severity-minor",
@@ -297,4 +348,23 @@ class MR(DefinedNamespace):
         "topic-pediatric",
         "topic-pregnancy",
         "topic-renal-impairment",
+        "unit-d",
+        "unit-g",
+        "unit-h",
+        "unit-l",
+        "unit-l-per-h",
+        "unit-l-per-h-per-kg",
+        "unit-l-per-kg",
+        "unit-mcg",
+        "unit-mcg-per-kg",
+        "unit-mg",
+        "unit-mg-per-kg",
+        "unit-min",
+        "unit-ml-per-min",
+        "unit-ml-per-min-per-kg",
+        "unit-mo",
+        "unit-percent",
+        "unit-units",
+        "unit-units-per-kg",
+        "unit-wk",
     ]

@@ -16,12 +16,15 @@ CYP1A2 = "https://w3id.org/mrkg/target/cyp1a2"
 
 
 def test_baclofen_is_most_like_a_gaba_ergic_cns_depressant(graph) -> None:
-    """Meprobamate shares baclofen's GABA-A agonism (drug_mechanisms.tsv) and the CNS-depressant class."""
+    """Meprobamate shares baclofen's GABA-A agonism (drug_mechanisms.tsv) and the CNS-depressant class, but not
+    the centrally acting muscle relaxants: ATC files meprobamate under N05BC01 (anxiolytics), so DrugCentral's MeSH
+    listing of it there is mr:listedInClass, not a membership that similarity counts."""
     top = similar(graph.networkx, DRUG + "baclofen", limit=5)
     assert top[0].label == "meprobamate"
     assert top[0].shared["mechanism"] == ["GABA-A receptor agonism"]
     assert "central nervous system depressants" in top[0].shared["class"]
-    assert all("centrally acting muscle relaxants" in s.shared.get("class", []) for s in top)
+    assert "centrally acting muscle relaxants" not in top[0].shared["class"]
+    assert all("centrally acting muscle relaxants" in s.shared.get("class", []) for s in top[1:3])
     scores = [s.score for s in top]
     assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
 
@@ -91,7 +94,9 @@ def test_metapath_shared_indications_match_sparql(graph) -> None:
     rows = graph.query("""SELECT ?d (COUNT(DISTINCT ?c) AS ?n) WHERE {
         drug:baclofen mr:indicatedFor ?c . ?d mr:indicatedFor ?c . FILTER(?d != drug:baclofen) } GROUP BY ?d""").rows
     assert {p.iri: p.count for p in found} == {d.value: int(n.value) for d, n in rows}
-    assert found[0].label == "dantrolene" and found[0].count == 4
+    # only labels draw mr:indicatedFor: baclofen's labelled use is spasticity, which the Dantrium, Zanaflex and
+    # BOTOX labels share
+    assert {"dantrolene", "tizanidine", "botulinum toxin type A"} <= {p.label for p in found}
     assert DRUG + "baclofen" not in {p.iri for p in found}, "paths never come back to the source"
 
 

@@ -165,3 +165,10 @@ def test_export_choices_are_the_export_registry() -> None:
     from kg.export import FORMATS
 
     assert list(EXPORT_FORMATS) == list(FORMATS)
+
+
+def test_sample_kinds_are_the_audit_queries() -> None:
+    from kg.audit import SAMPLE_QUERIES
+    from kg.cli import SAMPLE_KINDS
+
+    assert set(SAMPLE_KINDS) == set(SAMPLE_QUERIES)

@@ -154,6 +154,10 @@ def test_data_readme_lists_each_controlled_value_of_the_ontology(table: str, col
     if text.startswith("as `"):
         other_table, other_column = re.match(r"as `(\w+)\.(\w+)`", text).groups()
         text = documented[(other_table + ".tsv", other_column)]
-    listed = set(re.findall(r"(?<![\w`(-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?=\s*[,.;]|\s*$|\s+or\b)", re.sub(r"\([^)]*\)", "", text).split(". ")[0]))
+    first_sentence = re.sub(r"\([^)]*\)", "", text).split(". ")[0]
+    if first_sentence.startswith("`"):  # codes that are not slugs (units: `%`, `L/kg`) are listed in backticks
+        listed = set(re.findall(r"`([^`]+)`", first_sentence))
+    else:
+        listed = set(re.findall(r"(?<![\w`(-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?=\s*[,.;]|\s*$|\s+or\b)", first_sentence))
     assert codes <= listed, f"missing in the README: {codes - listed}"
     assert listed - {"or", "empty"} <= codes, f"not in ontology/values.ttl: {listed - codes}"

@@ -23,6 +23,7 @@ from ..paths import DATA_DIR, ONTOLOGY_DIR
 from ..vocab import MR
 from .context import BuildContext, Entity, Triple, Withheld
 from .registry import ENTITY_TABLES, REGISTRY, read_tables, spec_of
+from .label_precedence import apply_label_precedence
 from .summaries import add_summaries
 from .tables import Row
 
@@ -63,6 +64,7 @@ class Build:
                 for row in rows[spec.file]:
                     self.emit_row(row)
         check_class_cycles(rows["drug_classes.tsv"])
+        apply_label_precedence(ctx.dataset, ctx.ontology)  # a label's word decides the plain use edges
         add_summaries(ctx.dataset, ctx.ontology)  # derived from the statements just emitted
         return ctx.dataset
 
@@ -87,6 +89,7 @@ class Build:
             raise row.error(f"'{row['commercial_use']}' is not allowed in column 'commercial_use'; "
                             f"allowed: {', '.join(COMMERCIAL_USE)}")
         node = ctx.sources[source_id] = URIRef(iris.source_iri(source_id))
+        ctx.source_kinds[source_id] = ctx.kind(row, "Source")
         ctx.origins[str(node)] = row.where
         if row["commercial_use"] in self.exclude:
             ctx.excluded_sources.add(source_id)  # known, so rows citing it are valid, but not described

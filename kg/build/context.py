@@ -8,6 +8,7 @@ node; it records where every node came from (file and line) for ``validate``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -56,6 +57,12 @@ class BuildContext:
         self.sources: dict[str, URIRef] = {}
         #: source id → the evidence level its kind gives (mr:givesEvidence)
         self.source_evidence: dict[str, Node] = {}
+        #: source id → its kind (a subclass of mr:Source), also for sources the licence filter excludes
+        self.source_kinds: dict[str, Node] = {}
+        #: the evidence level a regulatory label gives
+        self.label_evidence = ontology.value(MR.DrugLabel, MR.givesEvidence)
+        #: (hierarchical scheme, entity id) → its codes (ATC), kept even when the licence filter withholds them
+        self.codes: dict[tuple[str, str], set[str]] = {}
         self.excluded_sources: set[str] = set()
         self.withheld_entities: set[str] = set()
         #: IRI of every entity, source and statement node → ``file:line`` of the row that made it
@@ -153,6 +160,21 @@ class BuildContext:
             raise row.error(f"'{row[column]}' is not allowed in column '{column}'; allowed: yes, no, or empty")
         return Literal(row[column] == "yes")
 
+    def scheme_contradicts(self, row: Row, drug: str, drug_class: str) -> bool:
+        """Whether a hierarchical code scheme (mr:hierarchicalCode: ATC) files ``drug`` outside ``drug_class``.
+
+        Only a source whose kind has mr:assignsClasses (a label, a classification, the curators) may
+        place a drug against the scheme; a database's contrary membership is the database's view.
+        """
+        if any(self.ontology.value(self.source_kinds[s], MR.assignsClasses) for s in self.row_sources(row)):
+            return False
+        for scheme in self.vocab.schemes.values():
+            class_codes, drug_codes = self.codes.get((scheme.code, drug_class)), self.codes.get((scheme.code, drug))
+            if scheme.hierarchical and class_codes and drug_codes:
+                if not any(code.startswith(prefix) for code in drug_codes for prefix in class_codes):
+                    return True
+        return False
+
     # -- statement nodes and provenance ----------------------------------------------------------
 
     def new_node(self, row: Row) -> URIRef:
@@ -173,10 +195,10 @@ class BuildContext:
             triples.append((node, MR.sourceDetail, Literal(row["source_detail"])))
         return triples
 
-    def edge(self, row: Row, s: Node, p: Node, o: Node, detail: str = "") -> list[Triple]:
-        """A plain edge; with a source detail or a detail, also an mr:Evidence record of it."""
+    def edge(self, row: Row, s: Node, p: Node, o: Node, detail: str = "", source_text: str = "") -> list[Triple]:
+        """A plain edge; with a source detail, a detail or a source text, also an mr:Evidence record of it."""
         triples: list[Triple] = [(s, p, o)]
-        if row["source_detail"] or detail:
+        if row["source_detail"] or detail or source_text:
             sources = ";".join(sorted(row.slugs("source")))
             node = URIRef(iris.node_iri("evidence", hashlib.sha1(f"{s} {p} {o} {sources}".encode()).hexdigest()[:16]))
             self.origins.setdefault(str(node), row.where)
@@ -184,6 +206,8 @@ class BuildContext:
             triples += self.sourced(row, node)
             if detail:
                 triples.append((node, MR.detail, Literal(detail)))
+            if source_text:
+                triples.append((node, MR.sourceText, Literal(source_text)))
         return triples
 
     def emit(self, row: Row, triples: Iterable[Triple]) -> None:
@@ -201,8 +225,24 @@ class BuildContext:
 
 
 def statement_key(spec: registry.TableSpec, row: Row) -> str:
-    """The key of a row's statement node: its key cells joined by ``--``, a list cell's ids sorted (order-free)."""
+    """The key of a row's statement node: its key cells joined by ``--``.
+
+    A list cell's ids are sorted (order-free), empty optional cells are left out and a free-text
+    cell (a population) is turned into a slug.
+    """
     parts = []
     for column in spec.key:
-        parts += sorted(row.slugs(column)) if column in spec.lists else [row.slug(column)]
+        if column in spec.lists:
+            parts += sorted(row.slugs(column))
+        elif column in spec.required and column not in spec.values:
+            parts.append(row.slug(column))
+        elif row[column]:
+            parts.append(slugify(row[column]))
     return "--".join(parts)
+
+
+def slugify(text: str) -> str:
+    """A free-text cell or a unit as an IRI-safe slug: ``Adults 18 years and older`` → ``adults-18-years-and-older``,
+    ``mL/min`` → ``ml-per-min``."""
+    text = text.replace("%", " percent ").replace("/", " per ")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or hashlib.sha1(text.encode()).hexdigest()[:12]

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 #: drug_targets.relation → property (``substrate`` depends on the target's kind: enzyme or transporter).
 TARGET_RELATIONS = {"target": MR.hasTarget, "inhibitor": MR.inhibits, "inducer": MR.induces,
                     "substrate": MR.metabolisedBy}
-#: indications.status → the plain edge drawn beside the indication node (none for not-indicated).
-STATUS_EDGES = {"approved": MR.indicatedFor, "off-label": MR.usedOffLabelFor, "investigational": MR.investigatedFor}
 #: names.kind → property.
 NAME_PROPERTIES = {"synonym": SKOS.altLabel, "brand": MR.brandName, "abbreviation": MR.abbreviation}
 #: A language tag (BCP 47, simplified).
@@ -77,6 +75,8 @@ def identifier(ctx: BuildContext, row: Row) -> list[Triple]:
     if not scheme.pattern.match(value):
         raise row.error(f"'{value}' is not a valid {scheme.code} identifier (expected pattern {scheme.pattern.pattern});"
                         " write the bare code without a prefix such as 'CHEBI:'")
+    if scheme.hierarchical:  # known to the membership check even when the licence filter withholds the code
+        ctx.codes.setdefault((scheme.code, row["entity"]), set()).add(value)
     return ctx.edge(row, node, scheme.prop, Literal(value)) + [
         (node, SKOS.exactMatch, URIRef(f"https://bioregistry.io/{scheme.prefix}:{value}"))]
 
@@ -94,7 +94,10 @@ def name(ctx: BuildContext, row: Row) -> list[Triple]:
 
 
 def membership(ctx: BuildContext, row: Row) -> list[Triple]:
-    return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.memberOf, ctx.ref(row, "class", "class"))
+    """drug mr:memberOf class; a membership that the class's own code scheme (ATC) contradicts is mr:listedInClass."""
+    drug, drug_class = ctx.ref(row, "drug", "drug"), ctx.ref(row, "class", "class")
+    prop = MR.listedInClass if ctx.scheme_contradicts(row, row["drug"], row["class"]) else MR.memberOf
+    return ctx.edge(row, drug, prop, drug_class)
 
 
 def drug_mechanism(ctx: BuildContext, row: Row) -> list[Triple]:
@@ -117,17 +120,61 @@ def drug_target(ctx: BuildContext, row: Row) -> list[Triple]:
 
 
 def indication(ctx: BuildContext, row: Row) -> list[Triple]:
+    """An indication as its source states it, and the plain edge its status draws (values.ttl mr:plainEdge).
+
+    "approved" draws mr:indicatedFor only when a regulatory label states it; from a database it
+    draws mr:candidateIndicationFor (mr:plainEdgeWithoutLabel).
+    """
     drug, condition = ctx.ref(row, "drug", "drug"), ctx.ref(row, "condition", "condition")
     node = ctx.new_node(row)
+    status = ctx.code(row, "status")
     triples: list[Triple] = [(node, RDF.type, MR.Indication), (node, MR.drug, drug), (node, MR.condition, condition),
-                             (node, MR.approvalStatus, ctx.code(row, "status"))]
+                             (node, MR.approvalStatus, status)]
     if role := ctx.value(row, "role"):
         triples.append((node, MR.therapeuticRole, role))
-    if evidence := ctx.value(row, "evidence"):
+    on_label = ctx.evidence_level(row) == ctx.label_evidence
+    evidence = ctx.value(row, "evidence") or ctx.evidence_level(row)
+    if evidence == ctx.label_evidence and not on_label:
+        raise row.error("evidence 'regulatory-label' needs a source of kind drug-label or regulatory-decision in "
+                        "sources.tsv; a database that reads labels (LabeledIn, DrugCentral) gives evidence 'database'")
+    if evidence is not None:
         triples.append((node, MR.evidenceLevel, evidence))
-    if row["status"] in STATUS_EDGES:
-        triples.append((drug, STATUS_EDGES[row["status"]], condition))
-    return triples + ctx.sourced(row, node)
+    edge = ctx.ontology.value(status, MR.plainEdge)
+    if not on_label:
+        edge = ctx.ontology.value(status, MR.plainEdgeWithoutLabel, default=edge)
+    if edge is not None:
+        triples.append((drug, edge, condition))
+    return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
+
+
+def contraindication(ctx: BuildContext, row: Row) -> list[Triple]:
+    """A drug–condition contraindication, absolute or relative, possibly for one route or population."""
+    drug, condition = ctx.ref(row, "drug", "drug"), ctx.ref(row, "condition", "condition")
+    node = ctx.new_node(row)
+    triples: list[Triple] = [(node, RDF.type, MR.Contraindication), (node, DCTERMS.identifier, Literal(row["id"])),
+                             (node, MR.drug, drug), (node, MR.condition, condition),
+                             (node, MR.contraindicationStrength, ctx.code(row, "strength")),
+                             (drug, MR.contraindicatedIn, condition)]
+    if evidence := ctx.evidence_level(row):
+        triples.append((node, MR.evidenceLevel, evidence))
+    return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
+
+
+#: Optional qualifier columns of statement tables → property (route and form are controlled values).
+QUALIFIERS = {"route": MR.administrationRoute, "form": MR.dosageForm, "population": MR.population,
+              "source_text": MR.sourceText}
+
+
+def qualifiers(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
+    """The route, form, population and source text a statement row gives (the columns its table has)."""
+    triples: list[Triple] = []
+    for column, prop in QUALIFIERS.items():
+        if column not in row.cells or not row[column]:
+            continue
+        value = ctx.value(row, column) if column in ("route", "form") else Literal(row[column])
+        assert value is not None
+        triples.append((node, prop, value))
+    return triples
 
 
 def adverse_effect(ctx: BuildContext, row: Row) -> list[Triple]:
@@ -216,7 +263,47 @@ def warning(ctx: BuildContext, row: Row) -> list[Triple]:
         triples.append((node, MR.recommendation, recommendation))
     if row["detail"]:
         triples.append((node, MR.detail, Literal(row["detail"])))
-    return triples + ctx.sourced(row, node)
+    return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
+
+
+def schedule(ctx: BuildContext, row: Row) -> list[Triple]:
+    return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.controlledSubstanceSchedule, ctx.code(row, "schedule"),
+                    source_text=row["source_text"])
+
+
+def pharmacokinetic_value(ctx: BuildContext, row: Row) -> list[Triple]:
+    return quantity(ctx, row, MR.PharmacokineticValue, "parameter", MR.pharmacokineticParameter)
+
+
+def dose_limit(ctx: BuildContext, row: Row) -> list[Triple]:
+    return quantity(ctx, row, MR.DoseLimit, "limit", MR.doseLimitKind)
+
+
+def quantity(ctx: BuildContext, row: Row, cls: Node, column: str, prop: Node) -> list[Triple]:
+    """A typed value of a drug: what it measures (``column``), a number or range and a unit, with its qualifiers."""
+    drug = ctx.ref(row, "drug", "drug")
+    node = ctx.new_node(row)
+    value = number(row, "value")
+    triples: list[Triple] = [(node, RDF.type, cls), (node, MR.drug, drug), (node, prop, ctx.code(row, column)),
+                             (node, MR.quantityValue, Literal(value)), (node, MR.unit, ctx.code(row, "unit"))]
+    if row.cells.get("value_max"):
+        maximum = number(row, "value_max")
+        if maximum < value:
+            raise row.error(f"value_max {row['value_max']} is below value {row['value']}; give the range low to high")
+        triples.append((node, MR.quantityMax, Literal(maximum)))
+    return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
+
+
+def number(row: Row, column: str) -> Decimal:
+    """A cell that holds a number (a decimal point, no unit)."""
+    try:
+        amount = Decimal(row[column])
+    except InvalidOperation:
+        raise row.error(f"{column} '{row[column]}' is not a number; write digits with a decimal point and put the unit "
+                        "in its own column") from None
+    if not amount.is_finite() or amount < 0:
+        raise row.error(f"{column} '{row[column]}' must be a finite number of at least 0")
+    return Decimal(f"{amount.normalize():f}")  # one lexical form per value (9.0 → 9), as SPARQL stores keep it
 
 
 def product(ctx: BuildContext, row: Row) -> list[Triple]:
@@ -242,10 +329,7 @@ def _strength(row: Row) -> tuple[str, Decimal]:
     """A product's strength as people write it (``10 mg``) and its amount."""
     if not (row["strength_value"] and row["strength_unit"]):
         raise row.error("give both strength_value and strength_unit, or neither")
-    try:
-        amount = Decimal(row["strength_value"])
-    except InvalidOperation:
-        raise row.error(f"strength_value '{row['strength_value']}' is not a number") from None
+    amount = number(row, "strength_value")
     return f"{amount.normalize():f} {row['strength_unit']}", amount
 
 
