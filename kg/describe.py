@@ -21,6 +21,8 @@ PREDICATE_NAMES = {
     "http://www.w3.org/2000/01/rdf-schema#comment": "comment",
 }
 SYMMETRIC = {"https://w3id.org/mrkg/vocab/interactsWith"}
+#: Property and value labels (mrkg.ttl, values.ttl) by which a statement is recognised as a label's.
+EVIDENCE, LABEL_EVIDENCE, SOURCE_DETAIL, KIND = "evidence level", "regulatory label", "source detail", "kind"
 
 EDGES_QUERY = """
 SELECT DISTINCT ?entity ?direction ?p ?pLabel ?other ?otherLabel ?sourceId WHERE {
@@ -88,6 +90,16 @@ def _text(term: Term | None, label: Term | None) -> str:
     return shorten(term.value) if term is not None and term.kind == "uri" else (term.value if term else "")
 
 
+def label_section(props: dict[str, list[str]]) -> str:
+    """``label: <section>`` for a statement that rests on a regulatory label and names its section, else ``""``.
+
+    A report lists what the labels say under the labels' own section names (``label: 4 CONTRAINDICATIONS``).
+    """
+    if LABEL_EVIDENCE in props.get(EVIDENCE, []) and len(props.get(SOURCE_DETAIL, [])) == 1:
+        return f"label: {props[SOURCE_DETAIL][0].partition(';')[0].strip()}"  # the section, before any curator's note
+    return ""
+
+
 def describe(store: Store, iri: str) -> EntityReport:
     """Collect the plain edges (both directions), qualified statements and article claims of ``iri``."""
     bound = {"entity": Term.iri(iri)}
@@ -119,10 +131,19 @@ def describe(store: Store, iri: str) -> EntityReport:
             nodes[node.value][DCTERMS_SOURCE].append(value.value.rsplit("/", 1)[-1])
         else:
             nodes[node.value][_text(p, p_label)].append(_text(value, value_label))
+    label_groups: dict[str, list[Fact]] = {}
     for node, props in sorted(nodes.items()):
         sources = sorted(set(props.pop(DCTERMS_SOURCE, [])))
+        section = label_section(props)
+        if section:
+            rest = props.pop(SOURCE_DETAIL)[0].partition(";")[2].strip()
+            if rest:
+                props[SOURCE_DETAIL] = [rest]
+            props[KIND] = [kinds[node]]
         parts = [f"{name}: {', '.join(sorted(set(values)))}" for name, values in sorted(props.items())]
-        report.groups.setdefault(kinds[node], []).append(Fact("; ".join(parts), sources))
+        groups = label_groups if section else report.groups
+        groups.setdefault(section or kinds[node], []).append(Fact("; ".join(parts), sources))
+    report.groups.update(sorted(label_groups.items()))
 
     report.groups.update(literal_groups)
     for row in store.query(CLAIMS_QUERY, bound).dicts():

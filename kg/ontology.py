@@ -91,7 +91,7 @@ def load_vocabulary(graph: Graph) -> Vocabulary:
     for prop, code in graph.subject_objects(mr("identifierScheme")):
         prefix = graph.value(prop, mr("bioregistryPrefix"), default=Literal(str(code)))
         pattern = graph.value(prop, mr("pattern"), default=Literal(".+"))
-        hierarchical = bool(graph.value(prop, mr("hierarchicalCode"), default=Literal(False)).toPython())
+        hierarchical = graph.value(prop, mr("hierarchicalCode")) == Literal(True)
         vocab.schemes[str(code)] = Scheme(str(code), prop, str(prefix), re.compile(str(pattern)), hierarchical)
     for prop, code in graph.subject_objects(mr("claimPredicate")):
         vocab.claim_predicates[str(code)] = prop

@@ -77,3 +77,17 @@ def real_data(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("README.md"))
     return target
+
+
+def append(data: Path, table: str, *cells: str) -> None:
+    """Add a row (its cells tab-joined) to ``table`` of a data folder."""
+    with (data / table).open("a", encoding="utf-8") as out:
+        out.write("\t".join(cells) + "\n")
+
+
+def replace(data: Path, table: str, old: str, new: str) -> None:
+    """Replace the first ``old`` (which must occur) in ``table`` of a data folder."""
+    path = data / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -39,10 +39,11 @@ def test_diazepam_and_clonazepam_share_gaba_a_targets(graph) -> None:
 
 
 def test_tizanidine_neighbours_through_cyp1a2(graph) -> None:
-    """The CYP1A2 substrates of drug_targets.tsv (DrugBank 4) show up as sharing tizanidine's metabolising enzyme."""
+    """The CYP1A2 substrates of drug_targets.tsv (DrugBank 4; metaxalone from the SKELAXIN label, 12.3) show up as
+    sharing tizanidine's metabolising enzyme."""
     found = similar(graph.networkx, DRUG + "tizanidine", limit=100)
     via_cyp1a2 = {s.label for s in found if "Cytochrome P450 1A2" in s.shared.get("metabolising enzyme", [])}
-    assert via_cyp1a2 == {"amiodarone", "chlorzoxazone", "cyclobenzaprine", "diazepam", "fluvoxamine",
+    assert via_cyp1a2 == {"amiodarone", "chlorzoxazone", "cyclobenzaprine", "diazepam", "fluvoxamine", "metaxalone",
                           "naproxen", "quinine", "verapamil"}
     assert found[0].label == "cyclobenzaprine"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import kg
+from conftest import append, replace
 from kg import iris
 from kg.build import TABLES, build_dataset, build_to_file
 from kg.errors import DataError
@@ -69,16 +70,6 @@ def test_says_who(graph) -> None:
 
 # --- bad input ------------------------------------------------------------------------------------
 
-def append(data: Path, table: str, *cells: str) -> None:
-    with (data / table).open("a", encoding="utf-8") as out:
-        out.write("\t".join(cells) + "\n")
-
-
-def replace(data: Path, table: str, old: str, new: str) -> None:
-    path = data / table
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 BREAKAGES = {

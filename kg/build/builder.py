@@ -22,8 +22,8 @@ from ..ontology import load_ontology, load_vocabulary
 from ..paths import DATA_DIR, ONTOLOGY_DIR
 from ..vocab import MR
 from .context import BuildContext, Entity, Triple, Withheld
-from .registry import ENTITY_TABLES, REGISTRY, read_tables, spec_of
 from .label_precedence import apply_label_precedence
+from .registry import ENTITY_TABLES, REGISTRY, read_tables, spec_of
 from .summaries import add_summaries
 from .tables import Row
 

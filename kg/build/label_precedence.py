@@ -24,11 +24,12 @@ WEAKER_THAN_LABEL = (MR.candidateIndicationFor, MR.usedOffLabelFor)
 def labelled_pairs(dataset: Dataset, ontology: Graph) -> set[tuple[Node, Node]]:
     """The (drug, condition) pairs of every indication statement that rests on a regulatory label."""
     label_evidence = ontology.value(MR.DrugLabel, MR.givesEvidence)
-    pairs = set()
+    pairs: set[tuple[Node, Node]] = set()
     for graph in dataset.graphs():
         for node in graph.subjects(MR.evidenceLevel, label_evidence):
-            if (node, RDF.type, MR.Indication) in graph:
-                pairs.add((graph.value(node, MR.drug), graph.value(node, MR.condition)))
+            drug, condition = graph.value(node, MR.drug), graph.value(node, MR.condition)
+            if (node, RDF.type, MR.Indication) in graph and drug is not None and condition is not None:
+                pairs.add((drug, condition))
     return pairs
 
 

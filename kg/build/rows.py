@@ -263,6 +263,8 @@ def warning(ctx: BuildContext, row: Row) -> list[Triple]:
         triples.append((node, MR.recommendation, recommendation))
     if row["detail"]:
         triples.append((node, MR.detail, Literal(row["detail"])))
+    if evidence := ctx.evidence_level(row):
+        triples.append((node, MR.evidenceLevel, evidence))
     return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
 
 
@@ -291,6 +293,8 @@ def quantity(ctx: BuildContext, row: Row, cls: Node, column: str, prop: Node) ->
         if maximum < value:
             raise row.error(f"value_max {row['value_max']} is below value {row['value']}; give the range low to high")
         triples.append((node, MR.quantityMax, Literal(maximum)))
+    if evidence := ctx.evidence_level(row):
+        triples.append((node, MR.evidenceLevel, evidence))
     return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
 
 

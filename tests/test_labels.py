@@ -1,0 +1,216 @@
+"""The label layer: what each drug's regulatory label says, and the corrections it brings (issue 12).
+
+Each correction is pinned on the real graph with the label it rests on; the rules behind them (only a
+label's "approved" draws mr:indicatedFor; a label's word about a pair overrules other sources' plain
+edges; ATC decides memberships in ATC classes against a database) are tested on the fixture tables too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import append, replace
+from kg.build.builder import build_dataset
+from kg.errors import DataError
+from kg.iris import BASE
+from kg.vocab import MR
+
+DRUG, CONDITION, CLASS = BASE + "drug/", BASE + "condition/", BASE + "class/"
+
+
+def edges(graph, drug: str, prop: str) -> set[str]:
+    rows = graph.query(f"SELECT ?c WHERE {{ <{DRUG}{drug}> {prop} ?c }}").rows
+    return {row[0].value for row in rows}
+
+
+# --- the four corrections of issue 12, each with its label ------------------------------------------------
+
+
+def test_dantrolene_is_not_indicated_for_rheumatic_muscle_spasm(graph) -> None:
+    """DANTRIUM capsules label, INDICATIONS AND USAGE: "not indicated in the treatment of skeletal muscle spasm
+    resulting from rheumatic disorders". DrugCentral and MEDI still say "approved", as their own statements."""
+    assert CONDITION + "muscle-spasm" not in edges(graph, "dantrolene", "mr:indicatedFor|mr:candidateIndicationFor")
+    rows = graph.query("drug-uses", drug="dantrolene").rows
+    by_source = {(r[1].value, r[2].value, r[3].value): r[7].value for r in rows}
+    assert ("muscle spasm", "not indicated", "regulatory label") in by_source
+    assert any(key[:2] == ("muscle spasm", "approved") and key[2] == "database" for key in by_source), \
+        "the databases' own claim stays visible beside the label"
+    text = graph.query("""SELECT ?t WHERE { ?i a mr:Indication ; mr:drug drug:dantrolene ; mr:condition condition:muscle-spasm ;
+                            mr:approvalStatus mr:status-not-indicated ; mr:sourceText ?t }""").rows
+    assert "rheumatic disorders" in text[0][0].value
+
+
+def test_botox_is_approved_for_chronic_migraine(graph) -> None:
+    """BOTOX (onabotulinumtoxinA) PI section 1: prophylaxis of headaches in adult patients with chronic migraine."""
+    assert CONDITION + "chronic-migraine" in edges(graph, "botulinum-toxin-type-a", "mr:indicatedFor")
+    rows = graph.query("drug-uses", drug="botulinum-toxin-type-a").rows
+    chronic = [r for r in rows if r[1].value == "chronic migraine"]
+    assert chronic and chronic[0][2].value == "approved" and chronic[0][3].value == "regulatory label"
+    assert "adult" in chronic[0][6].value.lower()
+
+
+def test_cyclobenzaprine_sublingual_is_approved_for_fibromyalgia(graph) -> None:
+    """TONMYA (cyclobenzaprine HCl sublingual tablets) PI section 1: management of fibromyalgia in adults."""
+    assert CONDITION + "fibromyalgia" in edges(graph, "cyclobenzaprine", "mr:indicatedFor")
+    rows = [r for r in graph.query("drug-uses", drug="cyclobenzaprine").rows if r[1].value == "fibromyalgia"]
+    assert rows[0][2].value == "approved" and rows[0][4].value == "sublingual"
+    assert "label-cyclobenzaprine-tonmya" in rows[0][7].value
+
+
+def test_dantrolene_is_directly_acting_as_atc_files_it(graph) -> None:
+    """ATC M03CA01: dantrolene is a directly acting muscle relaxant (M03C). DrugCentral's MeSH listing under the
+    centrally acting ones (M03B) is kept as DrugCentral's view (mr:listedInClass), and class queries follow ATC."""
+    assert CLASS + "centrally-acting-muscle-relaxants" not in edges(graph, "dantrolene", "mr:memberOf")
+    assert CLASS + "centrally-acting-muscle-relaxants" in edges(graph, "dantrolene", "mr:listedInClass")
+    central = {r[1].value for r in graph.query("drugs-in-class", **{"class": "centrally acting muscle relaxants"}).rows}
+    direct = {r[1].value for r in graph.query("drugs-in-class", **{"class": "directly acting muscle relaxants"}).rows}
+    assert DRUG + "dantrolene" in direct and DRUG + "dantrolene" not in central
+    assert DRUG + "baclofen" in central  # ATC M03BX01
+
+
+# --- the label facts and their queries ---------------------------------------------------------------------
+
+
+def test_succinylcholine_contraindications_name_malignant_hyperthermia(graph) -> None:
+    """ANECTINE label, CONTRAINDICATIONS: personal or familial history of malignant hyperthermia, skeletal muscle
+    myopathies; after the acute phase of major burns, multiple trauma, extensive denervation or upper motor
+    neuron injury."""
+    rows = graph.query("contraindications", drug="succinylcholine").rows
+    conditions = {r[1].value: r for r in rows}
+    assert {"malignant hyperthermia susceptibility", "skeletal muscle myopathy", "major burns"} <= set(conditions)
+    assert all(r[2].value == "absolute" for r in rows)
+    burns = conditions["major burns"]
+    assert "acute phase" in burns[4].value and burns[7].value == "CONTRAINDICATIONS"
+    named = {r[1].value for r in graph.query("drugs-contraindicated-in",
+                                              condition="malignant-hyperthermia-susceptibility").rows}
+    assert DRUG + "suxamethonium" in named
+
+
+def test_route_limited_contraindication_keeps_its_route(graph) -> None:
+    """BOTOX PI section 4: urinary tract infection and urinary retention contraindicate intradetrusor use only."""
+    rows = graph.query("contraindications", drug="botulinum-toxin-type-a").rows
+    routes = {r[1].value: r[3].value if r[3] else None for r in rows}
+    assert routes.get("urinary tract infection") == "intradetrusor"
+    assert routes.get("hypersensitivity to the drug") is None
+
+
+def test_pharmacokinetic_values_are_numbers_with_units(graph) -> None:
+    """Typed values: every value is an xsd:decimal with a unit from ontology/values.ttl; ranges run low to high."""
+    rows = graph.query("class-pharmacokinetics", **{"class": "muscle-relaxants"}).rows
+    assert len(rows) >= 20
+    tizanidine = [r for r in rows if r[2].value == "tizanidine" and r[3].value == "elimination half-life"]
+    assert tizanidine and tizanidine[0][6].value == "h"
+    for row in rows:
+        assert float(row[4].value) >= 0 and row[6].value
+        if row[5] is not None:
+            assert float(row[5].value) >= float(row[4].value)
+
+
+def test_organ_impairment_and_pregnancy_queries_quote_the_label(graph) -> None:
+    rows = graph.query("organ-impairment").rows
+    assert {r[2].value for r in rows} == {"renal impairment", "hepatic impairment"}
+    assert any(r[1].value == "cyclobenzaprine" and r[6] is not None for r in rows), "the label sentence is kept"
+    lactation = graph.query("pregnancy-lactation", drug="pregabalin").rows
+    assert lactation and all(r[2].value in ("pregnancy", "lactation") for r in lactation)
+
+
+def test_stats_report_the_label_layer(graph) -> None:
+    rows = {r[0].value: int(r[1].value) for r in graph.query("stats-labels").rows}
+    assert len(rows) == 9
+    assert rows["drugs with a regulatory label source"] >= 40
+    assert rows["drugs with a contraindication"] >= 20 and rows["drugs with pharmacokinetic values"] >= 15
+    coverage = {r[1].value: r for r in graph.query("label-coverage").rows}
+    assert int(coverage["suxamethonium"][3].value) >= 5  # contraindications
+
+
+# --- the rules, on the fixture tables ----------------------------------------------------------------------------
+
+
+def build(data: Path):
+    return build_dataset(data)
+
+
+def plain(dataset, s: str, p, o: str) -> bool:
+    return any((BASE + s, p, BASE + o) in {(str(a), b, str(c)) for a, b, c in g} for g in dataset.graphs())
+
+
+def test_only_a_label_makes_a_use_approved(mini_data: Path) -> None:
+    """A database's "approved" draws mr:candidateIndicationFor; the label's draws mr:indicatedFor."""
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "database", "", "", "", "", "ref-a", "")
+    dataset = build(mini_data)
+    assert plain(dataset, "drug/drug-a", MR.indicatedFor, "condition/cond-a")
+    assert plain(dataset, "drug/drug-b", MR.candidateIndicationFor, "condition/cond-a")
+    assert not plain(dataset, "drug/drug-b", MR.indicatedFor, "condition/cond-a")
+
+
+def test_a_label_saying_not_indicated_drops_the_candidate_edge(mini_data: Path) -> None:
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "database", "", "", "", "", "ref-a", "")
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "not-indicated", "", "regulatory-label", "", "", "", "",
+           "label-a", "1 INDICATIONS AND USAGE")
+    dataset = build(mini_data)
+    assert not plain(dataset, "drug/drug-b", MR.candidateIndicationFor, "condition/cond-a")
+    statuses = {str(o) for g in dataset.graphs() for s, o in g.subject_objects(MR.approvalStatus)}
+    assert {str(MR["status-approved"]), str(MR["status-not-indicated"])} <= statuses, "both statements stay"
+
+
+def test_label_evidence_needs_a_label_source(mini_data: Path) -> None:
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "regulatory-label", "", "", "", "", "ref-a", "")
+    with pytest.raises(DataError, match=r"indications\.tsv:\d+.*needs a source of kind drug-label"):
+        build(mini_data)
+
+
+@pytest.mark.parametrize("cells, message", [
+    (("drug-a", "half-life", "two", "", "h"), "value 'two' is not a number"),
+    (("drug-a", "half-life", "4", "2", "h"), "value_max 2 is below value 4"),
+    (("drug-a", "half-life", "4", "", "hours"), "'hours' is not allowed in column 'unit'"),
+    (("drug-a", "shelf-life", "4", "", "h"), "'shelf-life' is not allowed in column 'parameter'"),
+    (("drug-a", "half-life", "-1", "", "h"), "must be a finite number of at least 0"),
+])
+def test_bad_pharmacokinetic_rows_name_the_cell(mini_data: Path, cells: tuple[str, ...], message: str) -> None:
+    append(mini_data, "pharmacokinetics.tsv", *cells, "", "", "", "", "label-a", "")
+    with pytest.raises(DataError, match=r"pharmacokinetics\.tsv:3 .*" + message.replace("(", r"\(")):
+        build(mini_data)
+
+
+def test_bad_contraindication_strength(mini_data: Path) -> None:
+    replace(mini_data, "contraindications.tsv", "\tabsolute\t", "\tsevere\t")
+    with pytest.raises(DataError, match=r"contraindications\.tsv:2 .*'severe' is not allowed in column 'strength'"):
+        build(mini_data)
+
+
+def test_database_membership_against_atc_is_the_databases_view(mini_data: Path) -> None:
+    """A database places drug-a in a class whose ATC code does not prefix drug-a's: mr:listedInClass, not memberOf."""
+    append(mini_data, "identifiers.tsv", "drug-a", "atc", "M03CA01", "ref-a", "")
+    append(mini_data, "identifiers.tsv", "sub-class", "atc", "M03B", "ref-a", "")  # the fixture's ref-a membership stays
+    dataset = build(mini_data)
+    assert plain(dataset, "drug/drug-a", MR.listedInClass, "class/sub-class")
+    assert not plain(dataset, "drug/drug-a", MR.memberOf, "class/sub-class")
+
+
+def test_show_groups_label_facts_under_the_labels_section_names(graph) -> None:
+    """`mrkg show` lists what a label says under the label's own section (ANECTINE: CONTRAINDICATIONS)."""
+    report = graph.describe("succinylcholine")
+    section = report.groups["label: CONTRAINDICATIONS"]
+    assert any("malignant hyperthermia susceptibility" in fact.text and "kind: contraindication" in fact.text
+               for fact in section)
+    assert all(not name.startswith("label: ") or ";" not in name for name in report.groups)
+
+
+
+def test_a_hedged_use_is_the_symptom_not_the_injury(graph) -> None:
+    """Baclofen tablets, OZOBAX and LYVISPAH labels, section 1: baclofen "may also be of some value in patients with
+    spinal cord injuries and other spinal cord diseases": spasticity in those patients, not the injury itself
+    (audit of seed 12 found the injury recorded as the approved use)."""
+    rows = graph.query("drug-uses", drug="baclofen").rows
+    assert not any(r[1].value == "spinal cord injury" and r[3].value == "regulatory label" for r in rows)
+    assert any(r[1].value == "spasticity" and r[6] is not None and "spinal cord" in r[6].value for r in rows)
+
+
+def test_thiocolchicoside_use_keeps_the_emas_restriction(graph) -> None:
+    """EMA Article 31 referral (2013): only as add-on treatment for painful muscle contractures "resulting from spinal
+    conditions", in adults and adolescents 16 years and older; the condition keeps the restriction."""
+    rows = [r for r in graph.query("drug-uses", drug="thiocolchicoside").rows if r[3].value == "regulatory label"]
+    assert rows and {r[1].value for r in rows if r[2].value == "approved"} == {
+        "painful muscle contractures resulting from spinal conditions"}
