@@ -1,6 +1,6 @@
 """Audit: reproducible random samples of statements, to check each against the label or database it cites.
 
-``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``contraindications``,
+``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``contraindications``, ``pharmacokinetics``,
 ``summaries``) draws the same 30 statements every time for the same graph:
 the statements are sorted by IRI before a ``random.Random(seed)`` draws from them.
 """
@@ -45,6 +45,17 @@ SELECT ?statement ?drug ?condition ?strength ?route ?population ?source ?url ?de
   OPTIONAL { ?s foaf:page ?url }
   OPTIONAL { ?statement mr:administrationRoute/rdfs:label ?route }
   OPTIONAL { ?statement mr:population ?population }
+  OPTIONAL { ?statement mr:sourceDetail ?detail }
+  OPTIONAL { ?statement mr:sourceText ?text }
+}""",
+    "pharmacokinetics": """
+SELECT ?statement ?drug ?parameter ?value ?valueMax ?unit ?population ?route ?source ?url ?detail ?text WHERE {
+  ?statement a mr:PharmacokineticValue ; mr:drug/rdfs:label ?drug ; mr:pharmacokineticParameter/rdfs:label ?parameter ;
+             mr:quantityValue ?value ; mr:unit/mr:code ?unit ; dcterms:source ?s . ?s dcterms:identifier ?source .
+  OPTIONAL { ?s foaf:page ?url }
+  OPTIONAL { ?statement mr:quantityMax ?valueMax }
+  OPTIONAL { ?statement mr:population ?population }
+  OPTIONAL { ?statement mr:administrationRoute/rdfs:label ?route }
   OPTIONAL { ?statement mr:sourceDetail ?detail }
   OPTIONAL { ?statement mr:sourceText ?text }
 }""",
