@@ -1,7 +1,7 @@
 """Audit: reproducible random samples of statements, to check each against the label or database it cites.
 
-``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``contraindications``, ``pharmacokinetics``,
-``summaries``) draws the same 30 statements every time for the same graph:
+``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``contraindications``,
+``pharmacokinetics``, ``summaries``) draws the same 30 statements every time for the same graph:
 the statements are sorted by IRI before a ``random.Random(seed)`` draws from them.
 """
 

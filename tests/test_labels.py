@@ -118,7 +118,7 @@ def test_organ_impairment_and_pregnancy_queries_quote_the_label(graph) -> None:
 
 def test_stats_report_the_label_layer(graph) -> None:
     rows = {r[0].value: int(r[1].value) for r in graph.query("stats-labels").rows}
-    assert len(rows) == 9
+    assert len(rows) == 10 and rows["label sources with a version date"] >= 80
     assert rows["drugs with a regulatory label source"] >= 40
     assert rows["drugs with a contraindication"] >= 20 and rows["drugs with pharmacokinetic values"] >= 15
     coverage = {r[1].value: r for r in graph.query("label-coverage").rows}
@@ -214,3 +214,24 @@ def test_thiocolchicoside_use_keeps_the_emas_restriction(graph) -> None:
     rows = [r for r in graph.query("drug-uses", drug="thiocolchicoside").rows if r[3].value == "regulatory label"]
     assert rows and {r[1].value for r in rows if r[2].value == "approved"} == {
         "painful muscle contractures resulting from spinal conditions"}
+
+
+def test_a_not_approved_list_keeps_its_own_conditions(graph) -> None:
+    """QUALAQUIN section 1: indicated for uncomplicated P. falciparum malaria; "not approved for: treatment of severe
+    or complicated P. falciparum malaria; prevention of malaria". The audit of seed 13 found the list recorded as
+    "malaria: not indicated", which contradicts the approved use."""
+    rows = [r for r in graph.query("drug-uses", drug="quinine").rows if r[3].value == "regulatory label"]
+    stated = {(r[1].value, r[2].value) for r in rows}
+    assert ("falciparum malaria", "approved") in stated
+    assert {("severe or complicated falciparum malaria", "not indicated"), ("prevention of malaria", "not indicated")} <= stated
+    assert ("malaria", "not indicated") not in stated
+
+
+def test_label_uses_keep_the_labels_population_and_qualifier(graph) -> None:
+    """OZOBAX, LYVISPAH and baclofen tablets: "spasticity resulting from multiple sclerosis"; SOMA: "acute, painful
+    musculoskeletal conditions" (audit of seed 13: both were recorded more broadly than the label)."""
+    baclofen = [r for r in graph.query("drug-uses", drug="baclofen").rows
+                if r[1].value == "spasticity" and r[3].value == "regulatory label" and r[4] and r[4].value == "oral"]
+    assert baclofen and all(r[6] is not None for r in baclofen), "every oral label use names its patients"
+    soma = [r for r in graph.query("drug-uses", drug="carisoprodol").rows if r[3].value == "regulatory label"]
+    assert {r[1].value for r in soma if r[2].value == "approved"} == {"acute, painful musculoskeletal conditions"}
