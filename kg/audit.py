@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 
 __all__ = ["SAMPLE_QUERIES", "sample"]
 
+def label_fact_query(columns: str, pattern: str) -> str:
+    """A sample query for one kind of label fact: ``pattern`` (ending in the statement's predicate list) gives
+    ``columns``; every kind adds its route, population, source and address, the section and the label's sentence."""
+    return f"""
+SELECT ?statement {columns} ?route ?population ?source ?url ?detail ?text WHERE {{{pattern}
+             dcterms:source ?s . ?s dcterms:identifier ?source .
+  OPTIONAL {{ ?s foaf:page ?url }}
+  OPTIONAL {{ ?statement mr:administrationRoute/rdfs:label ?route }}
+  OPTIONAL {{ ?statement mr:population ?population }}
+  OPTIONAL {{ ?statement mr:sourceDetail ?detail }}
+  OPTIONAL {{ ?statement mr:sourceText ?text }}
+}}"""
+
+
 #: What can be sampled → the query that lists one row per statement, with what a checker needs to see.
 SAMPLE_QUERIES = {
     "interactions": """
@@ -27,38 +41,17 @@ SELECT ?statement ?participants ?stated ?severity ?source ?detail ?text WHERE {
   OPTIONAL { ?statement mr:sourceDetail ?detail }
   OPTIONAL { ?statement mr:sourceText ?text }
 }""",
-    "indications": """
-SELECT ?statement ?drug ?condition ?status ?route ?population ?source ?url ?detail ?text WHERE {
+    "indications": label_fact_query("?drug ?condition ?status", """
   ?statement a mr:Indication ; mr:evidenceLevel mr:evidence-regulatory-label ; mr:drug/rdfs:label ?drug ;
-             mr:condition/rdfs:label ?condition ; mr:approvalStatus/rdfs:label ?status ;
-             dcterms:source ?s . ?s dcterms:identifier ?source .
-  OPTIONAL { ?s foaf:page ?url }
-  OPTIONAL { ?statement mr:administrationRoute/rdfs:label ?route }
-  OPTIONAL { ?statement mr:population ?population }
-  OPTIONAL { ?statement mr:sourceDetail ?detail }
-  OPTIONAL { ?statement mr:sourceText ?text }
-}""",
-    "contraindications": """
-SELECT ?statement ?drug ?condition ?strength ?route ?population ?source ?url ?detail ?text WHERE {
+             mr:condition/rdfs:label ?condition ; mr:approvalStatus/rdfs:label ?status ;"""),
+    "contraindications": label_fact_query("?drug ?condition ?strength", """
   ?statement a mr:Contraindication ; mr:drug/rdfs:label ?drug ; mr:condition/rdfs:label ?condition ;
-             mr:contraindicationStrength/rdfs:label ?strength ; dcterms:source ?s . ?s dcterms:identifier ?source .
-  OPTIONAL { ?s foaf:page ?url }
-  OPTIONAL { ?statement mr:administrationRoute/rdfs:label ?route }
-  OPTIONAL { ?statement mr:population ?population }
-  OPTIONAL { ?statement mr:sourceDetail ?detail }
-  OPTIONAL { ?statement mr:sourceText ?text }
-}""",
-    "pharmacokinetics": """
-SELECT ?statement ?drug ?parameter ?value ?valueMax ?unit ?population ?route ?source ?url ?detail ?text WHERE {
+             mr:contraindicationStrength/rdfs:label ?strength ;"""),
+    "pharmacokinetics": label_fact_query("?drug ?parameter ?value ?valueMax ?unit", """
   ?statement a mr:PharmacokineticValue ; mr:drug/rdfs:label ?drug ; mr:pharmacokineticParameter/rdfs:label ?parameter ;
-             mr:quantityValue ?value ; mr:unit/mr:code ?unit ; dcterms:source ?s . ?s dcterms:identifier ?source .
-  OPTIONAL { ?s foaf:page ?url }
+             mr:quantityValue ?value ; mr:unit/mr:code ?unit ;
   OPTIONAL { ?statement mr:quantityMax ?valueMax }
-  OPTIONAL { ?statement mr:population ?population }
-  OPTIONAL { ?statement mr:administrationRoute/rdfs:label ?route }
-  OPTIONAL { ?statement mr:sourceDetail ?detail }
-  OPTIONAL { ?statement mr:sourceText ?text }
-}""",
+  ?statement"""),
     "summaries": """
 SELECT ?statement ?participants ?severity ?evidence ?disagreement WHERE {
   ?statement a mr:InteractionSummary ; rdfs:label ?participants ; mr:severity/rdfs:label ?severity ;
