@@ -145,12 +145,19 @@ def connect(url: str, timeout: float = 60.0) -> KnowledgeGraph:
 
 
 def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False,
-         inferred: bool = False, store: Path | str | None = None) -> KnowledgeGraph:
+         inferred: bool = False, store: Path | str | None = None, allow_remote_fetch: bool = False) -> KnowledgeGraph:
     """Load the built-in graph (built and cached on first use), or the N-Quads file at ``path``.
 
     With ``inferred=True`` the graph of facts inferred by ``mrkg reason`` is loaded too. With
     ``store``, open that on-disk Oxigraph store (made by ``mrkg load-store``) read-only instead.
+    Queries stay inside the graph (no SERVICE, no FROM of other graphs) unless ``allow_remote_fetch``.
     """
+    graph = _open(engine, path, rebuild, inferred, store)
+    graph.store.allow_remote_fetch = allow_remote_fetch
+    return graph
+
+
+def _open(engine: str, path: Path | str | None, rebuild: bool, inferred: bool, store: Path | str | None) -> KnowledgeGraph:
     if store is not None:
         from .disk_store import open_store_directory
 

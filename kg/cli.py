@@ -195,9 +195,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @ENGINE_OPTION
 @GRAPH_OPTION
 @INFERRED_OPTION
+@click.option("--allow-remote-fetch", is_flag=True,
+              help="Let the query reach outside the graph: SERVICE, and FROM / FROM NAMED of other graphs (off by default).")
 @TARGET_OPTIONS
 def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: str, engine: str,
-          graph_path: Path | None, inferred: bool) -> None:
+          graph_path: Path | None, inferred: bool, allow_remote_fetch: bool) -> None:
     """Run a named query (see `mrkg queries`), a .rq file, or --sparql TEXT."""
     from .query import parse_named_query, run_named
     from .results import format_result
@@ -206,6 +208,7 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
     if bool(name) == bool(sparql):
         raise QueryError("give either a query name (or .rq file) or --sparql TEXT")
     graph = _load(engine, graph_path, inferred)
+    graph.store.allow_remote_fetch = allow_remote_fetch
     if sparql:
         result = graph.query(sparql, **values)
     elif name is not None and name.endswith(".rq"):

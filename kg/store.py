@@ -122,10 +122,32 @@ def from_oxigraph(term: Any) -> Term | None:
     return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
 
 
+#: How the embedded engines refuse a query that reaches outside the dataset (kg.guard), and how to allow it.
+EMBEDDED = ("MRKG", "pass --allow-remote-fetch, or allow_remote_fetch=True in the Python API, to allow it")
+
+
 class Store(ABC):
     """A loaded dataset that answers SPARQL with bound parameters."""
 
     engine: str
+    #: whether a query may reach outside the dataset (SERVICE; FROM / FROM NAMED of other graphs): only on request
+    allow_remote_fetch: bool = False
+    _graph_names: set[str] | None = None
+
+    def guard(self, sparql: str) -> None:
+        """QueryError for an update, LOAD, SERVICE or FROM outside the dataset, unless :attr:`allow_remote_fetch`."""
+        from .guard import Refused, check_query
+
+        if self._graph_names is None:
+            self._graph_names = self.graph_names()
+        try:
+            check_query(sparql, self._graph_names, self.allow_remote_fetch, who=EMBEDDED)
+        except Refused as exc:
+            raise QueryError(exc.message) from None
+
+    def graph_names(self) -> set[str]:
+        """The IRIs of the dataset's named graphs (what FROM / FROM NAMED may name)."""
+        return set()
 
     @abstractmethod
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
@@ -166,7 +188,11 @@ class OxigraphStore(Store):
         store.flush()
         del store
 
+    def graph_names(self) -> set[str]:
+        return {graph.value for graph in self.store.named_graphs() if isinstance(graph, self._ox.NamedNode)}
+
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
+        self.guard(sparql)
         ox = self._ox
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
@@ -272,12 +298,18 @@ class RdflibStore(Store):
             return BNode(term.value)
         return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
 
+    def graph_names(self) -> set[str]:
+        from rdflib import URIRef
+
+        return {str(graph.identifier) for graph in self.dataset.graphs() if isinstance(graph.identifier, URIRef)}
+
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
         from rdflib import Variable
 
+        self.guard(sparql)
         init = {Variable(k): self._to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
-            with _standard_distinct_aggregates():
+            with _standard_distinct_aggregates(), _graphs_from_the_dataset(self.allow_remote_fetch):
                 answer = self.dataset.query(sparql, initNs=PREFIXES, initBindings=init)  # type: ignore[arg-type]
                 if answer.type == "ASK":
                     return Result([], boolean=bool(answer.askAnswer))
@@ -309,6 +341,20 @@ def _is_query_error(exc: Exception) -> bool:
 
     # rdflib reports an unknown prefix and some unsupported forms as a plain Exception
     return isinstance(exc, (ParseBaseException, SPARQLError)) or type(exc) is Exception
+
+
+@contextmanager
+def _graphs_from_the_dataset(allow_remote_fetch: bool) -> Iterator[None]:
+    """While rdflib evaluates one query, FROM / FROM NAMED name the dataset's own graphs instead of making rdflib fetch
+    and parse the IRI (its default, ``SPARQL_LOAD_GRAPHS``), unless remote fetching is allowed."""
+    import rdflib.plugins.sparql as sparql
+
+    original = sparql.SPARQL_LOAD_GRAPHS
+    sparql.SPARQL_LOAD_GRAPHS = allow_remote_fetch and original
+    try:
+        yield
+    finally:
+        sparql.SPARQL_LOAD_GRAPHS = original
 
 
 @contextmanager

@@ -15,7 +15,7 @@ MODULES = sorted(info.name for info in pkgutil.walk_packages(kg.__path__, "kg.")
 
 
 def test_some_modules_have_examples() -> None:
-    assert {"kg.iris", "kg.serve.formats", "kg.serve.safety", "kg.build.tables"} <= set(MODULES)
+    assert {"kg.iris", "kg.serve.formats", "kg.guard", "kg.build.tables"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)
