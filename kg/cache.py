@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .errors import QueryError
 from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 
 __all__ = ["source_fingerprint", "checkout_key", "cached_graph", "cached_oxigraph"]
@@ -45,10 +46,22 @@ def cached_graph(rebuild: bool = False) -> Path:
         from .build import build_to_file  # rdflib is imported only when a build is needed
 
         build_to_file(path)
+        _check_loadable(path)  # before the older builds go: a build the engine cannot open must not replace them
         for old in path.parent.glob(f"{own}*"):
             if not old.name.startswith(path.stem):
                 shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     return path
+
+
+def _check_loadable(path: Path) -> None:
+    """Prepare the new build's Oxigraph store; if the engine cannot load the file, remove it and say so."""
+    try:
+        cached_oxigraph(path)
+    except (OSError, ValueError, SyntaxError, MemoryError) as exc:
+        for made in (path, path.with_suffix(".oxigraph"), path.with_name(path.stem + ".origins.tsv")):
+            shutil.rmtree(made, ignore_errors=True) if made.is_dir() else made.unlink(missing_ok=True)
+        raise QueryError(f"the new build {path.name} could not be loaded ({type(exc).__name__}: {str(exc)[:200]}); "
+                         "it was removed and the previous build kept; check the tables for an over-long cell") from None
 
 
 def cached_oxigraph(graph_path: Path) -> Path:

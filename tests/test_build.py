@@ -112,6 +112,9 @@ BREAKAGES = {
     "non-numeric strength": (lambda d: replace(d, "products.tsv", "\t10\tmg\t", "\tten\tmg\t"),
                              "products.tsv:2", "not a number"),
     "huge file": (lambda d: (d / "names.tsv").write_bytes(b"x" * (21 * 1024 * 1024)), "names.tsv", "over the"),
+    # issue 15: a 17 MB cell once made a build whose N-Quads line Oxigraph could not read
+    "over-long cell": (lambda d: append(d, "drugs.tsv", "drug-c", "Drug C", "drug", "x" * 17_000_000, "ref-a", ""),
+                       "drugs.tsv:5", "column 'description' holds 17,000,000 characters, over the 100,000"),
 }
 
 

@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kg.cache import cached_graph, cached_oxigraph, source_fingerprint
+from kg.errors import QueryError
 from kg.paths import DATA_DIR, ONTOLOGY_DIR
 
 
@@ -55,3 +58,24 @@ def test_a_build_leaves_other_checkouts_builds_in_a_shared_cache() -> None:
     path = cached_graph(rebuild=True)
     assert path.is_file() and other.is_file() and not stale.exists()
     other.unlink()
+
+
+def test_a_build_the_engine_cannot_open_keeps_the_previous_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: a new build that Oxigraph cannot load is removed, with one line, and the previous build stays."""
+    import kg.build
+    import kg.cache
+    from kg.cache import checkout_key
+    from kg.store import OxigraphStore
+
+    previous = cached_graph()
+    monkeypatch.setattr(kg.cache, "source_fingerprint", lambda *args: "f" * 20)
+    monkeypatch.setattr(kg.build, "build_to_file", lambda path, *args, **kwargs: path.write_text("<a:b> <c:d> <e:f> .\n"))
+
+    def refuse(*args: object) -> None:
+        raise MemoryError("a line over the parser's buffer")
+
+    monkeypatch.setattr(OxigraphStore, "prepare_directory", staticmethod(refuse))
+    with pytest.raises(QueryError, match="could not be loaded .*removed and the previous build kept"):
+        cached_graph()
+    assert previous.is_file() and previous.with_suffix(".oxigraph").is_dir()
+    assert not list(previous.parent.glob(f"mrkg-{checkout_key()}-{'f' * 20}*"))

@@ -10,11 +10,14 @@ from ..errors import DataError
 from ..iris import SLUG
 from ..paths import IMPORTED_DIR
 
-__all__ = ["IMPORTED_DIR", "MAX_BYTES", "Row", "read_table", "split_list"]
+__all__ = ["IMPORTED_DIR", "MAX_BYTES", "MAX_CELL", "Row", "read_table", "split_list"]
 
 
 #: Files larger than this are refused: curated tables are small, a huge one is a mistake.
 MAX_BYTES = 20 * 1024 * 1024
+#: The longest cell (characters): far above any curated cell (a label sentence, a note), far below the line length
+#: the engines load (Oxigraph reads N-Quads lines of up to 16 MiB).
+MAX_CELL = 100_000
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,10 @@ def _rows(name: str, text: str, columns: list[str], required: tuple[str, ...]) -
         if len(cells) != len(columns):
             raise DataError(f"{name}:{number}", f"{len(cells)} cells where the header has {len(columns)}; "
                             "check for a missing or extra tab", cells[0])
+        for column, cell in zip(columns, cells):
+            if len(cell) > MAX_CELL:
+                raise DataError(f"{name}:{number}", f"column '{column}' holds {len(cell):,} characters, over the {MAX_CELL:,} "
+                                "a cell may hold; keep the source's sentence, not the whole document", cells[0][:60])
         row = Row(name, number, {c: v.strip() for c, v in zip(columns, cells)})
         for column in required:
             if not row[column]:
