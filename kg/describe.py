@@ -90,14 +90,16 @@ def _text(term: Term | None, label: Term | None) -> str:
     return shorten(term.value) if term is not None and term.kind == "uri" else (term.value if term else "")
 
 
-def label_section(props: dict[str, list[str]]) -> str:
-    """``label: <section>`` for a statement that rests on a regulatory label and names its section, else ``""``.
+def label_section(props: dict[str, list[str]]) -> tuple[str, str]:
+    """``("label: <section>", the rest of the source detail)`` for a statement that rests on a regulatory label and
+    names its section, else ``("", "")``.
 
     A report lists what the labels say under the labels' own section names (``label: 4 CONTRAINDICATIONS``).
     """
     if LABEL_EVIDENCE in props.get(EVIDENCE, []) and len(props.get(SOURCE_DETAIL, [])) == 1:
-        return f"label: {props[SOURCE_DETAIL][0].partition(';')[0].strip()}"  # the section, before any curator's note
-    return ""
+        section, _, rest = props[SOURCE_DETAIL][0].partition(";")  # the section, before any curator's note
+        return f"label: {section.strip()}", rest.strip()
+    return "", ""
 
 
 def describe(store: Store, iri: str) -> EntityReport:
@@ -134,9 +136,9 @@ def describe(store: Store, iri: str) -> EntityReport:
     label_groups: dict[str, list[Fact]] = {}
     for node, props in sorted(nodes.items()):
         sources = sorted(set(props.pop(DCTERMS_SOURCE, [])))
-        section = label_section(props)
+        section, rest = label_section(props)
         if section:
-            rest = props.pop(SOURCE_DETAIL)[0].partition(";")[2].strip()
+            props.pop(SOURCE_DETAIL)
             if rest:
                 props[SOURCE_DETAIL] = [rest]
             props[KIND] = [kinds[node]]

@@ -116,9 +116,7 @@ class Build:
 
 def source_triples(ctx: BuildContext, row: Row, node: URIRef) -> list[Triple]:
     """A source's description: kind, title, licence, publisher, date, page and note."""
-    kind = ctx.kind(row, "Source")
-    if (evidence := ctx.ontology.value(kind, MR.givesEvidence)) is not None:
-        ctx.source_evidence[row["id"]] = evidence
+    kind = ctx.source_kinds[row["id"]]
     triples: list[Triple] = [(node, RDF.type, kind), (node, DCTERMS.identifier, Literal(row["id"])),
                (node, DCTERMS.title, Literal(row["title"])), (node, RDFS.label, Literal(row["title"])),
                (node, DCTERMS.rights, Literal(row["licence"])), (node, MR.commercialUse, Literal(row["commercial_use"])),

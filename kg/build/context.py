@@ -55,9 +55,7 @@ class BuildContext:
         self.dataset = Dataset()
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, URIRef] = {}
-        #: source id → the evidence level its kind gives (mr:givesEvidence)
-        self.source_evidence: dict[str, Node] = {}
-        #: source id → its kind (a subclass of mr:Source), also for sources the licence filter excludes
+        #: source id → its kind (a subclass of mr:Source, which gives its mr:givesEvidence), also for excluded sources
         self.source_kinds: dict[str, Node] = {}
         #: the evidence level a regulatory label gives
         self.label_evidence = ontology.value(MR.DrugLabel, MR.givesEvidence)
@@ -220,7 +218,8 @@ class BuildContext:
 
     def evidence_level(self, row: Row) -> Node | None:
         """The strongest evidence level among the kinds of the row's sources (mr:givesEvidence, mr:evidenceRank)."""
-        levels = [self.source_evidence[s] for s in self.row_sources(row) if s in self.source_evidence]
+        given = (self.ontology.value(self.source_kinds[s], MR.givesEvidence) for s in self.row_sources(row))
+        levels = [level for level in given if level is not None]
         return min(levels, key=lambda level: int(str(self.ontology.value(level, MR.evidenceRank))), default=None)
 
 

@@ -132,8 +132,9 @@ def indication(ctx: BuildContext, row: Row) -> list[Triple]:
                              (node, MR.approvalStatus, status)]
     if role := ctx.value(row, "role"):
         triples.append((node, MR.therapeuticRole, role))
-    on_label = ctx.evidence_level(row) == ctx.label_evidence
-    evidence = ctx.value(row, "evidence") or ctx.evidence_level(row)
+    given = ctx.evidence_level(row)
+    on_label = given == ctx.label_evidence
+    evidence = ctx.value(row, "evidence") or given
     if evidence == ctx.label_evidence and not on_label:
         raise row.error("evidence 'regulatory-label' needs a source of kind drug-label or regulatory-decision in "
                         "sources.tsv; a database that reads labels (LabeledIn, DrugCentral) gives evidence 'database'")
@@ -155,14 +156,18 @@ def contraindication(ctx: BuildContext, row: Row) -> list[Triple]:
                              (node, MR.drug, drug), (node, MR.condition, condition),
                              (node, MR.contraindicationStrength, ctx.code(row, "strength")),
                              (drug, MR.contraindicatedIn, condition)]
-    if evidence := ctx.evidence_level(row):
-        triples.append((node, MR.evidenceLevel, evidence))
-    return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
+    return triples + stated(ctx, row, node)
 
 
 #: Optional qualifier columns of statement tables → property (route and form are controlled values).
 QUALIFIERS = {"route": MR.administrationRoute, "form": MR.dosageForm, "population": MR.population,
               "source_text": MR.sourceText}
+
+
+def stated(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
+    """What every label-layer statement carries: the evidence its sources give, its qualifiers and its sources."""
+    evidence = ctx.evidence_level(row)
+    return ([(node, MR.evidenceLevel, evidence)] if evidence else []) + qualifiers(ctx, row, node) + ctx.sourced(row, node)
 
 
 def qualifiers(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
@@ -263,9 +268,7 @@ def warning(ctx: BuildContext, row: Row) -> list[Triple]:
         triples.append((node, MR.recommendation, recommendation))
     if row["detail"]:
         triples.append((node, MR.detail, Literal(row["detail"])))
-    if evidence := ctx.evidence_level(row):
-        triples.append((node, MR.evidenceLevel, evidence))
-    return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
+    return triples + stated(ctx, row, node)
 
 
 def schedule(ctx: BuildContext, row: Row) -> list[Triple]:
@@ -293,9 +296,7 @@ def quantity(ctx: BuildContext, row: Row, cls: Node, column: str, prop: Node) ->
         if maximum < value:
             raise row.error(f"value_max {row['value_max']} is below value {row['value']}; give the range low to high")
         triples.append((node, MR.quantityMax, Literal(maximum)))
-    if evidence := ctx.evidence_level(row):
-        triples.append((node, MR.evidenceLevel, evidence))
-    return triples + qualifiers(ctx, row, node) + ctx.sourced(row, node)
+    return triples + stated(ctx, row, node)
 
 
 def number(row: Row, column: str) -> Decimal:
