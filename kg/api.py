@@ -166,17 +166,18 @@ def _open(engine: str, path: Path | str | None, rebuild: bool, inferred: bool, s
                              "--graph, --inferred or --engine rdflib")
         return KnowledgeGraph(open_store_directory(Path(store)), Path(store))
     if path is None:
-        from .cache import cached_graph, cached_oxigraph
+        from .cache import cached_graph, open_prepared
 
         graph_path = cached_graph(rebuild=rebuild)
         if engine == "oxigraph" and not inferred:
-            from .store import OxigraphStore
-
-            return KnowledgeGraph(OxigraphStore(directory=cached_oxigraph(graph_path)), graph_path)
+            return KnowledgeGraph(open_prepared(graph_path), graph_path)
     else:
+        from .files import check_sealed
+
         graph_path = Path(path)
         if not graph_path.is_file():
             raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
+        check_sealed(graph_path, count_lines=True)
     paths = [graph_path]
     if inferred:
         from .reason import inferred_path

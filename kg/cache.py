@@ -1,22 +1,62 @@
-"""Cache: the built graph, rebuilt only when the sources, the ontology or the code change.
+"""Cache: built graphs and prepared stores under :func:`kg.paths.cache_dir`, safe with any number of processes.
 
-The cache key is a hash of every curated table, every ontology file and the package's own code,
-so a stale file is never used; files are written through a temporary file and a rename, so
-concurrent runs never see a half-written graph.
+Layout::
+
+    mrkg-<checkout>-<fingerprint>/   one build of a checkout's sources; the fingerprint hashes their content
+        graph.nq                     the dataset, sealed (kg.files.seal: its last line says it is complete)
+        graph.origins.tsv            where each node came from
+        graph.inferred.nq            what ``mrkg reason`` inferred, once it has run
+        graph.store/                 the prepared Oxigraph store: ``oxigraph/`` and ``stamp.json``
+        lock                         every process that uses the build holds a shared lock on it
+    file-<key>/graph.store/          the prepared store of a user's N-Quads file (``mrkg serve --graph``),
+                                     keyed on the file's path, size and modification time
+    .tmp-*                           work in progress, locked by its maker; removed once the maker is gone
+
+Everything is made in a ``.tmp-`` folder and published by one rename, so no process sees half a
+build. Clean-up removes only what no running process holds: a ``mrkg serve`` keeps the build it
+started with while ``mrkg build`` publishes a new one. A store's stamp names the N-Quads file it was
+made from (size and modification time) and its own files with their sizes; a store that fails that
+check, or that its engine cannot open, is prepared again, with one line on stderr saying so. A build
+whose sources changed while it read them is thrown away and run again, so a key never names other
+content than its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import secrets
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import QueryError
+from .files import check_sealed, hold, release, remove_dead_temps, share, still_there, try_exclusive
 from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 
-__all__ = ["source_fingerprint", "checkout_key", "cached_graph", "cached_oxigraph"]
+if TYPE_CHECKING:
+    from .store import OxigraphStore
+
+__all__ = ["source_fingerprint", "checkout_key", "cached_graph", "cached_oxigraph", "open_prepared", "clean_up",
+           "release_holds"]
+
+GRAPH = "graph.nq"
+STORE = "graph.store"
+LOCK = "lock"
+TMP = ".tmp-"
+#: How many times a build is started again when its sources change while it reads them.
+BUILD_ATTEMPTS = 3
+#: Files of an Oxigraph (RocksDB) directory that change when it is opened, or are not its data.
+UNSTAMPED = ("LOG", "LOCK")
+
+#: The folders this process uses, with the file descriptor of the shared lock it holds on each until it exits.
+_pinned: dict[Path, int] = {}
+#: The locks this process holds on folders that a rebuild moved aside: they stay until it exits, or release_holds().
+_moved: list[int] = []
 
 
 def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> str:
@@ -35,52 +75,284 @@ def checkout_key(data_dir: Path = DATA_DIR) -> str:
     return hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:8]
 
 
-def cached_graph(rebuild: bool = False) -> Path:
-    """The N-Quads file of the built-in graph, building it first if the sources changed.
+def _say(message: str) -> None:
+    print(f"mrkg: {message}", file=sys.stderr, flush=True)
 
-    A new build replaces this checkout's older builds in the cache, never another checkout's.
+
+# --- builds ---------------------------------------------------------------------------------------------------
+
+
+def cached_graph(rebuild: bool = False, data_dir: Path = DATA_DIR) -> Path:
+    """The N-Quads file of the graph built from ``data_dir``, building it first if its sources changed.
+
+    The build is held (a shared lock) until this process ends, so no other process removes it meanwhile.
+    A new build replaces this checkout's older builds in the cache as soon as nobody uses them; other
+    checkouts' builds are left alone.
     """
-    own = f"mrkg-{checkout_key()}-"
-    path = cache_dir() / f"{own}{source_fingerprint()}.nq"
-    if rebuild or not path.is_file():
-        from .build import build_to_file  # rdflib is imported only when a build is needed
+    fingerprint = source_fingerprint(data_dir)
+    home = cache_dir() / f"mrkg-{checkout_key(data_dir)}-{fingerprint}"
+    if not rebuild and _pin(home):
+        try:
+            check_sealed(home / GRAPH)
+            return home / GRAPH
+        except QueryError as exc:
+            _say(f"the cached build {home.name} is damaged ({exc}); building it again")
+    home = _build(fingerprint, data_dir)
+    clean_up(data_dir)
+    return home / GRAPH
 
-        build_to_file(path)
-        _check_loadable(path)  # before the older builds go: a build the engine cannot open must not replace them
-        for old in path.parent.glob(f"{own}*"):
-            if not old.name.startswith(path.stem):
-                shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
-    return path
+
+def _build(fingerprint: str, data_dir: Path) -> Path:
+    """Build ``data_dir`` in a work folder and publish it; the published folder, held by this process."""
+    from .build import build_to_file  # rdflib is imported only when a build is needed
+
+    for _ in range(BUILD_ATTEMPTS):
+        with _WorkFolder(cache_dir(), f"mrkg-{checkout_key(data_dir)}-{fingerprint}") as work:
+            build_to_file(work.path / GRAPH, data_dir)
+            now = source_fingerprint(data_dir)
+            if now != fingerprint:  # a table changed while the build read it: its content is not that key's
+                fingerprint = now
+                continue
+            try:
+                _prepare_store(work.path / GRAPH, work.path / STORE)
+            except QueryError as exc:
+                raise QueryError(f"the new build could not be loaded ({exc}); the previous build is kept; "
+                                 "check the tables for an over-long cell") from None
+            return work.publish(cache_dir() / f"mrkg-{checkout_key(data_dir)}-{fingerprint}")
+    raise QueryError(f"the tables in {data_dir} kept changing while the build read them; "
+                     "run the build again when the edits are saved")
 
 
-def _check_loadable(path: Path) -> None:
-    """Prepare the new build's Oxigraph store; if the engine cannot load the file, remove it and say so."""
+def clean_up(data_dir: Path = DATA_DIR) -> list[Path]:
+    """Remove what no running process uses: this checkout's older builds, stores of N-Quads files that changed or
+    went away, and the work folders of killed processes; what was removed."""
+    folder = cache_dir()
+    if not folder.is_dir():
+        return []
+    removed = remove_dead_temps(folder, TMP)
+    own = f"mrkg-{checkout_key(data_dir)}-"
+    current = folder / f"{own}{source_fingerprint(data_dir)}"
+    for entry in folder.iterdir():
+        if entry in _pinned or entry == current:
+            continue
+        if entry.name.startswith(own) and not entry.is_dir():  # the flat files of MRKG before builds had folders
+            entry.unlink(missing_ok=True)
+            removed.append(entry)
+        elif (entry.name.startswith(own) and entry.is_dir()) or (entry.name.startswith("file-") and _orphaned(entry)):
+            if _remove_unused(entry):
+                removed.append(entry)
+    return removed
+
+
+def release_holds() -> None:
+    """Let go of every build and store this process holds, so that clean-up may remove them: call it only when no
+    graph opened from the cache is in use any more (a long-running program that has closed its graphs)."""
+    for fd in [*_pinned.values(), *_moved]:
+        release(fd)
+    _pinned.clear()
+    _moved.clear()
+
+
+def _orphaned(home: Path) -> bool:
+    """Whether the user's N-Quads file that ``home`` prepared has changed or gone."""
     try:
-        cached_oxigraph(path)
-    except (OSError, ValueError, SyntaxError, MemoryError) as exc:
-        for made in (path, path.with_suffix(".oxigraph"), path.with_name(path.stem + ".origins.tsv")):
-            shutil.rmtree(made, ignore_errors=True) if made.is_dir() else made.unlink(missing_ok=True)
-        raise QueryError(f"the new build {path.name} could not be loaded ({type(exc).__name__}: {str(exc)[:200]}); "
-                         "it was removed and the previous build kept; check the tables for an over-long cell") from None
+        stamp = json.loads((home / STORE / "stamp.json").read_text(encoding="utf-8"))
+        return _file_key(Path(stamp["graph"])) != home.name.removeprefix("file-")
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+
+
+def _remove_unused(folder: Path) -> bool:
+    """Remove ``folder`` unless a process holds its lock (or it has none, and so may be an older MRKG's)."""
+    fd = try_exclusive(folder / LOCK) if (folder / LOCK).exists() else None
+    if fd is None:
+        if (folder / LOCK).exists() or not folder.name.endswith(".oxigraph"):
+            return False
+    try:
+        trash = _aside(folder)
+        os.rename(folder, trash)  # gone at once for every process; the files go after
+        shutil.rmtree(trash, ignore_errors=True)
+        return True
+    except OSError:
+        return False
+    finally:
+        if fd is not None:
+            release(fd)
+
+
+def _aside(folder: Path) -> Path:
+    """A new name for ``folder`` to be moved to before it is removed (a work name: clean-up finishes the job)."""
+    return folder.with_name(f"{TMP}old-{folder.name}-{secrets.token_hex(4)}")
+
+
+def _pin(home: Path) -> bool:
+    """Hold ``home`` for the rest of this process; False when it is not there (or was removed while we waited)."""
+    if home in _pinned:
+        return True
+    fd = hold(home / LOCK)
+    if fd is None:
+        return False
+    if not still_there(fd, home / LOCK):
+        release(fd)
+        return False
+    _pinned[home] = fd
+    return True
+
+
+class _WorkFolder:
+    """A ``.tmp-`` folder under ``parent`` that this process locks while it works in it; removed unless published."""
+
+    def __init__(self, parent: Path, name: str) -> None:
+        parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(dir=parent, prefix=f"{TMP}{name}-"))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.path, 0o777 & ~umask)  # mkdtemp makes 0700; a published folder is readable like any other
+        self.fd = hold(self.path / LOCK, exclusive=True)
+        self.published = False
+
+    def __enter__(self) -> _WorkFolder:
+        return self
+
+    def publish(self, target: Path, replace: bool = True) -> Path:
+        """Rename the folder to ``target`` and go on holding it. An existing ``target`` (a rebuild) is renamed away
+        first, and removed once nobody uses it; with ``replace=False``, or when another process published ``target``
+        in the meantime, that copy is kept instead."""
+        if replace and target.exists():
+            try:
+                os.rename(target, _aside(target))
+            except OSError:
+                pass
+            if (fd := _pinned.pop(target, None)) is not None:
+                _moved.append(fd)  # this process may still have it open
+        try:
+            os.rename(self.path, target)
+        except OSError:
+            if not target.is_dir():
+                raise
+            _pin(target)
+            return target
+        self.published = True
+        if self.fd is not None:
+            share(self.fd)  # the lock file moved with the folder: go on holding it, as a user
+            _pinned[target] = self.fd
+        return target
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.published:
+            shutil.rmtree(self.path, ignore_errors=True)
+        if self.fd is not None and self.fd not in _pinned.values():
+            release(self.fd)
+
+
+# --- prepared stores ------------------------------------------------------------------------------------------
+
+
+def _file_key(graph_path: Path) -> str:
+    """The cache key of a user's N-Quads file: its resolved path, size and modification time."""
+    status = graph_path.stat()
+    return hashlib.sha256(f"{graph_path.resolve()}\0{status.st_size}\0{status.st_mtime_ns}".encode()).hexdigest()[:20]
+
+
+def _store_home(graph_path: Path) -> Path:
+    """Where the store of ``graph_path`` lives: in its build's folder, or in a ``file-`` folder of its own."""
+    if graph_path.name == GRAPH and graph_path.resolve().parent in {p.resolve() for p in _pinned}:
+        return graph_path.parent
+    return cache_dir() / f"file-{_file_key(graph_path)}"
 
 
 def cached_oxigraph(graph_path: Path) -> Path:
-    """An on-disk Oxigraph store of ``graph_path`` beside it, prepared once, so a cold query opens it instantly.
+    """The prepared on-disk Oxigraph store of ``graph_path`` (a directory to open read-only), made once.
 
-    It is prepared in a temporary directory and renamed into place; if another process got there
-    first, its copy is kept and this one discarded.
+    A store whose stamp does not match ``graph_path`` or its own files is prepared again.
     """
+    try:
+        home = _store_home(graph_path)
+    except OSError as exc:
+        raise QueryError(f"{graph_path}: cannot read it ({exc.strerror or exc})") from None
+    if home.parent == cache_dir() and home.name.startswith("file-") and not _pin(home):
+        remove_dead_temps(cache_dir(), TMP)
+        with _WorkFolder(cache_dir(), home.name) as work:
+            _prepare_store(graph_path, work.path / STORE)
+            work.publish(home, replace=False)
+        return home / STORE / "oxigraph"
+    problem = _stamp_problem(home / STORE, graph_path)
+    if problem is not None:
+        if (home / STORE).exists():
+            _say(f"the prepared store of {graph_path} {problem}; preparing it again")
+        _prepare_store(graph_path, home / STORE)
+    return home / STORE / "oxigraph"
+
+
+def open_prepared(graph_path: Path) -> OxigraphStore:
+    """The prepared store of ``graph_path``, open read-only; prepared again, once, when the engine cannot open it."""
     from .store import OxigraphStore
 
-    directory = graph_path.with_suffix(".oxigraph")
-    if not directory.is_dir():
-        tmp = Path(tempfile.mkdtemp(dir=graph_path.parent, prefix=f".{graph_path.stem}-"))
+    directory = cached_oxigraph(graph_path)
+    try:
+        store = OxigraphStore(directory=directory)
+    except (OSError, RuntimeError) as exc:
+        _say(f"the prepared store of {graph_path} could not be opened ({str(exc)[:160]}); preparing it again")
+        _prepare_store(graph_path, directory.parent)
+        store = OxigraphStore(directory=directory)
+    store.on_damage = _forget_stamp(directory.parent)
+    return store
+
+
+def _forget_stamp(store_dir: Path) -> Callable[[], None]:
+    """What a store found damaged at query time does: drop its stamp, so that the next run prepares it again."""
+    return lambda: (store_dir / "stamp.json").unlink(missing_ok=True)
+
+
+def _prepare_store(graph_path: Path, store_dir: Path) -> None:
+    """Load ``graph_path`` into a new store at ``store_dir`` (its ``oxigraph/`` and ``stamp.json``), replacing one that
+    is there; QueryError when the engine cannot load the file."""
+    from .store import OxigraphStore
+
+    check_sealed(graph_path)
+    remove_dead_temps(store_dir.parent, TMP)
+    with _WorkFolder(store_dir.parent, store_dir.name) as work:
         try:
-            OxigraphStore.prepare_directory(graph_path, tmp / "store")
-            os.rename(tmp / "store", directory)
+            OxigraphStore.prepare_directory(graph_path, work.path / "oxigraph")
+        except (OSError, ValueError, SyntaxError, MemoryError, RuntimeError) as exc:
+            raise QueryError(f"{graph_path}: the engine cannot load it ({type(exc).__name__}: {str(exc)[:200]})") from None
+        status = graph_path.stat()
+        stamp = {"graph": str(graph_path.resolve()), "size": status.st_size, "mtime_ns": status.st_mtime_ns,
+                 "files": _store_files(work.path / "oxigraph")}
+        (work.path / "stamp.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
+        if store_dir.exists():  # damaged or stale: out of the way, and removed
+            old = _aside(store_dir)
+            os.rename(store_dir, old)
+            shutil.rmtree(old, ignore_errors=True)
+        (work.path / LOCK).unlink()  # a store is held through the folder it is in
+        try:
+            os.rename(work.path, store_dir)
+            work.published = True
         except OSError:
-            if not directory.is_dir():
+            if not store_dir.is_dir():  # unless another process prepared it first: then theirs is kept
                 raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return directory
+
+
+def _store_files(directory: Path) -> dict[str, int]:
+    return {entry.name: entry.stat().st_size for entry in sorted(directory.iterdir())
+            if not entry.name.startswith(UNSTAMPED)}
+
+
+def _stamp_problem(store_dir: Path, graph_path: Path) -> str | None:
+    """Why the store at ``store_dir`` cannot be trusted for ``graph_path``, or None when its stamp matches."""
+    try:
+        stamp = json.loads((store_dir / "stamp.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "has no stamp" if store_dir.exists() else "is missing"
+    except (OSError, ValueError):
+        return "has an unreadable stamp"
+    status = graph_path.stat()
+    if (stamp.get("size"), stamp.get("mtime_ns")) != (status.st_size, status.st_mtime_ns):
+        return f"was made from an earlier {graph_path.name}"
+    try:
+        files = _store_files(store_dir / "oxigraph")
+    except OSError:
+        return "has lost its files"
+    if files != stamp.get("files"):
+        return "has missing or changed files"
+    return None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QueryError
+from .files import check_sealed, hold, release, remove_dead_temps
 from .store import QUAD_COUNT, OxigraphStore, load_dataset_file
 
 __all__ = ["load_store", "open_store_directory"]
@@ -25,6 +26,7 @@ def _dataset_format(path: Path) -> Any:
     rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
     if rdf_format is None or not rdf_format.supports_datasets:
         raise QueryError(f"{path}: load-store reads datasets with named graphs: N-Quads (.nq) or TriG (.trig)")
+    check_sealed(path, count_lines=True)  # a built file cut short is refused, not loaded in part
     return rdf_format
 
 
@@ -42,7 +44,9 @@ def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], No
         raise QueryError(f"{directory} already exists; load-store makes a new store: remove it or choose a new directory")
     formats = [_dataset_format(path) for path in paths]
     directory.parent.mkdir(parents=True, exist_ok=True)
+    remove_dead_temps(directory.parent, f".{directory.name}-")  # the scratch folders of killed loads
     scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
+    lock = hold(scratch / "lock", exclusive=True)  # while this load runs, its scratch folder is not left over
     try:
         store = ox.Store(str(scratch / "store"))
         for path, rdf_format in zip(paths, formats):
@@ -62,6 +66,8 @@ def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], No
         os.rename(scratch / "store", directory)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if lock is not None:
+            release(lock)
     return count
 
 

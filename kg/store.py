@@ -10,7 +10,7 @@ engine-neutral :class:`Term` rows. rdflib is imported only when the rdflib engin
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,12 +166,15 @@ class OxigraphStore(Store):
     """The fast engine: pyoxigraph, in memory from N-Quads files, or opened read-only from a prepared directory."""
 
     engine = "oxigraph"
+    #: what to do when a query finds the on-disk store damaged (the cache makes sure it is prepared again)
+    on_damage: Callable[[], None] | None = None
 
     def __init__(self, *paths: Path, directory: Path | None = None) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
         self._quads: int | None = None
+        self.directory = directory
         if directory is not None:  # prepared by prepare_directory: opens in milliseconds
             self.store = ox.Store.read_only(str(directory))
             return
@@ -200,6 +203,12 @@ class OxigraphStore(Store):
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
+            if self.directory is not None and "Corruption" in str(exc):
+                if self.on_damage is not None:
+                    self.on_damage()
+                    raise QueryError(f"the prepared store {self.directory} is damaged ({str(exc)[:160]}); "
+                                     "it will be prepared again on the next run") from None
+                raise QueryError(f"the store {self.directory} is damaged ({str(exc)[:160]})") from None
             raise QueryError(f"query failed: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return Result([], boolean=bool(answer))

@@ -17,7 +17,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF
 
 from .. import iris
-from ..files import atomic_path
+from ..files import atomic_path, seal
 from ..ontology import load_ontology, load_vocabulary
 from ..paths import DATA_DIR, ONTOLOGY_DIR
 from ..vocab import MR
@@ -172,7 +172,8 @@ def write_nquads(dataset: Dataset, path: Path, origins: dict[str, str] | None = 
 
     The file also carries the merge of all named graphs in its default graph, so a SPARQL store
     that loads it (Oxigraph, Fuseki, GraphDB, ...) sees each fact once without ``GRAPH``, as MRKG's
-    own engines do, and MRKG opens it without computing the merge again. ``origins`` (IRI →
+    own engines do, and MRKG opens it without computing the merge again. Its first and last lines
+    are comments that seal it (:func:`kg.files.seal`). ``origins`` (IRI →
     ``file:line``) are written beside it (:func:`origins_path`).
     """
     quads = sorted({line for line in dataset.serialize(format="nquads").splitlines() if line.strip()})
@@ -181,8 +182,10 @@ def write_nquads(dataset: Dataset, path: Path, origins: dict[str, str] | None = 
     if origins is not None:
         with atomic_path(origins_path(path)) as tmp:
             tmp.write_text("".join(f"{iri}\t{where}\n" for iri, where in sorted(origins.items())), encoding="utf-8")
+    lines = sorted(quads + merge)
+    first, last = seal(len(lines))  # a reader can tell the complete file from one cut short
     with atomic_path(path) as tmp:
-        tmp.write_text("\n".join(sorted(quads + merge)) + "\n", encoding="utf-8")
+        tmp.write_text("\n".join([first, *lines, last]) + "\n", encoding="utf-8")
     return len(quads)
 
 

@@ -49,7 +49,8 @@ def _checked_store(directory: Path) -> Path:
 
 def _graph_files(path: Path | str | None, store: Path | str | None) -> tuple[Path, Path]:
     """The graph to serve (its N-Quads file, or the store directory) and the on-disk store the workers open."""
-    from ..cache import cached_graph, cached_oxigraph
+    from ..cache import cached_graph, open_prepared
+    from ..files import check_sealed
 
     if store is not None:
         if path is not None:
@@ -59,7 +60,13 @@ def _graph_files(path: Path | str | None, store: Path | str | None) -> tuple[Pat
     graph_path = Path(path) if path is not None else cached_graph()
     if not graph_path.is_file():
         raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
-    return graph_path, cached_oxigraph(graph_path)
+    if path is not None:
+        check_sealed(graph_path, count_lines=True)
+    opened = open_prepared(graph_path)  # held by this process while it serves: no build removes it meanwhile
+    prepared = opened.directory
+    del opened  # the workers open it read-only, each on its own
+    assert prepared is not None
+    return graph_path, prepared
 
 
 def _lifespan(directory: Path, graph_path: Path, size: int, timeout: float) -> Any:
