@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -54,6 +55,9 @@ class Group(click.Group):
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (`mrkg ... | head`): stop quietly, as other Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+            sys.exit(141)
         except Exception as exc:
             if ctx.meta.get("mrkg.debug"):
                 raise

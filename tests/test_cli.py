@@ -172,3 +172,21 @@ def test_sample_kinds_are_the_audit_queries() -> None:
     from kg.cli import SAMPLE_KINDS
 
     assert set(SAMPLE_KINDS) == set(SAMPLE_QUERIES)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
+    """`mrkg ... | head`: when the reader closes the pipe, the command stops with the usual exit code 141 and says
+    nothing (it used to report a BrokenPipeError as a bug of MRKG)."""
+    import os
+    import subprocess
+    import sys
+
+    from kg.cache import cached_graph
+
+    cached_graph()
+    command = [sys.executable, "-m", "kg", "query", "--sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20000"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # as `| true` does; `| head -1` closes after the first lines
+    assert process.wait(120) == 141
+    assert process.stderr.read() == b""
