@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .errors import QueryError
 
@@ -155,7 +156,8 @@ def seal(lines: int) -> tuple[str, str]:
 def check_sealed(path: Path, count_lines: bool = False) -> None:
     """QueryError if ``path`` is an MRKG N-Quads file that was cut short or changed in length.
 
-    A file that does not open with the seal (written by another tool) is not checked. With
+    A file that does not open with the seal (written by another tool) is not checked. Lines added after
+    the closing line (a hand edit) are accepted when ``count_lines`` shows the sealed part whole. With
     ``count_lines`` the lines between the seal's two lines are counted too (a second or so per
     gigabyte); without, only the closing line is read.
     """
@@ -169,10 +171,11 @@ def check_sealed(path: Path, count_lines: bool = False) -> None:
             last = handle.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
             words = first[len(SEAL_OPEN):].split()
             expected = int(words[0]) if words and words[0].isdigit() else -1
-            if last != f"{SEAL_CLOSE} {expected} lines of quads".encode():
+            closing = f"{SEAL_CLOSE} {expected} lines of quads".encode()
+            if last != closing and not (count_lines and _appended_after(handle, closing, expected)):
                 raise QueryError(f"{path}: the file was cut short (its last line is not MRKG's closing line); "
                                  f"build it again (mrkg build --output {path.name}) or copy it again")
-            if count_lines:
+            if count_lines and last == closing:
                 handle.seek(0)
                 found = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 2
                 if found != expected:
@@ -180,3 +183,12 @@ def check_sealed(path: Path, count_lines: bool = False) -> None:
                                      f"{expected:,}; it was edited or damaged: build it again")
     except OSError as exc:
         raise QueryError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+
+
+def _appended_after(handle: Any, closing: bytes, expected: int) -> bool:
+    """Whether lines were added after a complete sealed file (its closing line stands after ``expected`` lines)."""
+    handle.seek(0)
+    for number, line in enumerate(handle):
+        if line.rstrip(b"\n") == closing:
+            return number == expected + 1
+    return False
