@@ -134,14 +134,18 @@ class KnowledgeGraph:
         return metapath_counts(self.networkx, self.resolve(name), steps, limit)
 
 
-def connect(url: str, timeout: float = 60.0) -> KnowledgeGraph:
+def connect(url: str, timeout: float = 60.0, max_bytes: int = 256 * 1024 * 1024,
+            follow_redirects: bool = False) -> KnowledgeGraph:
     """The graph served by the SPARQL 1.1 endpoint at ``url`` (its query URL), e.g. an Oxigraph server.
+
+    Each request must end within ``timeout`` seconds in all; an answer over ``max_bytes`` is refused; a
+    redirect to another scheme, host or port is refused unless ``follow_redirects``.
 
     >>> kg.connect("http://127.0.0.1:7878/query").query("drug-interactions", drug="baclofen")  # doctest: +SKIP
     """
     from .endpoint import EndpointStore
 
-    return KnowledgeGraph(EndpointStore(url, timeout), None)
+    return KnowledgeGraph(EndpointStore(url, timeout, max_bytes, follow_redirects), None)
 
 
 def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False,

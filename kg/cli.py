@@ -32,15 +32,20 @@ ENDPOINT_OPTION = click.option(
          "embedded engine. Not with --engine rdflib, --graph, --inferred or --store.")
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
                               expose_value=False, callback=_remember,
-                              help="With --endpoint: seconds to wait for each answer.  [default: 60]")
+                              help="With --endpoint: seconds each request may take in all (connecting, the "
+                                   "answer, any redirects).  [default: 60]")
+FOLLOW_OPTION = click.option("--follow-redirects", is_flag=True, expose_value=False, callback=_remember,
+                             help="With --endpoint: follow redirects to another scheme, host or port too "
+                                  "(off by default; redirects to the same scheme, host and port are always followed).")
 STORE_OPTION = click.option(
     "--store", type=click.Path(path_type=Path), metavar="DIR", expose_value=False, callback=_remember,
     help="Query this on-disk Oxigraph store (made by `mrkg load-store`), opened read-only.")
 
 
 def TARGET_OPTIONS(command):  # noqa: N802 (used like the option constants above)
-    """--endpoint, --timeout and --store: where a query command runs, other than the embedded engine."""
-    return ENDPOINT_OPTION(TIMEOUT_OPTION(STORE_OPTION(command)))
+    """--endpoint, --timeout, --follow-redirects and --store: where a query command runs, other than the embedded
+    engine."""
+    return ENDPOINT_OPTION(TIMEOUT_OPTION(FOLLOW_OPTION(STORE_OPTION(command))))
 
 
 class Group(click.Group):
@@ -71,15 +76,17 @@ def _load(engine: str, graph_path: Path | None, inferred: bool = False):
     from .api import connect, load
 
     meta = click.get_current_context().meta
-    endpoint, store, timeout = (meta.get(f"mrkg.{name}") for name in ("endpoint", "store", "timeout"))
+    endpoint, store, timeout, follow = (meta.get(f"mrkg.{name}")
+                                        for name in ("endpoint", "store", "timeout", "follow_redirects"))
     if endpoint:
         clashes = [option for option, given in (("--engine rdflib", engine == "rdflib"), ("--graph", graph_path),
                                                 ("--inferred", inferred), ("--store", store)) if given]
         if clashes:
             raise QueryError(f"--endpoint queries the graph the server holds; drop {', '.join(clashes)}")
-        return connect(endpoint, timeout or 60.0)
-    if timeout is not None:
-        raise QueryError("--timeout applies to --endpoint only")
+        return connect(endpoint, timeout or 60.0, follow_redirects=bool(follow))
+    for option, given in (("--timeout", timeout is not None), ("--follow-redirects", follow)):
+        if given:
+            raise QueryError(f"{option} applies to --endpoint only")
     return load(engine=engine, path=graph_path, inferred=inferred, store=store)
 
 

@@ -6,20 +6,28 @@ bound values travel as a ``VALUES`` block built from typed terms and placed firs
 top-level ``WHERE`` group (and in each inner group that uses them); user text is never pasted into
 a query, and an IRI that could break out of ``<...>`` is refused.
 
+The server is not trusted: the whole request must end within ``timeout`` seconds (every read of the answer
+gets only the time left, so a server that drips a byte a second is cut off too), an answer over
+``max_bytes`` is refused without being read whole, and a redirect is followed only to the same scheme, host
+and port unless ``follow_redirects`` is given.
 """
 
 from __future__ import annotations
 
+import http.client
+import io
 import json
+import math
 import re
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import QueryError
 from .iris import PREFIXES
@@ -29,8 +37,15 @@ from .store import QUAD_COUNT, Result, Store, Term, from_oxigraph, to_oxigraph
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "query_form"]
 
-#: Seconds a request to an endpoint may take unless told otherwise.
+#: Seconds a request to an endpoint may take unless told otherwise: connecting, the answer and any redirects.
 DEFAULT_TIMEOUT = 60.0
+#: The largest answer read from an endpoint unless told otherwise (bytes): far above MRKG's whole graph as N-Triples.
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+#: Redirects followed for one request before giving up (a loop, or a chain that leads nowhere).
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
+#: Bytes read from the answer at a time.
+CHUNK = 1024 * 1024
 #: Characters an IRIREF may not contain (SPARQL 1.1 grammar, rule 139), besides controls and space.
 IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -192,6 +207,89 @@ def parse_ntriples(body: bytes) -> Result:
                   [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in triples])
 
 
+# --- transport: a total deadline, no redirects ----------------------------------------------------------
+
+
+def _left(end: float) -> float:
+    """Seconds until ``end`` (a :func:`time.monotonic` time); TimeoutError once it has passed."""
+    left = end - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the deadline has passed")
+    return left
+
+
+class _Clock(io.RawIOBase):
+    """The socket an HTTP answer is read from, each read given only the time left before ``end``."""
+
+    def __init__(self, sock: socket.socket, end: float) -> None:
+        super().__init__()
+        self.sock, self.end, self.file = sock, end, sock.makefile("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self.sock.settimeout(_left(self.end))
+        return self.file.readinto(buffer)
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
+
+
+class _Answer(http.client.HTTPResponse):
+    """An HTTP answer, status line, headers and body read through a :class:`_Clock` (``end`` set per request)."""
+
+    end = 0.0
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp.close()
+        self.fp = io.BufferedReader(_Clock(sock, self.end))
+
+
+class _Deadline(urllib.request.AbstractHTTPHandler):
+    """Opens http:// and https:// URLs whose answers must arrive by ``end``, headers and body alike."""
+
+    def __init__(self, end: float) -> None:
+        super().__init__()
+        answer = {"response_class": type("Answer", (_Answer,), {"end": end})}
+        self.http = cast(type[http.client.HTTPConnection], type("HTTP", (http.client.HTTPConnection,), answer))
+        self.https = cast(type[http.client.HTTPSConnection], type("HTTPS", (http.client.HTTPSConnection,), answer))
+
+    def http_open(self, request: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self.http, request)
+
+    def https_open(self, request: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self.https, request)
+
+    http_request = https_request = urllib.request.AbstractHTTPHandler.do_request_
+
+
+def _opener(end: float) -> urllib.request.OpenerDirector:
+    """urllib's usual opener (proxies from the environment, HTTP errors raised) without its redirect handler, and
+    with every answer due by ``end``; a redirect comes back as an HTTPError for :class:`EndpointStore` to judge."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), _Deadline(end),
+                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """The scheme, host and port of ``url``, the port made explicit."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+class _Redirected(Exception):
+    """The endpoint answered with a redirect to ``location`` (already made absolute)."""
+
+    def __init__(self, code: int, location: str) -> None:
+        super().__init__(location)
+        self.code, self.location = code, location
+
+
 # --- the endpoint -------------------------------------------------------------------------------
 
 
@@ -203,14 +301,17 @@ class EndpointStore(Store):
 
     engine = "endpoint"
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_ANSWER_BYTES,
+                 follow_redirects: bool = False) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise QueryError(f"--endpoint '{url}' is not an http:// or https:// URL; give the query URL, "
                              "e.g. http://127.0.0.1:7878/query")
-        if timeout <= 0:
-            raise QueryError(f"--timeout must be more than 0 seconds, not {timeout}")
-        self.url, self.timeout = url, timeout
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise QueryError(f"--timeout must be a number of seconds more than 0, not {timeout}")
+        if max_bytes < 1:
+            raise QueryError(f"max_bytes must be at least 1 byte, not {max_bytes}")
+        self.url, self.timeout, self.max_bytes, self.follow_redirects = url, timeout, max_bytes, follow_redirects
         self._quads: int | None = None
 
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
@@ -222,14 +323,48 @@ class EndpointStore(Store):
         return self._triples(content_type, body)
 
     def _post(self, sparql: str, accept: str) -> tuple[str, bytes]:
-        """POST ``sparql`` as a form; the answer's media type and body, or a one-line QueryError."""
-        request = urllib.request.Request(
-            self.url, data=urllib.parse.urlencode({"query": sparql}).encode(), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept, "User-Agent": "mrkg"})
+        """POST ``sparql`` as a form; the answer's media type and body, or a one-line QueryError.
+
+        All of it, redirects included, must end within ``timeout`` seconds. A redirect sends the query again
+        (a 303 asks for the answer at its location, with GET).
+        """
+        end = time.monotonic() + self.timeout
+        data: bytes | None = urllib.parse.urlencode({"query": sparql}).encode()
+        url, hops = self.url, [self.url]
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                return self._request(url, data, accept, end)
+            except _Redirected as moved:
+                url, data = self._follow(url, moved.location), None if moved.code == 303 else data
+                hops.append(url)
+        raise QueryError(f"the SPARQL endpoint {self.url} redirected more than {MAX_REDIRECTS} times "
+                         f"({' -> '.join(hops)}); check the URL, or give the endpoint's final query URL")
+
+    def _follow(self, url: str, location: str) -> str:
+        """``location``, where ``url`` redirects, if it may be followed; else a QueryError naming both."""
+        if urllib.parse.urlsplit(location).scheme not in ("http", "https"):
+            raise QueryError(f"the SPARQL endpoint {url} redirects to {location}, which is not an http:// or "
+                             "https:// URL; check the URL")
+        if _origin(location) != _origin(url) and not self.follow_redirects:
+            raise QueryError(f"the SPARQL endpoint {url} redirects to {location}, another scheme, host or port; "
+                             f"give --endpoint {location} if you trust it, or pass --follow-redirects "
+                             "(follow_redirects=True in Python)")
+        return location
+
+    def _request(self, url: str, data: bytes | None, accept: str, end: float) -> tuple[str, bytes]:
+        """One exchange with ``url``: the answer's media type and body; _Redirected, or a one-line QueryError."""
+        headers = {"Accept": accept, "User-Agent": "mrkg"}
+        if data is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST", headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return answer.headers.get_content_type(), answer.read()
+            with _opener(end).open(request, timeout=_left(end)) as answer:
+                return answer.headers.get_content_type(), self._read(answer)
         except urllib.error.HTTPError as exc:
+            location = exc.headers.get("Location") if exc.headers else None
+            if exc.code in REDIRECTS and location:
+                exc.close()
+                raise _Redirected(exc.code, urllib.parse.urljoin(url, location)) from None
             raise QueryError(self._http_message(exc)) from None
         except TimeoutError:
             raise self._timeout_error() from None
@@ -238,9 +373,30 @@ class EndpointStore(Store):
                 raise self._timeout_error() from None
             raise QueryError(f"cannot reach the SPARQL endpoint {self.url} ({exc.reason}); "
                              "check the URL and that the server is running") from None
-        except (OSError, ValueError) as exc:  # connection reset, bad status line, ...
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # connection reset, bad status line, ...
+            if time.monotonic() >= end:
+                raise self._timeout_error() from None
             raise QueryError(f"the SPARQL endpoint {self.url} failed to answer ({exc}); "
                              "check the URL and that the server is running") from None
+
+    def _read(self, answer: http.client.HTTPResponse) -> bytes:
+        """The body of ``answer``, read a chunk at a time and refused as soon as it passes ``max_bytes``."""
+        declared = answer.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_big(f" (it announced {int(declared):,} bytes)")
+        body = bytearray()
+        while chunk := answer.read(CHUNK):
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise self._too_big()
+        if declared.isdigit() and len(body) < int(declared):  # read(amt) returns what came before the connection closed
+            raise http.client.IncompleteRead(bytes(body), int(declared) - len(body))
+        return bytes(body)
+
+    def _too_big(self, announced: str = "") -> QueryError:
+        return QueryError(f"the SPARQL endpoint {self.url} sent an answer over the limit of {self.max_bytes:,} "
+                          f"bytes{announced}; ask for less: add LIMIT or narrow the query (in Python, "
+                          "kg.connect(url, max_bytes=...) raises the limit)")
 
     def _timeout_error(self) -> QueryError:
         return QueryError(f"the SPARQL endpoint {self.url} did not answer within {self.timeout:g} s; "
