@@ -39,7 +39,8 @@ __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "qu
 
 #: Seconds a request to an endpoint may take unless told otherwise: connecting, the answer and any redirects.
 DEFAULT_TIMEOUT = 60.0
-#: The largest answer read from an endpoint unless told otherwise (bytes): far above MRKG's whole graph as N-Triples.
+#: The largest answer read from an endpoint unless told otherwise (bytes, 256 MiB): five times MRKG's whole graph as
+#: SPARQL JSON results (every quad, as mrkg export asks an endpoint for it, is about 50 MiB).
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 #: Redirects followed for one request before giving up (a loop, or a chain that leads nowhere).
 MAX_REDIRECTS = 5
