@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from conftest import MINI, replace
 from kg.cli import main
 
 
@@ -22,10 +24,12 @@ def run(built: Path):
 
 
 def test_build_writes_output(tmp_path: Path) -> None:
+    """(The fixture tables: the real graph's build is the session fixture `built`, and test_cache builds it cached.)"""
     out = tmp_path / "g.nq"
-    result = CliRunner().invoke(main, ["build", "--output", str(out)])
+    result = CliRunner().invoke(main, ["build", "--data", str(MINI), "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert "quads in" in result.output and out.stat().st_size > 100_000
+    named = [q for q in ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS) if isinstance(q.graph_name, ox.NamedNode)]
+    assert result.output.startswith(f"wrote {len(named):,} quads to {out}") and len(named) > 1_000
 
 
 def test_queries_lists_the_library(run) -> None:
@@ -116,9 +120,11 @@ def test_errors_are_one_clean_line(run, case: str) -> None:
     assert "Traceback" not in result.output
 
 
-def test_open_only_build(tmp_path: Path) -> None:
+def test_open_only_build(mini_data: Path, tmp_path: Path) -> None:
+    """The licence filter on the command line (test_build checks what it withholds from the real graph)."""
+    replace(mini_data, "sources.tsv", "CC0-1.0\tyes", "CC-BY-NC-4.0\tno")
     out = tmp_path / "open.nq"
-    result = CliRunner().invoke(main, ["build", "--open-only", "--output", str(out)])
+    result = CliRunner().invoke(main, ["build", "--open-only", "--data", str(mini_data), "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert "rows withheld by the licence filter" in result.output and "drug_adverse_effects.tsv" in result.output
     refused = CliRunner().invoke(main, ["build", "--strict"])

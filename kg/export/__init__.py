@@ -122,7 +122,7 @@ def _rdf(name: str, description: str, write: Callable[[Any, Path], None] | None 
 FORMATS: dict[str, Format] = {
     "nquads": _rdf("nquads", "N-Quads: every fact with its source's named graph"),
     "trig": _rdf("trig", "TriG: named graphs in Turtle syntax"),
-    "jsonld": _rdf("jsonld", "JSON-LD with named graphs, compacted with ontology/context.jsonld", write_jsonld),
+    "jsonld": _rdf("jsonld", "JSON-LD with named graphs, expanded (ontology/context.jsonld beside it)", write_jsonld),
     "turtle": _rdf("turtle", "Turtle: the union of all graphs"),
     "ntriples": _rdf("ntriples", "N-Triples: the union of all graphs"),
     "rdfxml": _rdf("rdfxml", "RDF/XML: the union of all graphs"),

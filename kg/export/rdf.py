@@ -26,16 +26,22 @@ def jsonld_context() -> dict:
 
 
 def write_jsonld(store: Store, path: Path) -> None:
-    from rdflib import Dataset
+    """Every quad as JSON-LD in expanded form, written by Oxigraph as it streams.
 
-    dataset = Dataset()
-    with tempfile.TemporaryDirectory() as tmp:
+    Each named graph is an object with its ``@id`` and ``@graph``, and the merge's nodes stand beside them
+    in the default graph, so jsonld.js, pyld, pyoxigraph and rdflib all read the same dataset. (A compacted
+    file, as rdflib wrote it, took half a minute and was read by most tools as one blank-node graph.) The
+    vocabulary's context rides along for tools that compact; every IRI is written out, so it changes nothing.
+    """
+    import pyoxigraph as ox
+
+    context = json.dumps(jsonld_context()["@context"], indent=1)
+    with tempfile.TemporaryDirectory() as tmp, path.open("wb") as out:
         nquads = Path(tmp) / "graph.nq"
         store.dump(nquads, "nquads")
-        dataset.parse(str(nquads), format="nquads")
-    context = jsonld_context()["@context"]
-    dataset.serialize(destination=str(path), format="json-ld", context=context, auto_compact=True)
-
+        out.write(b'{"@context": ' + context.encode() + b',\n"@graph": ')
+        ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, format=ox.RdfFormat.JSON_LD)
+        out.write(b"}\n")
 
 
 def write_owl(store: Store, path: Path) -> None:
