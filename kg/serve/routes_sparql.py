@@ -45,8 +45,8 @@ def public_url(request: Request) -> str:
     configured: str | None = request.app.state.settings["base_url"]
     if configured:
         return configured
-    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
-    return base_url_for(host, port)
+    host, port = request.scope.get("server") or (None, None)
+    return base_url_for(host, port) if host and port else "http://localhost"  # (no port: a Unix socket)
 
 
 def endpoint_url(request: Request) -> str:
