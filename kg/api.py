@@ -56,8 +56,12 @@ class KnowledgeGraph:
 
         return project(self.store)
 
-    def query(self, query: str, **params: str) -> Result:
-        """Run a named query (by name, with parameters) or SPARQL text (no parameters)."""
+    def query(self, query: str, /, **params: str) -> Result:
+        """Run a named query (by name, with parameters) or SPARQL text (no parameters).
+
+        ``query`` is positional-only, so a parameter may be called ``query`` or ``self`` (the named query then says
+        whether it has one) instead of clashing with this method's own arguments.
+        """
         if query in self.library:
             return run_named(self.store, self.library[query], params, lambda: self.resolver)
         if params:

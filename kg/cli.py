@@ -415,16 +415,19 @@ def validate_command(engine: str, graph_path: Path | None) -> None:
               help="Query worker processes.  [default: the CPU count, 2 to 8]")
 @click.option("--store", "store", type=click.Path(path_type=Path), metavar="DIR", default=None,
               help="Serve this on-disk Oxigraph store (made by `mrkg load-store`) instead of a built file.")
+@click.option("--base-url", metavar="URL", default=None,
+              help="The server's public URL, named by /void and the service description and used as the base IRI "
+                   "of queries (behind a proxy, e.g. https://kg.example.org).  [default: http://HOST:PORT]")
 @GRAPH_OPTION
 def serve(host: str, port: int, allow_remote_fetch: bool, timeout: float, max_results: int, workers: int | None,
-          store: Path | None, graph_path: Path | None) -> None:
+          store: Path | None, base_url: str | None, graph_path: Path | None) -> None:
     """Serve the graph: a read-only SPARQL endpoint, the named queries, linked data and an explorer."""
     try:
         from .serve import run_serve
     except ImportError:
         raise QueryError("mrkg serve needs FastAPI and uvicorn: pip install 'mrkg[serve]'") from None
     run_serve(host, port, allow_remote_fetch=allow_remote_fetch, timeout=timeout, max_results=max_results,
-              workers=workers, path=graph_path, store=store)
+              workers=workers, path=graph_path, store=store, base_url=base_url)
 
 
 @main.command("reason")

@@ -54,15 +54,15 @@ def _expand(kind: str, text: str, prefixes: dict[str, str], base: str | None) ->
 
 
 def check_query(query: str, local_graphs: set[str], allow_remote: bool = False,
-                who: tuple[str, str] = SERVER) -> None:
+                who: tuple[str, str] = SERVER, base: str | None = None) -> None:
     """Raise :class:`Refused` for an update, LOAD, SERVICE, or FROM / FROM NAMED outside ``local_graphs``.
 
-    ``who`` is (who refuses, how to allow it), for the message.
+    ``who`` is (who refuses, how to allow it), for the message; ``base`` the base IRI the engine resolves relative IRIs
+    against, until the query's own BASE.
     """
     refuser, hint = who
     toks = [(token.kind, token.text) for token in tokens(query)]
     prefixes = dict(PREFIXES)
-    base = None
     form = None
     for i, (kind, text) in enumerate(toks):
         word = text.upper() if kind == "word" else ""

@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from starlette.exceptions import HTTPException
 
 from ..errors import QueryError
 from . import routes_pages, routes_queries, routes_sparql
 from .formats import BadFormat
-from .http import LimitRequestSize, error
+from .http import LimitRequestSize, NoSniff, base_url_for, error, respond
 from .safety import Refused
 from .worker import Reply
 
@@ -69,6 +70,32 @@ def _graph_files(path: Path | str | None, store: Path | str | None) -> tuple[Pat
     return graph_path, prepared
 
 
+def _checked_base_url(base_url: str | None) -> str | None:
+    """``base_url`` without its trailing slash, if it is an absolute http(s) URL that can start an IRI."""
+    if base_url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    import pyoxigraph as ox
+
+    url = base_url.rstrip("/")
+    parts = urlsplit(url)
+    problem = None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = "it must be an absolute http:// or https:// URL"
+    elif "?" in url or "#" in url or "@" in parts.netloc:
+        problem = "it may not have a query, a fragment or a user name"
+    else:
+        try:
+            ox.NamedNode(url + "/sparql")
+        except ValueError:
+            problem = "it is not a valid IRI (a space, a quote or an angle bracket?)"
+    if problem:
+        raise QueryError(f"--base-url {base_url!r}: {problem}; give the server's public URL, "
+                         "such as https://kg.example.org")
+    return url
+
+
 def _lifespan(directory: Path, graph_path: Path, size: int, timeout: float) -> Any:
     """Start the worker pool and describe the graph before the first request; stop the pool at the end."""
     from .pool import WorkerPool
@@ -100,24 +127,38 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def internal(request: Request, exc: Exception) -> Any:  # never a traceback to the client
         return error(500, f"internal error: {type(exc).__name__}")
 
+    async def http_error(request: Request, exc: Exception) -> Any:  # Starlette's own 404 and 405, as plain text
+        assert isinstance(exc, HTTPException)
+        if exc.status_code != 405:
+            return error(exc.status_code, str(exc.detail))
+        sparql = request.url.path.rstrip("/") == "/sparql"
+        reply = Reply.error(405, f"{request.method} is not allowed on {request.url.path}; "
+                                 + ("the SPARQL endpoint takes GET and POST" if sparql else "use GET"))
+        reply.headers["Allow"] = "GET, POST" if sparql else "GET"
+        return respond(reply, vary=False)
+
     app.add_exception_handler(Refused, refused)
     app.add_exception_handler(BadFormat, refused)
+    app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal)
 
 
 def create_app(path: Path | str | None = None, *, workers: int | None = None, timeout: float = 10.0,
                max_results: int = 10_000, max_request_bytes: int = 1_000_000,
-               allow_remote_fetch: bool = False, store: Path | str | None = None) -> Any:
+               allow_remote_fetch: bool = False, store: Path | str | None = None, base_url: str | None = None) -> Any:
     """The FastAPI app serving the built-in graph (or the N-Quads file at ``path``, or the on-disk
     Oxigraph store at ``store`` made by ``mrkg load-store``), read-only.
 
     ``timeout`` (seconds) stops a query by killing its worker process; ``max_results`` caps rows or
     triples per answer; ``max_request_bytes`` caps a request; ``allow_remote_fetch`` lets queries use
-    SERVICE and FROM / FROM NAMED outside the dataset.
+    SERVICE and FROM / FROM NAMED outside the dataset; ``base_url`` is the server's public URL, named by the
+    descriptions and used as the base IRI of queries (by default ``http://HOST:PORT`` of the address a request
+    reached; never the request's Host header).
     """
     from .. import __version__
     from ..query import load_library
 
+    base_url = _checked_base_url(base_url)
     graph_path, directory = _graph_files(path, store)
     size = workers or max(2, min(os.cpu_count() or 2, 8))
     app = FastAPI(title="MRKG SPARQL endpoint", version=__version__, lifespan=_lifespan(directory, graph_path, size, timeout),
@@ -126,25 +167,31 @@ def create_app(path: Path | str | None = None, *, workers: int | None = None, ti
                               "its named queries as HTTP resources, and linked data for every entity.")
     app.add_middleware(LimitRequestSize, max_bytes=max_request_bytes)
     app.state.settings = {"timeout": timeout, "max_results": max_results, "max_request_bytes": max_request_bytes,
-                          "allow_remote_fetch": allow_remote_fetch, "workers": size, "graph": str(graph_path)}
+                          "allow_remote_fetch": allow_remote_fetch, "workers": size, "graph": str(graph_path),
+                          "base_url": base_url}
     app.state.library = load_library()
     app.state.graph_path = graph_path
     _add_error_handlers(app)
     for module in (routes_sparql, routes_queries, routes_pages):  # pages last: its resource route takes any path
         app.include_router(module.router)
     app.openapi = lambda: routes_queries.openapi_with_queries(app)  # type: ignore[method-assign]
+    # outermost, around Starlette's own error middleware too, so that a 500 says nosniff as well
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: NoSniff(build_stack())  # type: ignore[method-assign]
     return app
 
 
 def run_serve(host: str = DEFAULT_HOST, port: int = 8000, *, allow_remote_fetch: bool = False, timeout: float = 10.0,
               max_results: int = 10_000, workers: int | None = None, path: Path | str | None = None,
-              max_request_bytes: int = 1_000_000, store: Path | str | None = None) -> None:
+              max_request_bytes: int = 1_000_000, store: Path | str | None = None, base_url: str | None = None) -> None:
     """Serve the graph with uvicorn until interrupted (``mrkg serve``)."""
     import uvicorn
 
     app = create_app(path, workers=workers, timeout=timeout, max_results=max_results,
-                     max_request_bytes=max_request_bytes, allow_remote_fetch=allow_remote_fetch, store=store)
-    print(f"MRKG SPARQL endpoint at http://{host}:{port}/sparql, explorer at http://{host}:{port}/ "
+                     max_request_bytes=max_request_bytes, allow_remote_fetch=allow_remote_fetch, store=store,
+                     base_url=base_url)
+    public = app.state.settings["base_url"] or base_url_for(host, port)
+    print(f"MRKG SPARQL endpoint at {public}/sparql, explorer at {public}/ "
           f"(read-only; time limit {timeout:g} s, at most {max_results:,} results"
           f"{'; SERVICE and outside FROM allowed' if allow_remote_fetch else ''})", flush=True)
     # h11 must accept a request line as long as the size limit, so that a long GET meets the 413 check

@@ -1,16 +1,18 @@
-"""HTTP helpers of the server: a worker's :class:`Reply` as a response, errors, graph replies, the request size limit."""
+"""HTTP helpers of the server: a worker's :class:`Reply` as a response, errors, graph replies, the request size limit,
+``nosniff`` on every response, and the server's base URL."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rdf_formats import oxigraph_format, prefixes_for
 from .formats import GRAPH_TYPES, choose
 from .worker import Reply
 
-__all__ = ["respond", "error", "graph_reply", "graph_format", "LimitRequestSize"]
+__all__ = ["respond", "error", "graph_reply", "graph_format", "LimitRequestSize", "NoSniff", "base_url_for"]
 
 
 def respond(reply: Reply, vary: bool = True) -> Any:
@@ -80,3 +82,30 @@ def graph_format(request: Any) -> str:
     """The graph format a request asks for (Turtle by default)."""
     choice = choose(request.query_params.get("format"), request.headers.get("accept"))
     return choice.pick("graph")
+
+
+class NoSniff:
+    """ASGI middleware: every response says ``X-Content-Type-Options: nosniff``, so no browser runs a plain-text
+    error that echoes the request (a query, a path) as HTML or script."""
+
+    HEADER = (b"x-content-type-options", b"nosniff")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_header(event: Message) -> None:
+            if event["type"] == "http.response.start":
+                headers = [h for h in event.get("headers", []) if h[0].lower() != self.HEADER[0]]
+                event = {**event, "headers": [*headers, self.HEADER]}
+            await send(event)
+
+        await self.app(scope, receive, send_with_header)
+
+
+def base_url_for(host: str, port: int) -> str:
+    """``http://HOST:PORT``, the base URL of a server listening on ``host`` (an IPv6 address in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -21,8 +21,9 @@ __all__ = ["router", "STATIC_FILES"]
 
 router = APIRouter()
 
-#: A path that may name a resource of the graph.
-RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~%\-]*(/[A-Za-z0-9._~%\-]+)*$")
+#: A path that may name a resource of the graph: IRI-safe segments, a '%' only as a percent-encoded octet.
+RESOURCE_PATH = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._~\-]|%[0-9A-Fa-f]{2})*(?:/(?:[A-Za-z0-9._~\-]|%[0-9A-Fa-f]{2})+)*$")
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 PLAIN = "text/plain; charset=utf-8"
 #: Files the pages load from the server itself (no CDN: the explorer works offline).
 STATIC_FILES = {"cytoscape.min.js": "text/javascript; charset=utf-8", "cytoscape.LICENSE": PLAIN}
@@ -61,6 +62,9 @@ async def home(request: Request) -> Any:
 
 @router.get("/{path:path}", summary="Linked data: the resource https://w3id.org/mrkg/{path} as HTML or RDF")
 async def resource(path: str, request: Request) -> Any:
+    if BAD_PERCENT.search(path):
+        return error(400, f"/{path}: malformed percent-encoding; in an IRI a '%' starts two hex digits "
+                          "(such as %2F), so this path names no resource")
     if not RESOURCE_PATH.match(path):
         return error(404, f"/{path} is not a resource of this graph")
     fmt_param = request.query_params.get("format")

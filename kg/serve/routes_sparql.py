@@ -1,5 +1,10 @@
-"""Routes of the SPARQL 1.1 Protocol: ``/sparql`` by GET and POST (without a query, the Service Description), and
-``/void``, the dataset's VoID/DCAT description. Settings and the worker pool come from ``request.app.state``."""
+"""Routes of the SPARQL 1.1 Protocol: ``/sparql`` (and ``/sparql/``, the path of the W3C protocol tests) by GET and
+POST (without a query, the Service Description), and ``/void``, the dataset's VoID/DCAT description. Settings and the
+worker pool come from ``request.app.state``.
+
+Both descriptions, and the base IRI that relative IRIs in a query resolve against, use the server's public URL
+(:func:`public_url`), never the request's Host header, which a client can set to anything.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 
 from .formats import choose
-from .http import error, graph_format, graph_reply, respond
+from .http import base_url_for, error, graph_format, graph_reply, respond
 from .safety import Refused, check_dataset, check_query
 
 __all__ = ["router"]
@@ -27,17 +32,32 @@ async def run_query(request: Request, query: str | None, update: str | None,
         return respond(graph_reply(service_triples(request), graph_format(request)))
     if not query.strip():
         raise Refused("the query is empty; send a SPARQL query in the 'query' parameter")
-    check_query(query, state.local_graphs, settings["allow_remote_fetch"])
+    base = endpoint_url(request)
+    check_query(query, state.local_graphs, settings["allow_remote_fetch"], base=base)
     check_dataset(default_graphs, named_graphs, state.local_graphs, settings["allow_remote_fetch"])
     choice = choose(fmt, request.headers.get("accept"))
-    reply = await state.pool.run("sparql", query, default_graphs, named_graphs, choice, settings["max_results"])
+    reply = await state.pool.run("sparql", query, default_graphs, named_graphs, choice, settings["max_results"], base)
     return respond(reply)
+
+
+def public_url(request: Request) -> str:
+    """The server's public base URL: ``--base-url``, else the address the connection reached (never the Host header)."""
+    configured: str | None = request.app.state.settings["base_url"]
+    if configured:
+        return configured
+    host, port = request.scope.get("server") or (None, None)
+    return base_url_for(host, port) if host and port else "http://localhost"  # (no port: a Unix socket)
+
+
+def endpoint_url(request: Request) -> str:
+    """The endpoint's public URL: the Service Description's sd:endpoint and the base IRI of every query."""
+    return public_url(request) + "/sparql"
 
 
 def service_triples(request: Request) -> list[Any]:
     from .descriptions import service_description
 
-    return service_description(str(request.url_for("sparql_get")), request.app.state.stats,
+    return service_description(endpoint_url(request), request.app.state.stats,
                                request.app.state.settings["allow_remote_fetch"])
 
 
@@ -56,6 +76,15 @@ def single(values: dict[str, list[str]], name: str) -> str | None:
     return got[0] if got else None
 
 
+def charset_of(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, lower-cased, if it has one."""
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
 def query_params(request: Request) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
@@ -63,7 +92,8 @@ def query_params(request: Request) -> dict[str, list[str]]:
     return params
 
 
-@router.get("/sparql", name="sparql_get", summary="SPARQL 1.1 query by GET; without a query, the Service Description")
+@router.get("/sparql", summary="SPARQL 1.1 query by GET; without a query, the Service Description")
+@router.get("/sparql/", include_in_schema=False)
 async def sparql_get(request: Request) -> Any:
     params = query_params(request)
     return await run_query(request, single(params, "query"), single(params, "update"),
@@ -71,8 +101,13 @@ async def sparql_get(request: Request) -> Any:
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query by POST (form-encoded or application/sparql-query)")
+@router.post("/sparql/", include_in_schema=False)
 async def sparql_post(request: Request) -> Any:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    charset = charset_of(content_type)
+    if charset not in (None, "utf-8", "utf8"):
+        raise Refused(f"the request body must be UTF-8, the SPARQL protocol's encoding, not charset={charset}")
     params = query_params(request)
     body = await request.body()
     try:
@@ -103,6 +138,5 @@ async def void(request: Request) -> Any:
     from .descriptions import void_description
 
     state = request.app.state
-    triples = void_description(str(request.url_for("sparql_get")), state.stats, request.app.version,
-                               state.graph_path.stem)
+    triples = void_description(endpoint_url(request), state.stats, request.app.version, state.graph_path.stem)
     return respond(graph_reply(triples, graph_format(request)))

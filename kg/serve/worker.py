@@ -109,16 +109,16 @@ class Worker:
 
     # --- jobs -----------------------------------------------------------------------------
     def sparql(self, query: str, default_graphs: list[str], named_graphs: list[str], choice: Choice,
-               max_results: int) -> Reply:
-        """Run any SPARQL query, stopping as soon as the result passes ``max_results``."""
+               max_results: int, base_iri: str | None = None) -> Reply:
+        """Run any SPARQL query, stopping as soon as the result passes ``max_results``; relative IRIs resolve against
+        ``base_iri`` (the endpoint's URL) unless the query has its own BASE."""
         ox = self.ox
         options: dict[str, Any] = {}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if default_graphs or named_graphs:  # the protocol's dataset replaces the query's FROM and FROM NAMED, whole
+            options = {"default_graph": [ox.NamedNode(g) for g in default_graphs],
+                       "named_graphs": [ox.NamedNode(g) for g in named_graphs]}
         try:
-            answer = self.store.store.query(query, prefixes=PREFIXES, **options)
+            answer = self.store.store.query(query, base_iri=base_iri, prefixes=PREFIXES, **options)
             if isinstance(answer, ox.QueryBoolean):
                 return self._answer(Result([], boolean=bool(answer)), choice, max_results)
             if isinstance(answer, ox.QuerySolutions):
