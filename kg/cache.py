@@ -309,7 +309,7 @@ def _prepare_store(graph_path: Path, store_dir: Path) -> None:
     is there; QueryError when the engine cannot load the file."""
     from .store import OxigraphStore
 
-    check_sealed(graph_path)
+    check_sealed(graph_path, count_lines=True)  # a sealed file with lines added after its seal loads too
     remove_dead_temps(store_dir.parent, TMP)
     with _WorkFolder(store_dir.parent, store_dir.name) as work:
         try:
