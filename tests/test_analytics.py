@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kg.analytics import FEATURES, centrality, features, kinds_of, metapath_counts, parse_metapath, similar
+from kg.analytics import FEATURES, betweenness, centrality, features, kinds_of, metapath_counts, parse_metapath, similar
 from kg.errors import MRKGError
 
 DRUG = "https://w3id.org/mrkg/drug/"
@@ -94,6 +96,22 @@ def test_betweenness_on_a_graph_small_enough_to_check_by_hand() -> None:
     hub = centrality(small, ["target"], by="betweenness")[0]
     assert (hub.label, hub.degree, hub.betweenness) == ("hub", 3, 1.0)
     assert {h.betweenness for h in centrality(small, ["drug"])} == {0.0}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=40))
+def test_betweenness_is_networkx_betweenness(edges: list[tuple[int, int]]) -> None:
+    """rustworkx's betweenness (what hubs uses) equals networkx's on any simple graph, self-loops and islands too."""
+    simple = nx.Graph(edges)
+    simple.add_nodes_from(range(3))
+    expected = nx.betweenness_centrality(simple)
+    assert betweenness(simple) == pytest.approx(expected, abs=1e-12)
+
+
+def test_betweenness_of_the_real_graph_is_networkx_betweenness(graph) -> None:
+    simple = nx.Graph(graph.networkx.to_undirected(as_view=True))
+    sample = nx.Graph(simple.subgraph(sorted(simple)[::3]))  # a third of the nodes: networkx needs 11 s for all
+    assert betweenness(sample) == pytest.approx(nx.betweenness_centrality(sample), abs=1e-12)
 
 
 def test_metapath_cyp1a2_inhibitors_of_tizanidine(graph) -> None:
