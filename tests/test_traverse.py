@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import networkx as nx
 import pytest
 
-from kg.traverse import format_path
+import kg
+from kg.traverse import PROJECTION_FILE, _project, format_path
 
 BACLOFEN = "https://w3id.org/mrkg/drug/baclofen"
 CYP1A2 = "https://w3id.org/mrkg/target/cyp1a2"
@@ -23,6 +28,37 @@ def test_projection_leaves_out_types_claims_and_statements(graph) -> None:
     g = graph.networkx
     assert not [k for _, _, k in g.edges(keys=True) if k == "rdf:type"]
     assert not [n for n in g if "/claim/" in n or "/interaction/" in n or "/vocab/" in n]
+
+
+def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
+    return (a.graph == b.graph and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+            and sorted(a.edges(keys=True, data=True)) == sorted(b.edges(keys=True, data=True)))
+
+
+@pytest.mark.parametrize("damage", ["none", "truncated", "other version", "not json"])
+def test_projection_is_kept_beside_the_prepared_store(mini_data: Path, tmp_path: Path, damage: str) -> None:
+    """The first command writes the projection beside its prepared store; later ones read it, and a damaged file
+    or one written by other code is computed and written again, never used."""
+    from kg.build import build_to_file
+
+    path = tmp_path / "mini.nq"
+    build_to_file(path, mini_data)
+    first = kg.load(path=path)
+    saved = first.store.directory.parent / PROJECTION_FILE
+    assert not saved.exists()
+    fresh = first.networkx
+    assert saved.is_file() and _same(fresh, _project(first.store))
+    if damage == "truncated":
+        saved.write_text(saved.read_text()[:100])
+    elif damage == "other version":
+        data = json.loads(saved.read_text())
+        data["version"], data["nodes"] = "0" * 40, []
+        saved.write_text(json.dumps(data))
+    elif damage == "not json":
+        saved.write_bytes(b"\x00\xff")
+    again = kg.load(path=path).networkx
+    assert _same(again, fresh) and again.number_of_nodes() > 10
+    assert json.loads(saved.read_text())["nodes"], "the damaged file was written again"
 
 
 def test_path_explains_the_cyp1a2_route(graph) -> None:
