@@ -6,7 +6,8 @@ Layout::
         graph.nq                     the dataset, sealed (kg.files.seal: its last line says it is complete)
         graph.origins.tsv            where each node came from
         graph.inferred.nq            what ``mrkg reason`` inferred, once it has run
-        graph.store/                 the prepared Oxigraph store: ``oxigraph/`` and ``stamp.json``
+        graph.store/                 the prepared Oxigraph store: ``oxigraph/`` and ``stamp.json``, and what
+                                     commands derived from it once (``projection.json``, ``names.json``)
         lock                         every process that uses the build holds a shared lock on it
     file-<key>/graph.store/          the prepared store of a user's N-Quads file (``mrkg serve --graph``),
                                      keyed on the file's path, size and modification time
@@ -32,17 +33,17 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError
-from .files import check_sealed, hold, release, remove_dead_temps, share, still_there, try_exclusive
+from .files import atomic_path, check_sealed, hold, release, remove_dead_temps, share, still_there, try_exclusive
 from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 
 if TYPE_CHECKING:
     from .store import OxigraphStore
 
 __all__ = ["source_fingerprint", "checkout_key", "cached_graph", "cached_oxigraph", "open_prepared", "clean_up",
-           "release_holds"]
+           "release_holds", "kept_beside"]
 
 GRAPH = "graph.nq"
 STORE = "graph.store"
@@ -297,6 +298,33 @@ def open_prepared(graph_path: Path) -> OxigraphStore:
         store = OxigraphStore(directory=directory)
     store.on_damage = _forget_stamp(directory.parent)
     return store
+
+
+def kept_beside(store: Any, name: str, made_by: str, compute: Callable[[], Any]) -> Any:
+    """JSON data that ``compute`` derives from a prepared store, computed once and kept in the store's folder.
+
+    ``made_by`` is the deriving module's file: data written by other code, or a damaged file, is computed and
+    written again, never used. A store that is not prepared (in memory, an endpoint) computes every time; so
+    does one whose folder cannot be written. The folder goes as a whole when its store is prepared again.
+    """
+    directory = getattr(store, "directory", None)
+    if directory is None or not (Path(directory).parent / "stamp.json").is_file():
+        return compute()
+    path = Path(directory).parent / name
+    version = hashlib.sha1(Path(made_by).read_bytes()).hexdigest()
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        if kept["version"] == version:
+            return kept["data"]
+    except (OSError, ValueError, KeyError, TypeError):  # not yet written, or damaged
+        pass
+    data = compute()
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps({"version": version, "data": data}, separators=(",", ":")), encoding="utf-8")
+    except OSError:
+        pass
+    return data
 
 
 def _forget_stamp(store_dir: Path) -> Callable[[], None]:

@@ -117,6 +117,10 @@ def load_library(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
     return {path.stem: parse_named_query(path) for path in sorted(directory.glob("*.rq"))}
 
 
+#: The file a prepared store keeps its name table in (kg.cache.kept_beside).
+NAMES_FILE = "names.json"
+
+
 class Resolver:
     """Find an entity's IRI from a label, synonym, brand, abbreviation, id or IRI (case-insensitive)."""
 
@@ -132,16 +136,27 @@ class Resolver:
     TYPES_QUERY = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf* ?super . ?super rdfs:subClassOf* mr:Entity }"
 
     def __init__(self, store: Store) -> None:
-        self.names: dict[str, dict[str, int]] = {}
-        self.types: dict[str, set[str]] = {}
+        """The name table of ``store``; a prepared store keeps it beside itself (kg.cache.kept_beside), so that a
+        command resolves its names without reading every name of the graph again."""
+        from .cache import kept_beside
+
+        names, types = kept_beside(store, NAMES_FILE, __file__, lambda: self._table(store))
+        self.names: dict[str, dict[str, int]] = names
+        self.types: dict[str, set[str]] = {entity: set(kinds) for entity, kinds in types.items()}
+
+    @classmethod
+    def _table(cls, store: Store) -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
+        """Casefolded name → {entity IRI: rank (0 label or id, 1 synonym or brand)}, and entity → its types."""
+        names: dict[str, dict[str, int]] = {}
+        types: dict[str, set[str]] = {}
         supers: dict[str, set[str]] = {}
-        for sub, sup in store.query(self.TYPES_QUERY).rows:
+        for sub, sup in store.query(cls.TYPES_QUERY).rows:
             supers.setdefault(sub.value, set()).add(sup.value)
-        for entity, name, rank, cls in store.query(self.NAMES_QUERY).rows:
-            key = name.value.casefold()
-            ranks = self.names.setdefault(key, {})
+        for entity, name, rank, type_ in store.query(cls.NAMES_QUERY).rows:
+            ranks = names.setdefault(name.value.casefold(), {})
             ranks[entity.value] = min(int(rank.value), ranks.get(entity.value, 9))
-            self.types.setdefault(entity.value, set()).update(supers.get(cls.value, {cls.value}))
+            types.setdefault(entity.value, set()).update(supers.get(type_.value, {type_.value}))
+        return names, {entity: sorted(kinds) for entity, kinds in types.items()}
 
     def resolve(self, text: str, type_name: str = "Entity", param: str = "") -> str:
         """The IRI for ``text``; EntityNotFound (with suggestions) when nothing or several match."""

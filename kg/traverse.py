@@ -9,14 +9,10 @@ controlled values and ``rdf:type`` links to classes are left out, so that two dr
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import networkx as nx
 
-from .files import atomic_path
 from .iris import BASE, shorten
 from .store import Store
 
@@ -68,8 +64,7 @@ GROUP BY ?a ?b ?severity ?disagreement"""
 SUMMARY_ATTRIBUTES = ("severity", "evidence", "disagreement", "through")
 
 
-#: Where a prepared store (kg/cache.py) keeps its projection: written by the first command that needs it, and
-#: removed with the store when the store is prepared again.
+#: The file a prepared store (kg/cache.py) keeps its projection in, written by the first command that needs it.
 PROJECTION_FILE = "projection.json"
 #: Node and edge attributes in the order the projection file lists them.
 NODE_FIELDS = ("label", "type", "type_label")
@@ -87,48 +82,20 @@ def project(store: Store) -> nx.MultiDiGraph:
     For a prepared store the projection is computed once and kept beside it (1.5 s of queries on the built graph;
     reading it back takes a few tens of milliseconds).
     """
-    saved = _projection_file(store)
-    if saved is None:
-        return _project(store)
-    try:
-        return _read_projection(saved)
-    except (OSError, ValueError, KeyError, TypeError):  # not yet written, of another version, or damaged
-        graph = _project(store)
-        try:
-            _write_projection(graph, saved)
-        except OSError:  # a read-only cache still answers, only slower
-            pass
-        return graph
+    from .cache import kept_beside
 
-
-def _projection_file(store: Store) -> Path | None:
-    directory = getattr(store, "directory", None)
-    if directory is None or not (Path(directory).parent / "stamp.json").is_file():
-        return None
-    return Path(directory).parent / PROJECTION_FILE
-
-
-def _version() -> str:
-    """The projection's code (this module): a file written by other code is made again."""
-    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
-
-
-def _write_projection(graph: nx.MultiDiGraph, path: Path) -> None:
-    data = {"version": _version(), "kinds": graph.graph["kinds"],
-            "nodes": [[node, *(d[f] for f in NODE_FIELDS)] for node, d in graph.nodes(data=True)],
-            "edges": [[u, v, key, *(d[f] for f in EDGE_FIELDS)] for u, v, key, d in graph.edges(keys=True, data=True)]}
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-
-
-def _read_projection(path: Path) -> nx.MultiDiGraph:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data["version"] != _version():
-        raise ValueError("written by another version")
+    data = kept_beside(store, PROJECTION_FILE, __file__, lambda: _as_data(_project(store)))
     graph = nx.MultiDiGraph(kinds=data["kinds"])
     graph.add_nodes_from((node, dict(zip(NODE_FIELDS, rest, strict=True))) for node, *rest in data["nodes"])
     graph.add_edges_from((u, v, key, dict(zip(EDGE_FIELDS, rest, strict=True))) for u, v, key, *rest in data["edges"])
     return graph
+
+
+def _as_data(graph: nx.MultiDiGraph) -> dict:
+    """The projection as JSON data: its kinds, and a list per node and per edge."""
+    return {"kinds": graph.graph["kinds"],
+            "nodes": [[node, *(d[f] for f in NODE_FIELDS)] for node, d in graph.nodes(data=True)],
+            "edges": [[u, v, key, *(d[f] for f in EDGE_FIELDS)] for u, v, key, d in graph.edges(keys=True, data=True)]}
 
 
 def _project(store: Store) -> nx.MultiDiGraph:

@@ -260,3 +260,26 @@ def test_engines_agree_on_a_summary_with_many_deciding_statements(graph, rdflib_
     """(Here, not in test_interactions.py: one worker loads the rdflib graph.) Four labels decide cyclobenzaprine + phenelzine; nested OPTIONALs once lost their mechanism on Oxigraph only."""
     fast, reference = (g.interaction_summary("cyclobenzaprine", "phenelzine").dicts()[0] for g in (graph, rdflib_graph))
     assert {k: sorted(v.split("; ")) for k, v in fast.items() if v} == {k: sorted(v.split("; ")) for k, v in reference.items() if v}
+
+
+def test_name_table_is_kept_beside_the_prepared_store(mini_data, tmp_path) -> None:
+    """The resolver's names are read once from a prepared store and kept beside it; a kept table answers as the
+    store does, and one written by other code is not used."""
+    import json
+
+    import kg
+    from kg.build import build_to_file
+    from kg.query import NAMES_FILE, Resolver
+
+    path = tmp_path / "mini.nq"
+    build_to_file(path, mini_data)
+    graph = kg.load(path=path)
+    kept = graph.store.directory.parent / NAMES_FILE
+    assert graph.resolver.resolve("brandy", "Substance") == "https://w3id.org/mrkg/drug/drug-a" and kept.is_file()
+    assert Resolver(kg.load(path=path).store).names == Resolver._table(graph.store)[0]
+    data = json.loads(kept.read_text())
+    data["version"], data["data"][0]["brandy"] = "0" * 40, {"https://w3id.org/mrkg/drug/drug-b": 0}
+    kept.write_text(json.dumps(data))
+    assert kg.load(path=path).resolver.resolve("Brandy", "Substance") == "https://w3id.org/mrkg/drug/drug-a"
+    with pytest.raises(EntityNotFound, match="no Substance named 'whisky'"):
+        kg.load(path=path).resolver.resolve("whisky", "Substance")

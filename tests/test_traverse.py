@@ -52,13 +52,13 @@ def test_projection_is_kept_beside_the_prepared_store(mini_data: Path, tmp_path:
         saved.write_text(saved.read_text()[:100])
     elif damage == "other version":
         data = json.loads(saved.read_text())
-        data["version"], data["nodes"] = "0" * 40, []
+        data["version"], data["data"]["nodes"] = "0" * 40, []
         saved.write_text(json.dumps(data))
     elif damage == "not json":
         saved.write_bytes(b"\x00\xff")
     again = kg.load(path=path).networkx
     assert _same(again, fresh) and again.number_of_nodes() > 10
-    assert json.loads(saved.read_text())["nodes"], "the damaged file was written again"
+    assert json.loads(saved.read_text())["data"]["nodes"], "the damaged file was written again"
 
 
 def test_path_explains_the_cyp1a2_route(graph) -> None:
