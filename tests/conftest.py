@@ -21,6 +21,17 @@ SHARED = REPO.parent / "shared"
 MINI = Path(__file__).parent / "resources" / "mini"
 
 
+#: Fixtures that cost tens of seconds each (rdflib's parse of the whole graph, the reasoners, an Oxigraph server,
+#: a wheel build, Chromium): a test using one is marked ``slow``, so ``pytest -m "not slow"`` is the quick loop.
+SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "wheel", "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the tests' built-graph cache out of the user's home."""
