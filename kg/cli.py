@@ -99,10 +99,11 @@ class Group(click.Group):
 def echo(text: str = "", nl: bool = True, err: bool = False, exact: bool = False) -> None:
     """Print a line for people (every line the CLI prints passes here): control characters that came with the data or
     an endpoint's answer are shown as escapes (``\\x1b``), so they cannot drive the terminal; ``exact`` output (CSV,
-    JSON, TSV for programs) is written as it is."""
+    JSON, TSV for programs) is written as it is (click would strip what looks like a colour code from it when it goes
+    to a file or a pipe: ``color=True`` keeps it)."""
     from .results import printable
 
-    click.echo(text if exact else printable(text), nl=nl, err=err)
+    click.echo(text if exact else printable(text), nl=nl, err=err, color=True if exact else None)
 
 
 def printable_arg(arg: str) -> str:

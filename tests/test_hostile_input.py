@@ -320,7 +320,7 @@ def test_an_argument_that_is_not_utf8_is_refused(mini_nq: Path, case: str) -> No
 
 
 def test_an_argument_that_is_not_utf8_is_refused_by_the_installed_command(mini_nq: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "kg", "show", b"baclof\xffen", "--graph", str(mini_nq)],  # type: ignore[list-item]
+    done = subprocess.run([sys.executable, "-m", "kg", "show", b"baclof\xffen", "--graph", str(mini_nq)],
                           capture_output=True, cwd=REPO, timeout=120)
     assert done.returncode == 2 and b"is not valid UTF-8" in done.stderr and b"Traceback" not in done.stderr, done.stderr
 
