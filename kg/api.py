@@ -180,11 +180,10 @@ def _open(engine: str, path: Path | str | None, rebuild: bool, inferred: bool, s
         if engine == "oxigraph" and not inferred:
             return KnowledgeGraph(open_prepared(graph_path), graph_path)
     else:
-        from .files import check_sealed
+        from .files import check_rdf_text, check_sealed
 
         graph_path = Path(path)
-        if not graph_path.is_file():
-            raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
+        check_rdf_text(graph_path)
         check_sealed(graph_path, count_lines=True)
         if engine == "oxigraph" and not inferred:  # prepared once on disk, then opened in milliseconds
             from .cache import open_prepared

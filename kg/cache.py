@@ -335,14 +335,15 @@ def _forget_stamp(store_dir: Path) -> Callable[[], None]:
 def _prepare_store(graph_path: Path, store_dir: Path) -> None:
     """Load ``graph_path`` into a new store at ``store_dir`` (its ``oxigraph/`` and ``stamp.json``), replacing one that
     is there; QueryError when the engine cannot load the file."""
-    from .store import OxigraphStore
+    from .store import OxigraphStore, parsing
 
     check_sealed(graph_path, count_lines=True)  # a sealed file with lines added after its seal loads too
     remove_dead_temps(store_dir.parent, TMP)
     with _WorkFolder(store_dir.parent, store_dir.name) as work:
         try:
-            OxigraphStore.prepare_directory(graph_path, work.path / "oxigraph")
-        except (OSError, ValueError, SyntaxError, MemoryError, RuntimeError) as exc:
+            with parsing(graph_path):  # a syntax error names the file and its line
+                OxigraphStore.prepare_directory(graph_path, work.path / "oxigraph")
+        except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"{graph_path}: the engine cannot load it ({type(exc).__name__}: {str(exc)[:200]})") from None
         status = graph_path.stat()
         stamp = {"graph": str(graph_path.resolve()), "size": status.st_size, "mtime_ns": status.st_mtime_ns,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -30,7 +32,19 @@ ENDPOINT_OPTION = click.option(
     "--endpoint", metavar="URL", expose_value=False, callback=_remember,
     help="Query this SPARQL 1.1 endpoint (its query URL, e.g. http://127.0.0.1:7878/query) instead of the "
          "embedded engine. Not with --engine rdflib, --graph, --inferred or --store.")
-TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds above 0 and finite (click's FloatRange lets ``nan`` and ``inf`` through)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
+TIMEOUT_OPTION = click.option("--timeout", type=Seconds(min=0, min_open=True), metavar="SECONDS",
                               expose_value=False, callback=_remember,
                               help="With --endpoint: seconds each request may take in all (connecting, the "
                                    "answer, any redirects).  [default: 60]")
@@ -52,11 +66,22 @@ class Group(click.Group):
     """A click group that reports MRKG errors (bad input) on one line and exits with 2; any other exception is a bug,
     reported on one line with exit code 3, or with its traceback under ``mrkg --debug``."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse an argument that is not valid UTF-8 (Python keeps its bytes as surrogates, which no engine, file or
+        server takes) before any command runs."""
+        for number, arg in enumerate(args, start=1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise click.UsageError(f"argument {number} ({printable_arg(arg)}) is not valid UTF-8; "
+                                       "give it in UTF-8 (check the terminal's or the script's encoding)") from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except MRKGError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
             raise
@@ -66,9 +91,26 @@ class Group(click.Group):
         except Exception as exc:
             if ctx.meta.get("mrkg.debug"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in MRKG, not in your input: "
-                       "run the command again with `mrkg --debug ...` for the traceback and report it", err=True)
+            echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in MRKG, not in your input: "
+                 "run the command again with `mrkg --debug ...` for the traceback and report it", err=True)
             sys.exit(3)
+
+
+def echo(text: str = "", nl: bool = True, err: bool = False, exact: bool = False) -> None:
+    """Print a line for people (every line the CLI prints passes here): control characters that came with the data or
+    an endpoint's answer are shown as escapes (``\\x1b``), so they cannot drive the terminal; ``exact`` output (CSV,
+    JSON, TSV for programs) is written as it is (click would strip what looks like a colour code from it when it goes
+    to a file or a pipe: ``color=True`` keeps it)."""
+    from .results import printable
+
+    click.echo(text if exact else printable(text), nl=nl, err=err, color=True if exact else None)
+
+
+def printable_arg(arg: str) -> str:
+    """An argument as it can be shown: its bytes that are not UTF-8 written as escapes (``\\xff``)."""
+    from .results import printable
+
+    return printable(arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def _load(engine: str, graph_path: Path | None, inferred: bool = False):
@@ -117,17 +159,17 @@ def build(output: Path | None, data_dir: Path | None, open_only: bool, strict: b
     if open_only:
         target = output or Path("mrkg-open.nq")
         count, withheld = build_open(target, strict, data_dir or DATA_DIR)
-        click.echo(f"wrote {count:,} quads to {target}; rows withheld by the licence filter: {sum(withheld.values()):,}")
+        echo(f"wrote {count:,} quads to {target}; rows withheld by the licence filter: {sum(withheld.values()):,}")
         for table, rows in sorted(withheld.items(), key=lambda item: -item[1]):
-            click.echo(f"  {rows:>6,}  {table}")
+            echo(f"  {rows:>6,}  {table}")
         return
     if data_dir is None:
         path = cached_graph(rebuild=True)
-        click.echo(f"built {path}")
+        echo(f"built {path}")
     if output is not None or data_dir is not None:
         target = output or Path("mrkg.nq")
         count = build_to_file(target, data_dir or DATA_DIR)
-        click.echo(f"wrote {count:,} quads to {target}")
+        echo(f"wrote {count:,} quads to {target}")
     if data_dir is None:
         _print_summary(_load("oxigraph", None))
 
@@ -145,16 +187,16 @@ def load_store_command(directory: Path, files: tuple[Path, ...]) -> None:
     from .disk_store import load_store
 
     paths = list(files) or [cached_graph()]
-    count = load_store(directory, paths, progress=lambda path: click.echo(f"loaded {path}", err=True))
-    click.echo(f"wrote {count:,} quads to the Oxigraph store {directory}; query it with --store {directory}")
+    count = load_store(directory, paths, progress=lambda path: echo(f"loaded {path}", err=True))
+    echo(f"wrote {count:,} quads to the Oxigraph store {directory}; query it with --store {directory}")
 
 
 def _print_summary(graph) -> None:
     rows = graph.store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY DESC(?n)").rows
-    click.echo(f"{graph.store.quad_count():,} quads in {len(rows)} named graphs")
+    echo(f"{graph.store.quad_count():,} quads in {len(rows)} named graphs")
     for g, n in rows:
-        click.echo(f"  {int(n.value):>7,}  {g.value}")
+        echo(f"  {int(n.value):>7,}  {g.value}")
 
 
 @main.command()
@@ -167,8 +209,8 @@ def stats(engine: str, graph_path: Path | None) -> None:
 
     graph = _load(engine, graph_path)
     for name in ("stats-entities", "stats-interactions", "stats-claims", "stats-sourcing", "stats-labels"):
-        click.echo(to_table(graph.query(name)))
-        click.echo()
+        echo(to_table(graph.query(name)))
+        echo()
 
 
 @main.command("queries")
@@ -178,14 +220,15 @@ def list_queries() -> None:
 
     for query in load_library().values():
         params = " ".join(f"--param {p.name}=<{p.type}>" + ("?" if p.optional else "") for p in query.params)
-        click.echo(f"{query.name}  {params}".rstrip())
-        click.echo(f"    {query.title}. {query.question}")
-        click.echo(f"    e.g. {query.example}")
+        echo(f"{query.name}  {params}".rstrip())
+        echo(f"    {query.title}. {query.question}")
+        echo(f"    e.g. {query.example}")
 
 
-def _echo(text: str) -> None:
-    """Print ``text`` with exactly one trailing newline (CSV and TSV end with their own)."""
-    click.echo(text, nl=not text.endswith("\n"))
+def _echo(text: str, fmt: str) -> None:
+    """Print a result in ``fmt`` with exactly one trailing newline (CSV and TSV end with their own); only the table is
+    for people, the other formats are written exactly."""
+    echo(text, nl=not text.endswith("\n"), exact=fmt != "table")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -239,7 +282,7 @@ def query(name: str | None, sparql: str | None, params: tuple[str, ...], fmt: st
             raise QueryError(f"no named query '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
                              + " See `mrkg queries`")
         result = graph.query(name, **values)
-    _echo(format_result(result, fmt))
+    _echo(format_result(result, fmt), fmt)
 
 
 @main.command()
@@ -255,11 +298,11 @@ def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None
 
     report = _load(engine, graph_path).check(list(drugs))
     if fmt == "table":
-        click.echo(report.to_text())
+        echo(report.to_text())
     elif fmt == "json":
-        click.echo(report.to_json())
+        echo(report.to_json(), exact=True)
     else:
-        _echo(format_result(report.to_result(), fmt))
+        _echo(format_result(report.to_result(), fmt), fmt)
 
 
 #: What `mrkg sample` draws from (kg.audit.SAMPLE_QUERIES, kept here so that the CLI imports it lazily; a test keeps them equal).
@@ -279,7 +322,7 @@ def sample(kind: str, count: int, seed: int, fmt: str, engine: str, graph_path: 
     from .audit import sample as draw
     from .results import format_result
 
-    _echo(format_result(draw(_load(engine, graph_path), kind, count, seed), fmt))
+    _echo(format_result(draw(_load(engine, graph_path), kind, count, seed), fmt), fmt)
 
 
 @main.command()
@@ -291,12 +334,12 @@ def sample(kind: str, count: int, seed: int, fmt: str, engine: str, graph_path: 
 def show(name: str, engine: str, graph_path: Path | None, inferred: bool) -> None:
     """Everything known about an entity (by label, synonym, brand or IRI), grouped, with sources."""
     report = _load(engine, graph_path, inferred).describe(name)
-    click.echo(f"{report.label}  <{report.iri}>")
-    click.echo(f"type: {', '.join(report.types)}")
+    echo(f"{report.label}  <{report.iri}>")
+    echo(f"type: {', '.join(report.types)}")
     for group, facts in report.groups.items():
-        click.echo(f"\n{group}:")
+        echo(f"\n{group}:")
         for fact in facts:
-            click.echo(f"  - {fact.text}" + (f"  [{', '.join(fact.sources)}]" if fact.sources else ""))
+            echo(f"  - {fact.text}" + (f"  [{', '.join(fact.sources)}]" if fact.sources else ""))
 
 
 @main.command()
@@ -315,8 +358,8 @@ def neighbors(name: str, depth: int, relations: tuple[str, ...], types: tuple[st
     nodes = graph.networkx.nodes
     for iri, distance in sorted(found.items(), key=lambda item: (item[1], nodes[item[0]]["label"].lower())):
         if distance:
-            click.echo(f"{distance}  {nodes[iri]['label']}  ({nodes[iri]['type_label']})")
-    click.echo(f"({len(found) - 1} entities within {depth} step{'s' if depth > 1 else ''})")
+            echo(f"{distance}  {nodes[iri]['label']}  ({nodes[iri]['type_label']})")
+    echo(f"({len(found) - 1} entities within {depth} step{'s' if depth > 1 else ''})")
 
 
 @main.command()
@@ -328,7 +371,7 @@ def neighbors(name: str, depth: int, relations: tuple[str, ...], types: tuple[st
 def similar(name: str, limit: int, engine: str, graph_path: Path | None) -> None:
     """Drugs most similar to NAME, with the shared targets, mechanisms, classes, conditions and effects behind each score."""
     for result in _load(engine, graph_path).similar(name, limit):
-        click.echo(f"{result.score:.3f}  {result.label:<16} {result.explain()}")
+        echo(f"{result.score:.3f}  {result.label:<16} {result.explain()}")
 
 
 @main.command()
@@ -344,9 +387,9 @@ def hubs(kinds: tuple[str, ...], by: str, limit: int, engine: str, graph_path: P
     """The hubs of the graph: the most connected mechanisms, targets, conditions and adverse effects."""
     graph = _load(engine, graph_path)
     found = graph.hubs(kinds or None, limit, by)
-    click.echo(f"{'degree':>6}  {'betweenness':>11}  {'kind':<15} entity")
+    echo(f"{'degree':>6}  {'betweenness':>11}  {'kind':<15} entity")
     for hub in found:
-        click.echo(f"{hub.degree:>6}  {hub.betweenness:>11.4f}  {hub.kind:<15} {hub.label}")
+        echo(f"{hub.degree:>6}  {hub.betweenness:>11.4f}  {hub.kind:<15} {hub.label}")
 
 
 @main.command()
@@ -360,9 +403,9 @@ def metapath(name: str, metapath: str, limit: int | None, engine: str, graph_pat
     """Count paths from NAME along METAPATH, e.g. "metabolisedBy <inhibits" (a leading < walks an edge backwards)."""
     found = _load(engine, graph_path).metapath(name, metapath, limit)
     if not found:
-        click.echo(f"no path from {name} along {metapath}")
+        echo(f"no path from {name} along {metapath}")
     for item in found:
-        click.echo(f"{item.count:>5}  {item.label}")
+        echo(f"{item.count:>5}  {item.label}")
 
 
 @main.command()
@@ -380,11 +423,11 @@ def path(start: str, end: str, max_length: int, limit: int, engine: str, graph_p
     graph = _load(engine, graph_path)
     found = graph.paths(start, end, max_length, limit)
     if not found:
-        click.echo(f"no path of at most {max_length} steps between {start} and {end}")
+        echo(f"no path of at most {max_length} steps between {start} and {end}")
         return
     for steps in found:
         sources = sorted({s for step in steps for s in step.sources})
-        click.echo(f"{format_path(graph.networkx, steps)}   [{', '.join(sources)}]")
+        echo(f"{format_path(graph.networkx, steps)}   [{', '.join(sources)}]")
 
 
 @main.command("validate")
@@ -398,19 +441,21 @@ def validate_command(engine: str, graph_path: Path | None) -> None:
     graph = _load(engine, graph_path)
     report = validate(graph.store, read_origins(graph.path) if graph.path else {})
     for problem in report.problems:
-        click.echo(str(problem))
+        echo(str(problem))
     timing = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.timings.items())
-    click.echo(f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''} ({timing})")
+    echo(f"{len(report.problems)} problem{'s' if len(report.problems) != 1 else ''} ({timing})")
     if not report.ok:
         sys.exit(1)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback only by default).")
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-remote-fetch", is_flag=True, help="Let queries use SERVICE and FROM / FROM NAMED outside the dataset.")
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
-@click.option("--max-results", default=10_000, show_default=True, type=int, help="Most rows or triples in one answer.")
+@click.option("--timeout", default=10.0, show_default=True, type=Seconds(min=0, min_open=True),
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Most rows or triples in one answer.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Query worker processes.  [default: the CPU count, 2 to 8]")
 @click.option("--store", "store", type=click.Path(path_type=Path), metavar="DIR", default=None,
@@ -440,14 +485,14 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
     from .reason import java_available, reason
 
     if use_hermit is None and not java_available():
-        click.echo("Java is not installed, so HermiT cannot run: using the OWL-RL closure (owlrl) instead.", err=True)
+        echo("Java is not installed, so HermiT cannot run: using the OWL-RL closure (owlrl) instead.", err=True)
     graph = _load(engine, graph_path)
     report = reason(graph.store, graph.path, use_hermit)
-    click.echo(f"consistent ({report.reasoner}, {report.seconds:.1f} s); "
-               f"{len(report.inferred)} inferred facts written to {report.output}")
+    echo(f"consistent ({report.reasoner}, {report.seconds:.1f} s); "
+         f"{len(report.inferred)} inferred facts written to {report.output}")
     for kind, count in report.summary().items():
-        click.echo(f"  {count:>6}  {kind}")
-    click.echo("use them with --inferred (e.g. mrkg query --inferred ...); they sit in graph:inferred")
+        echo(f"  {count:>6}  {kind}")
+    echo("use them with --inferred (e.g. mrkg query --inferred ...); they sit in graph:inferred")
 
 
 #: The names of kg.export.FORMATS, written out so that `mrkg --help` does not import networkx (a test keeps them equal).
@@ -468,4 +513,4 @@ def export(fmt: str, output: Path, around: tuple[str, ...], depth: int, engine: 
            inferred: bool) -> None:
     """Write the graph (or a neighbourhood of it) in a format other tools read."""
     path = _load(engine, graph_path, inferred).export(fmt, output, around, depth)
-    click.echo(f"wrote {path} ({path.stat().st_size:,} bytes, {fmt})")
+    echo(f"wrote {path} ({path.stat().st_size:,} bytes, {fmt})")

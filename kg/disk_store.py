@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QueryError
-from .files import check_sealed, hold, release, remove_dead_temps
+from .files import check_rdf_text, check_sealed, hold, release, remove_dead_temps
 from .store import QUAD_COUNT, OxigraphStore, load_dataset_file
 
 __all__ = ["load_store", "open_store_directory"]
@@ -21,11 +21,12 @@ __all__ = ["load_store", "open_store_directory"]
 def _dataset_format(path: Path) -> Any:
     import pyoxigraph as ox
 
-    if not path.is_file():
+    if not path.exists():
         raise QueryError(f"{path}: no such file; give built N-Quads files (mrkg build --output FILE.nq)")
     rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
     if rdf_format is None or not rdf_format.supports_datasets:
         raise QueryError(f"{path}: load-store reads datasets with named graphs: N-Quads (.nq) or TriG (.trig)")
+    check_rdf_text(path, nquads=False)  # what the engine cannot read (a 30 MB line, binary data) is refused first
     check_sealed(path, count_lines=True)  # a built file cut short is refused, not loaded in part
     return rdf_format
 
@@ -43,9 +44,13 @@ def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], No
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise QueryError(f"{directory} already exists; load-store makes a new store: remove it or choose a new directory")
     formats = [_dataset_format(path) for path in paths]
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    remove_dead_temps(directory.parent, f".{directory.name}-")  # the scratch folders of killed loads
-    scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead_temps(directory.parent, f".{directory.name}-")  # the scratch folders of killed loads
+        scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
+    except OSError as exc:
+        raise QueryError(f"{directory}: cannot make the store there ({exc.strerror or exc}); "
+                         "choose a folder you can write to") from None
     lock = hold(scratch / "lock", exclusive=True)  # while this load runs, its scratch folder is not left over
     try:
         store = ox.Store(str(scratch / "store"))

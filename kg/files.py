@@ -1,8 +1,10 @@
-"""Files shared by several processes: atomic writes, locks that say a directory is in use, and the seal of MRKG's
-N-Quads files (their first and last lines), which tells a complete file from one cut short."""
+"""Files shared by several processes: atomic writes, locks that say a directory is in use, the seal of MRKG's
+N-Quads files (their first and last lines), which tells a complete file from one cut short, and the check that a
+file given to the engines is RDF text they can read."""
 
 from __future__ import annotations
 
+import codecs
 import os
 import tempfile
 import time
@@ -19,7 +21,7 @@ except ImportError:  # Windows: no advisory locks; nothing is then removed while
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["atomic_path", "hold", "share", "release", "try_exclusive", "still_there", "remove_dead_temps", "seal",
-           "check_sealed", "SEAL_OPEN", "SEAL_CLOSE"]
+           "check_sealed", "SEAL_OPEN", "SEAL_CLOSE", "MAX_LINE", "check_rdf_text"]
 
 #: A temporary file or folder whose maker left no lock is removed after this many seconds.
 ABANDONED_AFTER = 3600.0
@@ -192,3 +194,67 @@ def _appended_after(handle: Any, closing: bytes, expected: int) -> bool:
         if line.rstrip(b"\n") == closing:
             return number == expected + 1
     return False
+
+
+# --- what the engines can read ----------------------------------------------------------------------------
+
+#: The longest line (bytes) of an RDF file the engines are given: Oxigraph's parser holds a line in a buffer of
+#: 16 MiB and fails with MemoryError beyond it, and rdflib takes minutes over such a line. A little under 16 MiB.
+MAX_LINE = 16_000_000
+#: Extensions of RDF files that are not N-Quads (or N-Triples, which N-Quads includes), by the syntax they name.
+OTHER_SYNTAXES = {".ttl": "Turtle", ".trig": "TriG", ".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML",
+                  ".jsonld": "JSON-LD", ".json": "JSON"}
+_CHUNK = 1 << 20
+NEWLINE = b"\n"
+
+
+def check_rdf_text(path: Path, nquads: bool = True) -> None:
+    """QueryError naming ``path`` (and the line) unless it is a non-empty UTF-8 text file without NUL bytes or lines
+    over :data:`MAX_LINE` bytes: what the engines need before they parse it. With ``nquads``, a name that says another
+    syntax or gzip is refused too. One pass of 1 MiB reads."""
+    read_as = "--graph reads N-Quads text files (.nq)" if nquads else "give N-Quads (.nq) or TriG (.trig) text files"
+    if path.suffix.lower() in (".gz", ".gzip", ".bz2", ".xz", ".zst", ".zip"):
+        raise QueryError(f"{path}: the file is compressed; decompress it first ({read_as})")
+    if nquads and path.suffix.lower() in OTHER_SYNTAXES:
+        raise QueryError(f"{path}: the name says {OTHER_SYNTAXES[path.suffix.lower()]}, but {read_as}: convert it to "
+                         "N-Quads, or rename it to .nq if it holds N-Quads")
+    if path.is_dir():
+        raise QueryError(f"{path}: is a folder, not a file ({read_as})")
+    try:
+        with open(path, "rb") as handle:
+            _check_text(path, handle, read_as)
+    except FileNotFoundError:
+        raise QueryError(f"{path}: no such file; build one with 'mrkg build --output {path}'") from None
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read it ({exc.strerror or exc}); check its permissions") from None
+
+
+def _check_text(path: Path, handle: Any, read_as: str) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, run, size = 1, 0, 0  # the line being read, and its length so far
+    for chunk in iter(lambda: handle.read(_CHUNK), b""):
+        if size == 0 and chunk.startswith(b"\x1f\x8b"):
+            raise QueryError(f"{path}: the file is compressed with gzip; decompress it first (gunzip): {read_as}")
+        size += len(chunk)
+        bad = chunk.find(b"\0")
+        if bad < 0:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                bad = max(exc.start, 0)
+        if bad >= 0:
+            what = "a NUL byte" if chunk[bad:bad + 1] == b"\0" else "bytes that are not UTF-8"
+            raise QueryError(f"{path}:{lines + chunk.count(NEWLINE, 0, bad)}: the line holds {what}, so the file is not "
+                             f"text or it is damaged: {read_as}")
+        first, last = chunk.find(NEWLINE), chunk.rfind(NEWLINE)
+        if run + (len(chunk) if first < 0 else first) > MAX_LINE:  # a line within one chunk is shorter than the limit
+            raise QueryError(f"{path}:{lines}: the line is longer than {MAX_LINE:,} bytes, the most the engines read; "
+                             "the file cannot be loaded (MRKG's builds keep lines far shorter: a table cell is limited)")
+        lines += chunk.count(NEWLINE)
+        run = run + len(chunk) if first < 0 else len(chunk) - last - 1
+    if size == 0:
+        raise QueryError(f"{path}: the file is empty; give a built graph (mrkg build --output FILE.nq)")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}:{lines}: the file ends inside a UTF-8 character, so it was cut short") from None

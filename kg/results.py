@@ -5,21 +5,37 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from .iris import shorten
 from .store import Result, Term
 
-__all__ = ["RESULT_FORMATS", "format_result", "to_table", "to_json", "to_csv", "to_tsv"]
+__all__ = ["RESULT_FORMATS", "format_result", "to_table", "to_json", "to_csv", "to_tsv", "printable"]
 
 #: Widest a table cell may be before it is cut with an ellipsis.
 MAX_CELL = 44
+
+
+#: What a terminal would act on instead of showing: control characters (but a tab and a newline), which include ESC,
+#: the start of escape sequences, and the Unicode controls that reorder or split lines.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to show on a terminal: each control character written as its escape, so that data or an
+    endpoint's answer can neither clear the screen nor forge lines.
+
+    >>> printable("red \x1b[31malert\x00")
+    'red \\x1b[31malert\\x00'
+    """
+    return CONTROL.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
 def _cell(term: Term | None) -> str:
     if term is None:
         return ""
     text = shorten(term.value) if term.kind == "uri" else term.value
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 

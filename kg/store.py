@@ -21,7 +21,7 @@ from .iris import PREFIXES
 from .rdf_formats import FORMATS, oxigraph_format, prefixes_for
 
 __all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store", "to_oxigraph",
-           "from_oxigraph", "load_nquads", "load_dataset_file"]
+           "from_oxigraph", "load_nquads", "load_dataset_file", "parsing"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -179,7 +179,9 @@ class OxigraphStore(Store):
             self.store = ox.Store.read_only(str(directory))
             return
         self.store = ox.Store()
-        load_nquads(self.store, paths)
+        for path in paths:
+            with parsing(path):
+                load_nquads(self.store, [path])
 
     @staticmethod
     def prepare_directory(path: Path, directory: Path) -> None:
@@ -235,6 +237,16 @@ class OxigraphStore(Store):
             self.store.dump(str(path), format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
+@contextmanager
+def parsing(path: Path, *errors: type[Exception]) -> Iterator[None]:
+    """While an engine parses ``path``: its syntax errors (and ``errors``) become one QueryError naming the file."""
+    caught: tuple[type[Exception], ...] = (SyntaxError, UnicodeDecodeError, MemoryError, *errors)
+    try:
+        yield
+    except caught as exc:
+        raise QueryError(f"{path}: not valid N-Quads: {' '.join(str(exc).split())[:300]}") from None
+
+
 def load_nquads(store: Any, paths: Iterable[Path]) -> None:
     """Bulk-load N-Quads files into an Oxigraph store whose default graph is the RDF merge of the named graphs."""
     import pyoxigraph as ox
@@ -280,10 +292,12 @@ class RdflibStore(Store):
 
     def __init__(self, *paths: Path) -> None:
         from rdflib import Dataset
+        from rdflib.exceptions import ParserError
 
         self.dataset = Dataset(default_union=True)
         for path in paths:
-            self.dataset.parse(str(path), format="nquads")
+            with parsing(path, ParserError):
+                self.dataset.parse(str(path), format="nquads")
 
     @staticmethod
     def _from_rdflib(term: Any) -> Term | None:

@@ -10,6 +10,7 @@ Beside the N-Quads file the build writes where each entity and statement node ca
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
@@ -124,11 +125,12 @@ def source_triples(ctx: BuildContext, row: Row, node: URIRef) -> list[Triple]:
     if row["publisher"]:
         triples.append((node, DCTERMS.publisher, Literal(row["publisher"])))
     if row["date"]:
-        triples.append((node, DCTERMS.date, date_literal(row["date"])))
+        try:
+            triples.append((node, DCTERMS.date, date_literal(row["date"])))
+        except ValueError as exc:
+            raise row.error(f"date '{row['date']}' is not a date ({exc}); write YYYY, YYYY-MM or YYYY-MM-DD", "date") from None
     if row["url"]:
-        if not re.match(r"^https?://\S+$", row["url"]):
-            raise row.error(f"url '{row['url']}' is not an http(s) address")
-        triples.append((node, FOAF.page, URIRef(row["url"])))
+        triples.append((node, FOAF.page, page_iri(row, "url")))
     if row["note"]:
         triples.append((node, RDFS.comment, Literal(row["note"])))
     return triples
@@ -151,11 +153,35 @@ def check_class_cycles(rows: list[Row]) -> None:
 
 
 def date_literal(text: str) -> Literal:
-    """A typed date literal for YYYY, YYYY-MM or YYYY-MM-DD; other text stays a plain string."""
+    """A typed date literal for YYYY, YYYY-MM or YYYY-MM-DD; other text stays a plain string. ValueError for a month
+    or day that does not exist (``2024-13``, ``2024-02-30``), which would make an ill-typed literal."""
     for pattern, datatype in ((r"\d{4}-\d{2}-\d{2}", XSD.date), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}", XSD.gYear)):
         if re.fullmatch(pattern, text):
+            date.fromisoformat(f"{text}-01-01"[:10])
             return Literal(text, datatype=datatype)
     return Literal(text)
+
+
+#: Characters no IRI may hold (RFC 3987): blanks, control characters and < > " { } | \ ^ `
+IRI_UNSAFE = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f-\x9f]')
+
+
+def page_iri(row: Row, column: str) -> URIRef:
+    """The cell of ``column`` as the IRI of a web page; DataError at the first character an IRI may not hold, or when
+    the engines would refuse the IRI (a bad percent-encoding, a second ``#``)."""
+    import pyoxigraph as ox
+
+    url = row[column]
+    if bad := IRI_UNSAFE.search(url):
+        raise row.error(f"{column} '{url}' holds {ascii(bad.group())} at character {bad.start() + 1}, which an IRI may "
+                        "not hold: percent-encode it (a space is %20) or remove it", column, bad.start())
+    if not re.match(r"https?://", url):
+        raise row.error(f"{column} '{url}' is not an http(s) address", column)
+    try:
+        ox.NamedNode(url)
+    except ValueError as exc:
+        raise row.error(f"{column} '{url}' is not a valid IRI ({exc}); correct or percent-encode it", column) from None
+    return URIRef(url)
 
 
 def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,

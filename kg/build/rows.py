@@ -7,7 +7,7 @@ checks each cell (ids, controlled values, sources) and mints statement nodes.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, Literal, URIRef
@@ -299,16 +299,19 @@ def quantity(ctx: BuildContext, row: Row, cls: Node, column: str, prop: Node) ->
     return triples + stated(ctx, row, node)
 
 
+#: A number as the tables write it: digits, maybe a decimal point and more digits (no sign, exponent or unit), short
+#: enough to be exact in a double. ``Decimal`` alone would take ``NaN``, ``1_000``, Arabic-Indic digits and ``1e999999``
+#: (a million digits in the built file).
+NUMBER = re.compile(r"[0-9]{1,15}(\.[0-9]{1,15})?")
+
+
 def number(row: Row, column: str) -> Decimal:
-    """A cell that holds a number (a decimal point, no unit)."""
-    try:
-        amount = Decimal(row[column])
-    except InvalidOperation:
-        raise row.error(f"{column} '{row[column]}' is not a number; write digits with a decimal point and put the unit "
-                        "in its own column") from None
-    if not amount.is_finite() or amount < 0:
-        raise row.error(f"{column} '{row[column]}' must be a finite number of at least 0")
-    return Decimal(f"{amount.normalize():f}")  # one lexical form per value (9.0 → 9), as SPARQL stores keep it
+    """A cell that holds a number of at least 0 (digits with a decimal point, no unit)."""
+    if not NUMBER.fullmatch(row[column]):
+        raise row.error(f"{column} '{row[column]}' is not a number as the tables write it: it must be a finite number of "
+                        "at least 0 in digits with a decimal point, e.g. 2.5 (no sign, exponent or unit: put the unit in "
+                        "its own column)", column)
+    return Decimal(f"{Decimal(row[column]).normalize():f}")  # one lexical form per value (9.0 → 9), as SPARQL stores keep it
 
 
 def product(ctx: BuildContext, row: Row) -> list[Triple]:

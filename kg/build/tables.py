@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
@@ -16,8 +17,11 @@ __all__ = ["IMPORTED_DIR", "MAX_BYTES", "MAX_CELL", "Row", "read_table", "split_
 #: Files larger than this are refused: curated tables are small, a huge one is a mistake.
 MAX_BYTES = 20 * 1024 * 1024
 #: The longest cell (characters): far above any curated cell (a label sentence, a note), far below the line length
-#: the engines load (Oxigraph reads N-Quads lines of up to 16 MiB).
+#: the engines load (kg.files.MAX_LINE).
 MAX_CELL = 100_000
+#: Characters no table may hold: control characters (a tab separates cells, a line ends with a newline) and the
+#: Unicode line separators, which would reach the terminal or split a line of the built N-Quads file.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Row:
     file: str
     line: int
     cells: dict[str, str]
+    #: the column (1-based character position in the line) where each cell's text starts
+    starts: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def table(self) -> str:
@@ -41,6 +47,10 @@ class Row:
         """``file:line`` for error messages."""
         return f"{self.file}:{self.line}"
 
+    def at(self, column: str, index: int = 0) -> str:
+        """``file:line:column`` of the character at ``index`` in the cell of ``column``, for error messages."""
+        return f"{self.where}:{self.starts.get(column, 1) + index}"
+
     @property
     def entry(self) -> str:
         """A short name of the row for error messages: its id, or its first two cells."""
@@ -48,9 +58,9 @@ class Row:
             return self.cells["id"]
         return " / ".join(v for v in list(self.cells.values())[:2] if v)
 
-    def error(self, message: str) -> DataError:
-        """A DataError that points at this row."""
-        return DataError(self.where, message, self.entry)
+    def error(self, message: str, column: str = "", index: int = 0) -> DataError:
+        """A DataError that points at this row (at the character ``index`` of the cell of ``column``, when given)."""
+        return DataError(self.at(column, index) if column else self.where, message, self.entry)
 
     def slug(self, column: str, required: bool = True) -> str:
         """The cell of ``column`` checked to be an id slug (or empty when not required)."""
@@ -105,6 +115,10 @@ def read_table(path: Path, columns: list[str], required: tuple[str, ...] = ()) -
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{name}:{line}", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    if control := CONTROL.search(text):
+        line, column = text.count("\n", 0, control.start()) + 1, control.start() - text.rfind("\n", 0, control.start())
+        raise DataError(f"{name}:{line}:{column}", f"the control character {ascii(control.group())[1:-1]} has no place "
+                        "in a table; remove it (tables hold plain text, one row a line, cells separated by tabs)")
     return list(_rows(name, text, columns, required))
 
 
@@ -133,8 +147,17 @@ def _rows(name: str, text: str, columns: list[str], required: tuple[str, ...]) -
             if len(cell) > MAX_CELL:
                 raise DataError(f"{name}:{number}", f"column '{column}' holds {len(cell):,} characters, over the {MAX_CELL:,} "
                                 "a cell may hold; keep the source's sentence, not the whole document", cells[0][:60])
-        row = Row(name, number, {c: v.strip() for c, v in zip(columns, cells)})
+        row = Row(name, number, {c: v.strip() for c, v in zip(columns, cells)}, _starts(columns, cells))
         for column in required:
             if not row[column]:
                 raise row.error(f"column '{column}' is empty but required")
         yield row
+
+
+def _starts(columns: list[str], cells: list[str]) -> dict[str, int]:
+    """Where each cell's text starts in its line (1-based), past the blanks the row's cells are stripped of."""
+    starts, offset = {}, 1
+    for column, cell in zip(columns, cells):
+        starts[column] = offset + len(cell) - len(cell.lstrip())
+        offset += len(cell) + 1
+    return starts
