@@ -183,12 +183,12 @@ def _open(engine: str, path: Path | str | None, rebuild: bool, inferred: bool, s
         from .files import check_rdf_text, check_sealed
 
         graph_path = Path(path)
-        check_rdf_text(graph_path)
-        check_sealed(graph_path, count_lines=True)
-        if engine == "oxigraph" and not inferred:  # prepared once on disk, then opened in milliseconds
+        if engine == "oxigraph" and not inferred:  # prepared (and checked) once on disk, then opened in milliseconds
             from .cache import open_prepared
 
             return KnowledgeGraph(open_prepared(graph_path), graph_path)
+        check_rdf_text(graph_path)
+        check_sealed(graph_path, count_lines=True)
     paths = [graph_path]
     if inferred:
         from .reason import inferred_path

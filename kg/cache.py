@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError
-from .files import atomic_path, check_sealed, hold, release, remove_dead_temps, share, still_there, try_exclusive
+from .files import atomic_path, check_rdf_text, check_sealed, hold, release, remove_dead_temps, share, still_there, try_exclusive
 from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 
 if TYPE_CHECKING:
@@ -265,8 +265,11 @@ def _store_home(graph_path: Path) -> Path:
 def cached_oxigraph(graph_path: Path) -> Path:
     """The prepared on-disk Oxigraph store of ``graph_path`` (a directory to open read-only), made once.
 
-    A store whose stamp does not match ``graph_path`` or its own files is prepared again.
+    A store whose stamp does not match ``graph_path`` or its own files is prepared again; the file is checked
+    (kg.files.check_rdf_text, check_sealed) when its store is prepared, so an unchanged file is not read again.
     """
+    if not graph_path.is_file():
+        check_rdf_text(graph_path)  # names what it is instead (missing, a folder)
     try:
         home = _store_home(graph_path)
     except OSError as exc:
@@ -337,6 +340,7 @@ def _prepare_store(graph_path: Path, store_dir: Path) -> None:
     is there; QueryError when the engine cannot load the file."""
     from .store import OxigraphStore, parsing
 
+    check_rdf_text(graph_path)
     check_sealed(graph_path, count_lines=True)  # a sealed file with lines added after its seal loads too
     remove_dead_temps(store_dir.parent, TMP)
     with _WorkFolder(store_dir.parent, store_dir.name) as work:
