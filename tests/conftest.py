@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.build import build_to_file
 from kg.paths import DATA_DIR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,11 +41,15 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real graph, built from kg/data into an N-Quads file."""
-    path = tmp_path_factory.mktemp("built") / "mrkg.nq"
-    build_to_file(path)
-    return path
+def built() -> Path:
+    """The real graph, built from kg/data into the session's cache (read it, never change it).
+
+    The same build the commands use without --graph, and one prepared store for both: each build of the real graph
+    costs about ten seconds.
+    """
+    from kg.cache import cached_graph
+
+    return cached_graph()
 
 
 @pytest.fixture(scope="session")
