@@ -38,6 +38,26 @@ from scale import parse_size, size_label, write_sizes  # noqa: E402
 PYTHON = sys.executable
 MRKG = str(Path(sys.executable).parent / "mrkg")
 COLD_COMMAND = [MRKG, "query", "drug-interactions", "--param", "drug=baclofen"]
+#: The commands a user runs cold, each compared with the floor (issue 16: query, show and check within 2x, path and
+#: similar within 2.5x).
+COLD_COMMANDS = {
+    "mrkg query drug-interactions --param drug=baclofen": COLD_COMMAND,
+    "mrkg show baclofen": [MRKG, "show", "baclofen"],
+    "mrkg check baclofen tramadol alcohol": [MRKG, "check", "baclofen", "tramadol", "alcohol"],
+    "mrkg path tizanidine ciprofloxacin": [MRKG, "path", "tizanidine", "ciprofloxacin"],
+    "mrkg similar baclofen": [MRKG, "similar", "baclofen"],
+}
+#: The physical floor of a cold query: start Python, import pyoxigraph, open the prepared store, run
+#: drug-interactions with the drug's IRI bound. argv: the store's directory, the query file.
+FLOOR = r"""
+import sys
+import pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+query = open(sys.argv[2], encoding="utf-8").read()
+rows = list(store.query(query, substitutions={ox.Variable("drug"): ox.NamedNode("https://w3id.org/mrkg/drug/baclofen")}))
+assert rows
+"""
+FLOOR_NAME = "floor: python, import pyoxigraph, open the store, bound query"
 #: Modules whose presence on the cold query path the lead wants to know about.
 HEAVY = ("rdflib", "networkx", "owlready2", "pyshacl", "pyoxigraph", "click", "pyparsing", "numpy", "scipy",
          "pandas", "kg.build", "kg.traverse", "kg.reason", "kg.validate", "kg.export")
@@ -214,8 +234,11 @@ print(json.dumps({"import kg.cli": t1 - t0, "kg.load (cache check + load)": t2 -
 def bench_cold(runs: int, progress: Progress) -> dict:
     env = dict(os.environ)
     _timed(COLD_COMMAND, env)  # warm the build cache (and the OS file cache)
+    locate = "from kg.cache import cached_graph, cached_oxigraph; print(cached_oxigraph(cached_graph()))"
+    directory = subprocess.run([PYTHON, "-c", locate], capture_output=True, text=True, env=env, check=True).stdout.strip()
     commands = {
-        "mrkg query drug-interactions --param drug=baclofen": COLD_COMMAND,
+        FLOOR_NAME: [PYTHON, "-c", FLOOR, directory, str(REPO / "queries" / "drug-interactions.rq")],
+        **COLD_COMMANDS,
         'python -c "import rdflib"': [PYTHON, "-c", "import rdflib"],
         'python -c "import pyoxigraph"': [PYTHON, "-c", "import pyoxigraph"],
         'python -c "pass"': [PYTHON, "-c", "pass"],
@@ -248,8 +271,10 @@ def bench_cold(runs: int, progress: Progress) -> dict:
             phase_runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     phases = {k: statistics.median(r[k] for r in phase_runs) * 1000 for k in phase_runs[0] if k != "rows"} \
         if phase_runs else {}
+    floor = stats[FLOOR_NAME]["median_ms"]
     return {"runs": runs, "commands": stats, "ratio_to_import_rdflib": cli / rdflib_ms,
-            "ratio_to_bare_python": cli / bare, "imports": imports, "phases_ms": phases}
+            "ratio_to_bare_python": cli / bare, "imports": imports, "phases_ms": phases,
+            "ratio_to_floor": {name: stats[name]["median_ms"] / floor for name in COLD_COMMANDS}}
 
 
 def print_cold(cold: dict) -> None:
@@ -257,6 +282,8 @@ def print_cold(cold: dict) -> None:
     rows = [[name, fmt_ms(s["median_ms"]), fmt_ms(s["min_ms"]), fmt_ms(s["p95_ms"])]
             for name, s in cold["commands"].items()]
     print(table(["command", "median", "min", "p95"], rows))
+    print("\neach command / the floor (goal: query, show, check <= 2x; path, similar <= 2.5x):")
+    print(table(["command", "ratio"], [[name, f"{ratio:.2f}×"] for name, ratio in cold["ratio_to_floor"].items()]))
     print(f"\ncold query / import rdflib = {cold['ratio_to_import_rdflib']:.2f}×   "
           f"cold query / bare python = {cold['ratio_to_bare_python']:.2f}×")
     if cold["phases_ms"]:
