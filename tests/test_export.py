@@ -82,6 +82,9 @@ def test_graphml_reads_back_in_networkx(graph, tmp_path: Path) -> None:
     baclofen = back.nodes["https://w3id.org/mrkg/drug/baclofen"]
     assert baclofen["label"] == "baclofen" and baclofen["type"] == "mr:Drug"
     assert all(data["sources"] for _, _, data in back.edges(data=True))
+    ids = re.findall(r'<edge [^>]*\bid="([^"]+)"', path.read_text())
+    assert len(ids) == len(set(ids)) == back.number_of_edges(), "every edge has an id of its own"
+    assert {d["relation"] for _, _, d in back.edges(data=True)} == {k for _, _, k in graph.networkx.edges(keys=True)}
 
 
 def test_export_errors(graph, tmp_path: Path) -> None:

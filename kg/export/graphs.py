@@ -33,7 +33,12 @@ def _plain(value: object) -> str:
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
-    nx.write_graphml(to_graphml_ready(graph), str(path), encoding="utf-8")
+    """GraphML with one id per edge (``e0``, ``e1``, ...): networkx would write the predicate, shared by hundreds
+    of edges, which graphology refuses and igraph misreads; the predicate stays in ``relation`` and ``predicate``."""
+    ready = to_graphml_ready(graph)
+    for number, (_, _, key, data) in enumerate(ready.edges(keys=True, data=True)):
+        data["edge_id"], data["relation"] = f"e{number}", key
+    nx.write_graphml(ready, str(path), encoding="utf-8", edge_id_from_attribute="edge_id")
 
 
 def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
