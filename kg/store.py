@@ -122,6 +122,19 @@ def from_oxigraph(term: Any) -> Term | None:
     return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
 
 
+def _memo(convert: Callable[[Any], Term | None]) -> Callable[[Any], Term | None]:
+    """``convert`` remembering its answers (Terms are immutable, so rows may share them)."""
+    seen: dict[Any, Term | None] = {}
+
+    def cached(term: Any) -> Term | None:
+        try:
+            return seen[term]
+        except KeyError:
+            seen[term] = answer = convert(term)
+            return answer
+    return cached
+
+
 #: How the embedded engines refuse a query that reaches outside the dataset (kg.guard), and how to allow it.
 EMBEDDED = ("MRKG", "pass --allow-remote-fetch, or allow_remote_fetch=True in the Python API, to allow it")
 
@@ -214,13 +227,13 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return Result([], boolean=bool(answer))
+        convert = _memo(from_oxigraph)  # a result repeats its terms (the bound entity, labels): convert each once
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(from_oxigraph(solution[v]) for v in variables) for solution in answer]
-            return Result(variables, rows)
+            return Result(variables, [tuple(map(convert, solution)) for solution in answer])
         assert isinstance(answer, ox.QueryTriples)
         return Result(["subject", "predicate", "object"],
-                      [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in answer])
+                      [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer])
 
     def quad_count(self) -> int:
         if self._quads is None:
