@@ -202,6 +202,7 @@ class MR(DefinedNamespace):
     statedLevel: URIRef
     states: URIRef
     statesFigure: URIRef
+    statusRank: URIRef
     strengthUnit: URIRef
     strengthValue: URIRef
     summarises: URIRef
@@ -333,6 +334,7 @@ class MR(DefinedNamespace):
         "severity-not-graded",
         "status-approved",
         "status-investigational",
+        "status-listed",
         "status-not-indicated",
         "status-off-label",
         "topic-abuse-potential",

@@ -59,6 +59,36 @@ def test_cyclobenzaprine_sublingual_is_approved_for_fibromyalgia(graph) -> None:
     assert "label-cyclobenzaprine-tonmya" in rows[0][7].value
 
 
+def statuses(graph, drug: str, condition: str) -> dict[str, set[str]]:
+    """Source id → the statuses its statements give the pair (drug and condition bound as parameters)."""
+    from kg.store import Term
+
+    rows = graph.store.query("""SELECT ?d ?c ?status ?source WHERE { ?i a mr:Indication ; mr:drug ?d ; mr:condition ?c ;
+                                  mr:approvalStatus/mr:code ?status ; dcterms:source/dcterms:identifier ?source }""",
+                             {"d": Term.iri(DRUG + drug), "c": Term.iri(CONDITION + condition)}).rows
+    found: dict[str, set[str]] = {}
+    for _, _, status, source in rows:
+        found.setdefault(source.value, set()).add(status.value)
+    return found
+
+
+def test_a_database_that_lists_an_indication_does_not_approve_it_nor_call_it_off_label(graph) -> None:
+    """Audit of issue 12 (seed 12). LYRICA PI section 1: "Adjunctive therapy for the treatment of partial-onset seizures
+    in patients 1 month of age and older" (openFDA set id ebe34db4-816d-4f0a-adbb-826693662754), where MEDI's
+    not-flagged pair had become "off-label". NEURONTIN PI section 1 lists postherpetic neuralgia and partial-onset
+    seizures only (set id eeb19a5a-b31d-4df8-9546-0b2b5eb5db07), where PharmacotherapyDB's physician-curated
+    gabapentin-migraine pair had become "approved". Both databases now say "listed"; the label says "approved"."""
+    pregabalin = statuses(graph, "pregabalin", "epilepsy")
+    assert pregabalin["medi-2013"] == {"listed"} and pregabalin["label-pregabalin-lyrica"] == {"approved"}
+    assert statuses(graph, "gabapentin", "migraine")["pharmacotherapydb-1-0"] == {"listed"}
+    assert CONDITION + "migraine" not in edges(graph, "gabapentin", "mr:indicatedFor|mr:usedOffLabelFor")
+    assert CONDITION + "migraine" in edges(graph, "gabapentin", "mr:candidateIndicationFor")
+    every = graph.query("""SELECT DISTINCT ?source ?status WHERE { ?i a mr:Indication ; mr:approvalStatus/mr:code ?status ;
+                             dcterms:source/dcterms:identifier ?source FILTER(?source IN ("medi-2013", "pharmacotherapydb-1-0")) }""")
+    assert {(r[0].value, r[1].value) for r in every.rows} <= {("medi-2013", "listed"), ("pharmacotherapydb-1-0", "listed"),
+                                                              ("pharmacotherapydb-1-0", "not-indicated")}
+
+
 def test_dantrolene_is_directly_acting_as_atc_files_it(graph) -> None:
     """ATC M03CA01: dantrolene is a directly acting muscle relaxant (M03C). DrugCentral's MeSH listing under the
     centrally acting ones (M03B) is kept as DrugCentral's view (mr:listedInClass), and class queries follow ATC."""
