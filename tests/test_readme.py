@@ -22,7 +22,7 @@ CHECKED = [
     "mrkg query find-by-name --param name=Lioresal",
     "mrkg path tizanidine ciprofloxacin --limit 3",
     "mrkg query predicted-interactions --param drug=tizanidine --format csv | cut -d, -f3,6,7 | head -3",
-    "mrkg query drug-uses --param drug=dantrolene --format csv | cut -d, -f2-5 | head -8",
+    'mrkg query drug-uses --param drug=dantrolene --format csv | cut -d, -f2-5 | grep -E "^condition|^muscle spasm"',
     "mrkg query contraindications --param drug=succinylcholine --format csv | cut -d, -f2-5",
 ]
 
