@@ -126,6 +126,16 @@ def test_route_limited_contraindication_keeps_its_route(graph) -> None:
     assert routes.get("hypersensitivity to the drug") is None
 
 
+def test_an_oral_labels_contraindications_say_oral(graph) -> None:
+    """Audit of issue 12 (seed 12, C17). VALIUM (diazepam tablets) label, CONTRAINDICATIONS: "contraindicated in patients
+    with myasthenia gravis, severe respiratory insufficiency, severe hepatic insufficiency, and sleep apnea syndrome";
+    the injection's label has no such line, so the tablets' contraindications carry the route."""
+    rows = graph.query("contraindications", drug="diazepam").rows
+    routes = {r[1].value: r[3].value if r[3] else None for r in rows}
+    for condition in ("myasthenia gravis", "severe hepatic insufficiency", "sleep apnea syndrome"):
+        assert routes.get(condition) == "oral", (condition, routes)
+
+
 def test_pharmacokinetic_values_are_numbers_with_units(graph) -> None:
     """Typed values: every value is an xsd:decimal with a unit from ontology/values.ttl; ranges run low to high."""
     rows = graph.query("class-pharmacokinetics", **{"class": "muscle-relaxants"}).rows
