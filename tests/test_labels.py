@@ -136,6 +136,16 @@ def test_an_oral_labels_contraindications_say_oral(graph) -> None:
         assert routes.get(condition) == "oral", (condition, routes)
 
 
+def test_one_label_sentence_one_condition(graph) -> None:
+    """Audit of issue 12 (seed 12, I4). The orphenadrine citrate extended-release tablets and injection labels, like
+    methocarbamol's and metaxalone's, are "indicated as an adjunct to rest, physical therapy, and other measures for
+    the relief of discomfort associated with acute painful musculoskeletal conditions": one condition for all three,
+    not the broader musculoskeletal pain."""
+    for drug in ("orphenadrine", "methocarbamol", "metaxalone"):
+        assert CONDITION + "acute-painful-musculoskeletal-conditions" in edges(graph, drug, "mr:indicatedFor"), drug
+    assert CONDITION + "musculoskeletal-pain" not in edges(graph, "orphenadrine", "mr:indicatedFor")
+
+
 def test_pharmacokinetic_values_are_numbers_with_units(graph) -> None:
     """Typed values: every value is an xsd:decimal with a unit from ontology/values.ttl; ranges run low to high."""
     rows = graph.query("class-pharmacokinetics", **{"class": "muscle-relaxants"}).rows
