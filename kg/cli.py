@@ -458,6 +458,10 @@ def validate_command(engine: str, graph_path: Path | None) -> None:
               help="Most rows or triples in one answer.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Query worker processes.  [default: the CPU count, 2 to 8]")
+@click.option("--worker-memory", default=2048, show_default=True, type=click.IntRange(0), metavar="MB",
+              help="Memory one query worker may use; a query needing more is stopped. 0: no limit.")
+@click.option("--read-timeout", default=10.0, show_default=True, type=Seconds(min=0, min_open=True),
+              help="Seconds a client has to send a request's head, and again its body.")
 @click.option("--store", "store", type=click.Path(path_type=Path), metavar="DIR", default=None,
               help="Serve this on-disk Oxigraph store (made by `mrkg load-store`) instead of a built file.")
 @click.option("--base-url", metavar="URL", default=None,
@@ -465,14 +469,16 @@ def validate_command(engine: str, graph_path: Path | None) -> None:
                    "of queries (behind a proxy, e.g. https://kg.example.org).  [default: http://HOST:PORT]")
 @GRAPH_OPTION
 def serve(host: str, port: int, allow_remote_fetch: bool, timeout: float, max_results: int, workers: int | None,
-          store: Path | None, base_url: str | None, graph_path: Path | None) -> None:
+          worker_memory: int, read_timeout: float, store: Path | None, base_url: str | None,
+          graph_path: Path | None) -> None:
     """Serve the graph: a read-only SPARQL endpoint, the named queries, linked data and an explorer."""
     try:
         from .serve import run_serve
     except ImportError:
         raise QueryError("mrkg serve needs FastAPI and uvicorn: pip install 'mrkg[serve]'") from None
     run_serve(host, port, allow_remote_fetch=allow_remote_fetch, timeout=timeout, max_results=max_results,
-              workers=workers, path=graph_path, store=store, base_url=base_url)
+              workers=workers, path=graph_path, store=store, base_url=base_url, worker_memory=worker_memory,
+              read_timeout=read_timeout)
 
 
 @main.command("reason")

@@ -12,7 +12,9 @@ Routes (one router module each):
   ``https://w3id.org/mrkg/drug/baclofen``, as HTML or RDF.
 
 All state lives on ``app.state`` (settings, the query library, the worker pool, the dataset's statistics; no module
-globals); every query runs in a worker process (:mod:`kg.serve.pool`) that is killed when it passes the time limit.
+globals); every query runs in a worker process (:mod:`kg.serve.pool`) that is killed when it passes the time limit or
+its memory limit, and the pool shares the workers fairly between client addresses. :func:`server_config` adds the
+limits of the connection itself: deadlines for a request's head and body, header sizes, open connections.
 """
 
 from __future__ import annotations
@@ -29,14 +31,18 @@ from starlette.exceptions import HTTPException
 from ..errors import QueryError
 from . import routes_pages, routes_queries, routes_sparql
 from .formats import BadFormat
-from .http import LimitRequestSize, NoSniff, base_url_for, error, respond
+from .http import MAX_HEADER_BYTES, LimitRequestSize, NoSniff, base_url_for, error, respond
 from .safety import Refused
 from .worker import Reply
 
-__all__ = ["create_app", "run_serve", "DEFAULT_HOST"]
+__all__ = ["create_app", "run_serve", "server_config", "DEFAULT_HOST"]
 
 #: Listen on the loopback interface only, unless told otherwise.
 DEFAULT_HOST = "127.0.0.1"
+#: Open connections the server keeps, in all and from one client address (each may buffer a request up to the limit).
+MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT = 256, 128
+#: The least ``worker_memory`` (MB) accepted: below it a worker could not even open the graph.
+MIN_WORKER_MEMORY = 256
 
 
 def _checked_store(directory: Path) -> Path:
@@ -96,13 +102,13 @@ def _checked_base_url(base_url: str | None) -> str | None:
     return url
 
 
-def _lifespan(directory: Path, graph_path: Path, size: int, timeout: float) -> Any:
+def _lifespan(directory: Path, graph_path: Path, size: int, timeout: float, admission: dict[str, Any]) -> Any:
     """Start the worker pool and describe the graph before the first request; stop the pool at the end."""
     from .pool import WorkerPool
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = WorkerPool(directory, graph_path, size, timeout)
+        pool = WorkerPool(directory, graph_path, size, timeout, **admission)
         await pool.start()
         app.state.pool = pool
         stats = await pool.run("stats", timeout=max(timeout, 60))
@@ -145,30 +151,41 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 def create_app(path: Path | str | None = None, *, workers: int | None = None, timeout: float = 10.0,
                max_results: int = 10_000, max_request_bytes: int = 1_000_000,
-               allow_remote_fetch: bool = False, store: Path | str | None = None, base_url: str | None = None) -> Any:
+               allow_remote_fetch: bool = False, store: Path | str | None = None, base_url: str | None = None,
+               worker_memory: int = 2048, read_timeout: float = 10.0, slow_after: float | None = None,
+               max_waiting: int | None = None) -> Any:
     """The FastAPI app serving the built-in graph (or the N-Quads file at ``path``, or the on-disk
     Oxigraph store at ``store`` made by ``mrkg load-store``), read-only.
 
-    ``timeout`` (seconds) stops a query by killing its worker process; ``max_results`` caps rows or
-    triples per answer; ``max_request_bytes`` caps a request; ``allow_remote_fetch`` lets queries use
-    SERVICE and FROM / FROM NAMED outside the dataset; ``base_url`` is the server's public URL, named by the
-    descriptions and used as the base IRI of queries (by default ``http://HOST:PORT`` of the address a request
-    reached; never the request's Host header).
+    ``timeout`` (seconds) stops a query by killing its worker process, and so does passing
+    ``worker_memory`` (MB per worker; 0: no limit); ``max_results`` caps rows or triples per answer;
+    ``max_request_bytes`` caps a request; ``read_timeout`` (seconds) is the deadline for a request's
+    head and for its body; ``allow_remote_fetch`` lets queries use SERVICE and FROM / FROM NAMED
+    outside the dataset; ``base_url`` is the server's public URL, named by the descriptions and used as
+    the base IRI of queries (by default ``http://HOST:PORT`` of the address a request reached; never the
+    request's Host header). ``slow_after`` (seconds; default half of ``timeout``) and ``max_waiting``
+    (requests one client may have waiting; default 16 per worker) tune the fair admission of
+    :mod:`kg.serve.pool`.
     """
     from .. import __version__
     from ..query import load_library
 
     base_url = _checked_base_url(base_url)
+    if 0 < worker_memory < MIN_WORKER_MEMORY:
+        raise QueryError(f"--worker-memory {worker_memory}: give at least {MIN_WORKER_MEMORY} MB (a worker needs about "
+                         "150 MB to open the graph), or 0 for no limit")
     graph_path, directory = _graph_files(path, store)
     size = workers or max(2, min(os.cpu_count() or 2, 8))
-    app = FastAPI(title="MRKG SPARQL endpoint", version=__version__, lifespan=_lifespan(directory, graph_path, size, timeout),
+    admission = {"memory_mb": worker_memory, "slow_after": slow_after, "max_waiting": max_waiting}
+    app = FastAPI(title="MRKG SPARQL endpoint", version=__version__,
+                  lifespan=_lifespan(directory, graph_path, size, timeout, admission),
                   docs_url=None, redoc_url=None,  # their pages load scripts from a CDN; /openapi.json stays
                   description="The muscle relaxant knowledge graph: a read-only SPARQL 1.1 endpoint, "
                               "its named queries as HTTP resources, and linked data for every entity.")
-    app.add_middleware(LimitRequestSize, max_bytes=max_request_bytes)
+    app.add_middleware(LimitRequestSize, max_bytes=max_request_bytes, read_timeout=read_timeout)
     app.state.settings = {"timeout": timeout, "max_results": max_results, "max_request_bytes": max_request_bytes,
                           "allow_remote_fetch": allow_remote_fetch, "workers": size, "graph": str(graph_path),
-                          "base_url": base_url}
+                          "base_url": base_url, "worker_memory": worker_memory, "read_timeout": read_timeout}
     app.state.library = load_library()
     app.state.graph_path = graph_path
     _add_error_handlers(app)
@@ -181,19 +198,36 @@ def create_app(path: Path | str | None = None, *, workers: int | None = None, ti
     return app
 
 
+def server_config(app: Any, host: str = DEFAULT_HOST, port: int = 8000, *, max_connections: int = MAX_CONNECTIONS,
+                  max_connections_per_client: int = MAX_CONNECTIONS_PER_CLIENT) -> Any:
+    """uvicorn's configuration for an app of :func:`create_app`: h11 with a deadline for each request's
+    head (its ``read_timeout``) and caps on open connections (:mod:`kg.serve.protocol`)."""
+    import uvicorn
+
+    from .protocol import guarded_protocol
+
+    settings = app.state.settings
+    protocol = guarded_protocol(settings["read_timeout"], max_connections, max_connections_per_client)
+    # h11 must accept a request line as long as the size limit and headers as long as theirs, so that a long GET
+    # meets the 413 check and long headers the 431 check, with their messages
+    head = settings["max_request_bytes"] + 4 * MAX_HEADER_BYTES + 16_384
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", http=protocol, ws="none",
+                          h11_max_incomplete_event_size=head)
+
+
 def run_serve(host: str = DEFAULT_HOST, port: int = 8000, *, allow_remote_fetch: bool = False, timeout: float = 10.0,
               max_results: int = 10_000, workers: int | None = None, path: Path | str | None = None,
-              max_request_bytes: int = 1_000_000, store: Path | str | None = None, base_url: str | None = None) -> None:
+              max_request_bytes: int = 1_000_000, store: Path | str | None = None, base_url: str | None = None,
+              worker_memory: int = 2048, read_timeout: float = 10.0) -> None:
     """Serve the graph with uvicorn until interrupted (``mrkg serve``)."""
     import uvicorn
 
     app = create_app(path, workers=workers, timeout=timeout, max_results=max_results,
                      max_request_bytes=max_request_bytes, allow_remote_fetch=allow_remote_fetch, store=store,
-                     base_url=base_url)
+                     base_url=base_url, worker_memory=worker_memory, read_timeout=read_timeout)
     public = app.state.settings["base_url"] or base_url_for(host, port)
+    memory = f"{worker_memory:,} MB per worker" if worker_memory else "no memory limit"
     print(f"MRKG SPARQL endpoint at {public}/sparql, explorer at {public}/ "
-          f"(read-only; time limit {timeout:g} s, at most {max_results:,} results"
+          f"(read-only; time limit {timeout:g} s, {memory}, at most {max_results:,} results"
           f"{'; SERVICE and outside FROM allowed' if allow_remote_fetch else ''})", flush=True)
-    # h11 must accept a request line as long as the size limit, so that a long GET meets the 413 check
-    uvicorn.run(app, host=host, port=port, log_level="warning",
-                h11_max_incomplete_event_size=max_request_bytes + 16_384)
+    uvicorn.Server(server_config(app, host, port)).run()

@@ -106,15 +106,17 @@ def negotiate(accept: str | None, offers: list[tuple[str, str]]) -> str | None:
     """
     if not accept or not accept.strip():
         return offers[0][1]
-    ranges = _parse_accept(accept)
+    quality: dict[str, float] = {}
+    for pattern, pq, _ in _parse_accept(accept):  # a range given twice counts as first given
+        quality.setdefault(pattern, pq)
     best, best_key = None, None
     for order, (media, value) in enumerate(offers):
         main = media.split("/")[0]
         q, specificity = None, -1
-        for pattern, pq, _ in ranges:  # the most specific matching range sets the quality
-            spec = 2 if pattern == media else 1 if pattern == f"{main}/*" else 0 if pattern == "*/*" else -1
-            if spec > specificity:
-                q, specificity = pq, spec
+        for spec, pattern in ((2, media), (1, f"{main}/*"), (0, "*/*")):  # the most specific matching range sets q
+            if pattern in quality:
+                q, specificity = quality[pattern], spec
+                break
         if q is None or q <= 0:
             continue
         key = (-q, -specificity, order)

@@ -2,7 +2,9 @@
 
 Each worker opens the read-only on-disk Oxigraph store (milliseconds), then answers jobs sent down
 a pipe: ``(job, args)`` → :class:`Reply`. Nothing here touches the network; the server checks each
-query (:mod:`kg.serve.safety`) before sending it.
+query (:mod:`kg.serve.safety`) before sending it. A worker may use at most ``memory_mb`` of memory
+(``RLIMIT_DATA``: heap and private mappings; the store's files are mapped apart): past it the engine
+aborts the process, which the pool reports with :func:`memory_reply` and replaces.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ..rdf_formats import oxigraph_format, prefixes_for
 from ..store import Result, Term, from_oxigraph
 from .formats import GRAPH_TYPES, RESULT_TYPES, BadFormat, Choice
 
-__all__ = ["Reply", "Worker", "main", "to_xml"]
+__all__ = ["Reply", "Worker", "main", "memory_reply", "to_xml"]
 
 
 @dataclass
@@ -41,6 +43,25 @@ class Reply:
     def json(cls, data: Any) -> Reply:
         """A JSON document."""
         return cls(200, "application/json", json.dumps(data, ensure_ascii=False, indent=1).encode())
+
+
+def memory_reply(memory_mb: int) -> Reply:
+    """The answer to a query that needed more memory than a worker may use."""
+    return Reply.error(503, f"the query needed more than {memory_mb:,} MB, the memory limit of a query worker of "
+                            "this server; narrow it, add LIMIT, or run it locally with mrkg query")
+
+
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's heap and private mappings at ``memory_mb`` (0: no cap; not on systems without rlimits)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows has no rlimits
+        return
+    if memory_mb <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    wanted = memory_mb << 20
+    resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
 def to_xml(result: Result) -> str:
@@ -287,8 +308,9 @@ TYPE_COUNTS_QUERY = """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
 } GROUP BY ?type ORDER BY ?type"""
 
 
-def main(conn: Any, directory: str, graph_path: str) -> None:
-    """The worker process: open the store, say ``ready``, then answer jobs until told to stop (``None``)."""
+def main(conn: Any, directory: str, graph_path: str, memory_mb: int = 0) -> None:
+    """The worker process: cap its memory, open the store, say ``ready``, then answer jobs until told to stop (``None``)."""
+    limit_memory(memory_mb)
     try:
         worker = Worker(Path(directory), Path(graph_path))
     except Exception as exc:  # report why the store would not open, then stop
@@ -305,6 +327,8 @@ def main(conn: Any, directory: str, graph_path: str) -> None:
         job, args = message
         try:
             reply = worker.handle(job, args)
+        except MemoryError:  # Python's own allocations past the cap (the engine's abort the process instead)
+            reply = memory_reply(memory_mb)
         except Exception as exc:  # never a traceback to the client; one line to the server's log
             traceback.print_exc()
             reply = Reply.error(500, f"internal error: {type(exc).__name__}: {exc}")
