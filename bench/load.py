@@ -1,6 +1,7 @@
 """Load: the SPARQL endpoint under concurrent clients, beside an rdflib endpoint and Oxigraph's server.
 
     python bench/load.py [--quick] [--clients 8] [--seconds 20] [--rounds 4] [--servers mrkg,oxigraph,rdflib]
+    python bench/load.py --noisy [--quick] [--clients 8] [--seconds 30] [--mrkg-workers 2]
 
 Three servers on 127.0.0.1 serve the built N-Quads file (named graphs, their merge as default graph):
 
@@ -18,6 +19,13 @@ warm-up, then ``--seconds`` per server split into ``--rounds`` slices in rotatin
 each client finishes the request it has in flight when a slice ends. The script prints throughput,
 p50 and p99 latency, errors, timeouts and CPU per query for each server and each query, and writes
 JSON to ``bench/results/``. It never asserts a time.
+
+``--noisy`` measures ``mrkg serve`` alone with noisy neighbours instead: the same normal clients
+run the mix three times, ``--seconds`` each: alone, then beside 2 × workers *runaway* clients (each
+sending queries that never finish within the time limit, one after another) from another loopback
+address (127.0.0.2), then beside the same runaways from the normal clients' own address. It prints
+the normal clients' throughput, p50, p99 and errors in each phase, their ratios to the phase alone,
+and what the runaways were answered.
 """
 
 from __future__ import annotations
@@ -50,6 +58,15 @@ SERVERS = ("mrkg", "oxigraph", "rdflib")
 LABELS = {"mrkg": "mrkg serve", "rdflib": "rdflib-endpoint", "oxigraph": "oxigraph server"}
 JSON_RESULTS = "application/sparql-results+json"
 PROBE = "ASK { ?s ?p ?o }"
+#: Queries of the noisy neighbours: each runs far past the time limit, on CPU or on memory.
+RUNAWAYS = [
+    ("cartesian-count", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"),
+    ("cartesian-order-by", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"),
+]
+#: The address the runaways come from when they are other clients (127.0.0.0/8 is all loopback on Linux).
+OTHER_ADDRESS = "127.0.0.2"
+#: mrkg serve's time limit in the noisy mode (given explicitly: the goal is normal clients' p99 below it).
+NOISY_TIME_LIMIT = 10.0
 
 
 # ------------------------------------------------------------------------------------------ the data
@@ -120,20 +137,21 @@ def default_workers() -> int:
     return max(2, min(os.cpu_count() or 2, 8))
 
 
-def mrkg_command(port: int, data: Path, workers: int | None) -> list[str]:
-    """``mrkg serve`` on ``port`` over ``data``, with ``--workers`` when given."""
+def mrkg_command(port: int, data: Path, workers: int | None, extra: list[str] | None = None) -> list[str]:
+    """``mrkg serve`` on ``port`` over ``data``, with ``--workers`` when given, and ``extra`` options."""
     mrkg = BIN / "mrkg"
     command = [str(mrkg)] if mrkg.exists() else [PYTHON, "-m", "kg"]
     command += ["serve", "--port", str(port), "--graph", str(data)]
-    return command + (["--workers", str(workers)] if workers else [])
+    return command + (["--workers", str(workers)] if workers else []) + (extra or [])
 
 
-def start_server(name: str, data: Path, workdir: Path, timeout: float, workers: int | None = None) -> Server:
-    """Start server ``name`` on a free port over ``data`` (not yet ready)."""
+def start_server(name: str, data: Path, workdir: Path, timeout: float, workers: int | None = None,
+                 extra: list[str] | None = None) -> Server:
+    """Start server ``name`` on a free port over ``data`` (not yet ready); ``extra``: more options for mrkg."""
     port = free_port()
     log = workdir / f"{name}.log"
     if name == "mrkg":
-        process = launch(mrkg_command(port, data, workers), log)
+        process = launch(mrkg_command(port, data, workers, extra), log)
         return Server(name, f"http://127.0.0.1:{port}/sparql", process, log, timeout)
     if name == "rdflib":
         process = launch([PYTHON, str(HERE / "_rdflib_endpoint.py"), str(data), "--port", str(port)], log)
@@ -401,6 +419,140 @@ async def load(servers: list[Server], mix: list[tuple[str, str]], args: argparse
     return results
 
 
+# ----------------------------------------------------------------------------------------- noisy neighbours
+
+async def runaway_loop(client: Any, server: Server, deadline: float, first: int, samples: list[tuple]) -> None:
+    """Send the runaway queries one after another (starting at ``first``) until ``deadline``."""
+    index = first
+    while time.perf_counter() < deadline:
+        name, text = RUNAWAYS[index % len(RUNAWAYS)]
+        index += 1
+        outcome, status, body, seconds = await post(client, server.url, text, server.timeout)
+        samples.append((name, outcome, status, seconds, body[:300].decode(errors="replace")))
+
+
+def runaway_outcome(sample: tuple) -> str:
+    """What stopped a runaway query, read from the server's answer."""
+    _, outcome, status, _, detail = sample
+    if outcome != "error" or not status:
+        return outcome if outcome != "error" else detail.split(":")[0]
+    for words, label in (("time limit", "time limit"), ("so that other clients", "gave way to others"),
+                         ("memory limit", "memory limit"), ("wait for a query worker", "queue full"),
+                         ("stayed busy", "waited too long")):
+        if words in detail:
+            return f"{status} {label}"
+    return f"{status} other"
+
+
+async def noisy_phase(server: Server, mix: list[tuple[str, str]], args: argparse.Namespace,
+                      address: str | None, seed: int) -> dict:
+    """The normal clients for ``args.seconds``, beside ``args.runaways`` runaway clients from ``address`` (None: none).
+
+    The runaways start a second before the normal clients, so they hold the workers first; when the normal
+    clients are done, the runaways' requests in flight are dropped, and the server is drained.
+    """
+    import httpx
+
+    samples: list[tuple] = []
+    sessions, tasks = [], []
+    if address is not None:
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        sessions = [httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(local_address=address, limits=limits),
+                                      timeout=None) for _ in range(args.runaways)]
+        deadline = time.perf_counter() + 1 + args.seconds
+        tasks = [asyncio.create_task(runaway_loop(s, server, deadline, i, samples)) for i, s in enumerate(sessions)]
+        await asyncio.sleep(1)
+    try:
+        normal = await drive(server, mix, args.clients, args.seconds, seed)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for session in sessions:
+            await session.aclose()
+    normal["drain_s"] = await drain(server)
+    outcomes: dict[str, int] = {}
+    for sample in samples:
+        key = runaway_outcome(sample)
+        outcomes[key] = outcomes.get(key, 0) + 1
+    return {"address": address, "summary": summary(normal["samples"], normal["elapsed_s"]),
+            "queries": per_query(normal["samples"], [name for name, _ in mix]),
+            "runaway_requests": len(samples), "runaway_outcomes": outcomes,
+            # CPU is left out: /proc no longer counts the workers that were killed
+            **{k: normal[k] for k in ("elapsed_s", "drain_s")}}
+
+
+def can_bind(address: str) -> bool:
+    """Whether this machine lets a socket use ``address`` as its source (all of 127/8 is loopback on Linux)."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((address, 0))
+        except OSError:
+            return False
+    return True
+
+
+def print_noisy(phases: dict[str, dict], args: argparse.Namespace) -> None:
+    """The normal clients' numbers in each phase, their ratios to the phase alone, and the runaways' answers."""
+    rows = []
+    for label, phase in phases.items():
+        s = phase["summary"]
+        rows.append([label, f"{s['qps']:,.1f}", fmt_ms(s["p50_ms"]), fmt_ms(s["p99_ms"]), fmt_ms(s["max_ms"]), s["ok"],
+                     s["errors"], s["timeouts"], phase["runaway_requests"]])
+    print(table(["phase", "normal q/s", "p50 ms", "p99 ms", "max ms", "ok", "errors", "timeouts", "runaway requests"],
+                rows))
+    alone = phases["alone"]["summary"]
+    limit_ms = NOISY_TIME_LIMIT * 1000
+    for label, phase in phases.items():
+        if label == "alone":
+            continue
+        s = phase["summary"]
+        below = "below" if s["p99_ms"] is not None and s["p99_ms"] < limit_ms else "NOT below"
+        print(f"{label}: normal p99 {fmt_ratio(ratio(s['p99_ms'], alone['p99_ms']))} of alone, "
+              f"{fmt_ratio(ratio(s['p99_ms'], limit_ms))} of the time limit ({below} it), throughput "
+              f"{fmt_ratio(ratio(s['qps'], alone['qps']))} of alone, {s['errors']} errors"
+              + (f" {s['error_kinds']}: {s['error_example'][:160]}" if s["errors"] else "")
+              + f"; runaways answered: {', '.join(f'{k} {v}' for k, v in sorted(phase['runaway_outcomes'].items()))}")
+    print(f"(goal: 0 errors for the normal clients and p99 below the time limit, {NOISY_TIME_LIMIT:g} s, "
+          "with the runaways at another address)")
+
+
+async def run_noisy(args: argparse.Namespace, workdir: Path) -> dict:
+    """Start mrkg serve, then time the normal clients alone and beside runaways from two addresses."""
+    data = data_file()
+    mix = query_mix()
+    workers = args.mrkg_workers or default_workers()
+    args.runaways = args.runaways or 2 * workers
+    print(f"data: {data}\nnoisy neighbours: {args.clients} normal clients (the query mix, from 127.0.0.1) for "
+          f"{args.seconds:g} s per phase; {args.runaways} runaway clients ({', '.join(n for n, _ in RUNAWAYS)} in "
+          f"turn) beside mrkg serve with {workers} workers and a {NOISY_TIME_LIMIT:g} s time limit\n", flush=True)
+    server = start_server("mrkg", data, workdir, args.timeout, args.mrkg_workers,
+                          ["--timeout", f"{NOISY_TIME_LIMIT:g}"])
+    phases: dict[str, dict] = {}
+    try:
+        await wait_ready(server)
+        print(f"{LABELS['mrkg']} ready at {server.url} after {server.started_s:.1f} s", flush=True)
+        await drive(server, mix, args.clients, args.warmup, args.seed + 1000)
+        addresses = {"alone": None, f"runaways from {OTHER_ADDRESS}": OTHER_ADDRESS,
+                     "runaways from 127.0.0.1 (same address)": "127.0.0.1"}
+        for index, (label, address) in enumerate(addresses.items()):
+            if address == OTHER_ADDRESS and not can_bind(address):
+                print(f"  {label}: skipped, this machine cannot send from {address}", flush=True)
+                continue
+            phases[label] = await noisy_phase(server, mix, args, address, args.seed + index)
+            s = phases[label]["summary"]
+            print(f"  {label:<40} {s['qps']:8,.1f} queries/s, p50 {fmt_ms(s['p50_ms'])} ms, "
+                  f"p99 {fmt_ms(s['p99_ms'])} ms, {s['errors']} errors, {s['timeouts']} timeouts", flush=True)
+    finally:
+        stop(server)
+    print(f"\nNoisy neighbours: {args.clients} normal clients, {args.runaways} runaway clients, {workers} workers\n")
+    print_noisy(phases, args)
+    return {"data": str(data), "mode": "noisy", "clients": args.clients, "runaways": args.runaways,
+            "runaway_queries": dict(RUNAWAYS), "workers": workers, "time_limit_s": NOISY_TIME_LIMIT,
+            "seconds": args.seconds, "warmup": args.warmup, "timeout": args.timeout, "seed": args.seed,
+            "phases": phases}
+
+
 # ----------------------------------------------------------------------------------------- the report
 
 def ratio(a: float | None, b: float | None) -> float | None:
@@ -449,14 +601,14 @@ def print_load(results: dict[str, dict], names: list[str]) -> None:
     print(table(headers, rows))
 
 
-def write_json(out_dir: Path, payload: dict, quick: bool) -> Path:
-    """Write the run to ``load-<date>.json`` and ``load-latest[-quick].json`` in ``out_dir``."""
+def write_json(out_dir: Path, payload: dict, quick: bool, name: str = "load") -> Path:
+    """Write the run to ``<name>-<date>.json`` and ``<name>-latest[-quick].json`` in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = out_dir / f"load-{stamp}.json"
+    path = out_dir / f"{name}-{stamp}.json"
     text = json.dumps(payload, indent=1, ensure_ascii=False)
     path.write_text(text)
-    (out_dir / f"load-latest{'-quick' if quick else ''}.json").write_text(text)
+    (out_dir / f"{name}-latest{'-quick' if quick else ''}.json").write_text(text)
     return path
 
 
@@ -465,9 +617,14 @@ def write_json(out_dir: Path, payload: dict, quick: bool) -> Path:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line, with the --quick defaults filled in."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5 s per server, 1 s warm-up")
+    parser.add_argument("--quick", action="store_true", help="5 s per server (--noisy: 12 s per phase), 1 s warm-up")
+    parser.add_argument("--noisy", action="store_true",
+                        help="noisy neighbours: mrkg serve only, normal clients alone and beside runaway clients")
+    parser.add_argument("--runaways", type=int, default=None,
+                        help="runaway clients in --noisy (default 2 × the workers of mrkg serve)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument("--seconds", type=float, default=None, help="timed seconds per server (default 20; --quick 5)")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="timed seconds per server (default 20; --quick 5), or per phase with --noisy (30; 12)")
     parser.add_argument("--warmup", type=float, default=None, help="warm-up seconds per server (default 3; --quick 1)")
     parser.add_argument("--rounds", type=int, default=None,
                         help="split each server's time into this many rounds, order rotated (default 4; --quick 1)")
@@ -480,7 +637,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="seed of the clients' query orders")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON")
     args = parser.parse_args(argv)
-    args.seconds = args.seconds or (5.0 if args.quick else 20.0)
+    args.seconds = args.seconds or ((12.0 if args.quick else 30.0) if args.noisy else (5.0 if args.quick else 20.0))
     args.warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 3.0)
     args.rounds = args.rounds or (1 if args.quick else 4)
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
@@ -529,14 +686,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="mrkg-load-"))
     try:
-        payload = asyncio.run(run(args, workdir))
+        payload = asyncio.run(run_noisy(args, workdir) if args.noisy else run(args, workdir))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     import kg
 
     payload["machine"] = machine(kg.load().path)
     payload["versions"] = {d: _version(d) for d in ("rdflib-endpoint", "oxigraph", "uvicorn", "fastapi", "httpx")}
-    path = write_json(args.out, payload, args.quick)
+    path = write_json(args.out, payload, args.quick, "load-noisy" if args.noisy else "load")
     print(f"\nJSON: {path}")
     return 0
 
