@@ -36,7 +36,8 @@ FEATURES: dict[str, tuple[frozenset[str], float]] = {
     "target": (frozenset({"mr:hasTarget", "mr:inhibits", "mr:induces"}), 3.0),
     "mechanism": (frozenset({"mr:hasMechanism"}), 3.0),
     "class": (frozenset({"mr:memberOf"}), 2.0),
-    "condition": (frozenset({"mr:indicatedFor", "mr:usedOffLabelFor", "mr:usedFor", "mr:investigatedFor"}), 2.0),
+    "condition": (frozenset({"mr:indicatedFor", "mr:candidateIndicationFor", "mr:usedOffLabelFor", "mr:usedFor",
+                             "mr:investigatedFor"}), 2.0),
     "adverse effect": (frozenset({"mr:hasAdverseEffect"}), 1.0),
     "metabolising enzyme": (frozenset({"mr:metabolisedBy"}), 1.0),
 }
