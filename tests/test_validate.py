@@ -37,7 +37,9 @@ def broken_graph(built: Path, tmp_path: Path, *lines: str, merged: bool = True) 
         lines += tuple(NAMED.sub(" .", line) for line in lines if NAMED.search(line))
     with path.open("a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
-    return kg.load(path=path)
+    from kg.store import OxigraphStore
+
+    return kg.KnowledgeGraph(OxigraphStore(path), path)  # in memory: a store prepared on disk pays off only when reopened
 
 
 SHAPE_BREAKAGES = {
