@@ -31,9 +31,10 @@ httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 pytest.importorskip("fastapi")
 
-from kg.serve import create_app, server_config  # noqa: E402
+from kg.serve import create_app  # noqa: E402
 from kg.serve.formats import choose  # noqa: E402
 from kg.serve.pool import CLIENT, WorkerPool  # noqa: E402
+from test_serve import _free_port, _Server  # noqa: E402  (the endpoint tests' loopback server: mrkg serve's configuration)
 
 ATC_QUERY = "SELECT ?atc WHERE { drug:baclofen mr:atcCode ?atc }"
 #: Runs for minutes on the real graph: a three-way cartesian product, counted (CPU only, little memory).
@@ -47,35 +48,6 @@ SHORT = 3.0
 #: Bound of every wait in these tests: far above each limit, so a busy core does not fail them.
 WAIT = 60.0
 OTHER_ADDRESS = "127.0.0.2"  # all of 127.0.0.0/8 is loopback on Linux: a second client address on one machine
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _Server:
-    """``server_config(app)`` (the configuration ``mrkg serve`` runs) in a thread on a free loopback port."""
-
-    def __init__(self, app: Any, **limits: int) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(server_config(app, "127.0.0.1", self.port, **limits))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> _Server:
-        self.thread.start()
-        deadline = time.monotonic() + WAIT
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(WAIT)
 
 
 @pytest.fixture(scope="module")

@@ -45,14 +45,14 @@ def _free_port() -> int:
 
 
 class _Server:
-    """A uvicorn server for ``app`` in a thread on a free loopback port."""
+    """``server_config(app)`` (the configuration ``mrkg serve`` runs) in a thread on a free loopback port."""
 
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, **limits: int) -> None:  # type: ignore[no-untyped-def]
+        from kg.serve.app import server_config
+
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                h11_max_incomplete_event_size=MAX_REQUEST + 16_384)
-        self.server = uvicorn.Server(config)
+        self.server = uvicorn.Server(server_config(app, "127.0.0.1", self.port, **limits))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> _Server:
