@@ -25,10 +25,18 @@ MINI = Path(__file__).parent / "resources" / "mini"
 SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "wheel", "browser"}
 
 
+#: The files that take longest, started first so that the two workers (pytest-xdist, a file each) finish together
+#: instead of one running a long file alone at the end.
+LONGEST_FILES = ("test_hostile_serve.py", "test_endpoint.py", "test_reason.py", "test_queries.py", "test_export.py",
+                 "test_validate.py", "test_browser.py", "test_build.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    rank = {name: i for i, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its own order
 
 
 @pytest.fixture(scope="session", autouse=True)
