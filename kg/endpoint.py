@@ -55,7 +55,6 @@ FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 RESULT_TYPES = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
                 "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-MERGED_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 # --- query text ---------------------------------------------------------------------------------
@@ -195,7 +194,15 @@ def parse_json_results(data: dict[str, Any]) -> Result:
     if "boolean" in data:
         return Result([], boolean=bool(data["boolean"]))
     variables = list(data["head"]["vars"])
-    rows = [tuple(_json_term(b[v]) if v in b else None for v in variables) for b in data["results"]["bindings"]]
+    seen: dict[tuple, Term] = {}  # an answer repeats its terms: make each Term once (they are immutable)
+
+    def term(cell: dict[str, str]) -> Term:
+        key = (cell.get("type"), cell.get("value"), cell.get("datatype"), cell.get("xml:lang"))
+        if key not in seen:
+            seen[key] = _json_term(cell)
+        return seen[key]
+
+    rows = [tuple(term(b[v]) if v in b else None for v in variables) for b in data["results"]["bindings"]]
     return Result(variables, rows)
 
 
@@ -442,13 +449,21 @@ class EndpointStore(Store):
         return self._quads
 
     def dump(self, path: Path, fmt: str) -> None:
-        """Fetch the named graphs and their merge and write them with pyoxigraph (a triple format: the merge only)."""
+        """Fetch the named graphs and write them with pyoxigraph, with their merge as the default graph (a triple
+        format: the merge only). One query: the merge is the distinct triples of the named graphs."""
         import pyoxigraph as ox
 
         rdf_format, prefixes = oxigraph_format(fmt), prefixes_for(fmt, PREFIXES)
-        merge = [ox.Triple(*(to_oxigraph(t) for t in row if t is not None)) for row in self.query(MERGED_TRIPLES).rows]
+        seen: dict[Term, Any] = {}  # a dump repeats its predicates, graphs and subjects: convert each term once
+
+        def term(t: Term) -> Any:
+            if t not in seen:
+                seen[t] = to_oxigraph(t)
+            return seen[t]
+
+        named = [ox.Quad(*(term(t) for t in row if t is not None)) for row in self.query(ALL_QUADS).rows]
+        merge = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in named))
         if rdf_format.supports_datasets:  # as built: the named graphs, and their merge as the default graph
-            named = [ox.Quad(*(to_oxigraph(t) for t in row if t is not None)) for row in self.query(ALL_QUADS).rows]
             ox.serialize([*named, *(ox.Quad(t.subject, t.predicate, t.object) for t in merge)], str(path),
                          format=rdf_format, prefixes=prefixes)
         else:
