@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
 from .formats import choose
 from .http import base_url_for, error, graph_format, graph_reply, respond
@@ -33,7 +34,8 @@ async def run_query(request: Request, query: str | None, update: str | None,
     if not query.strip():
         raise Refused("the query is empty; send a SPARQL query in the 'query' parameter")
     base = endpoint_url(request)
-    check_query(query, state.local_graphs, settings["allow_remote_fetch"], base=base)
+    # linear, but a second for a 1 MB query: in a thread, so that the event loop goes on serving the others
+    await run_in_threadpool(check_query, query, state.local_graphs, settings["allow_remote_fetch"], base=base)
     check_dataset(default_graphs, named_graphs, state.local_graphs, settings["allow_remote_fetch"])
     choice = choose(fmt, request.headers.get("accept"))
     reply = await state.pool.run("sparql", query, default_graphs, named_graphs, choice, settings["max_results"], base)
@@ -121,7 +123,7 @@ async def sparql_post(request: Request) -> Any:
     if media == "application/sparql-query":
         query, update = text, None
     elif media == "application/x-www-form-urlencoded":
-        for key, values in parse_qs(text, keep_blank_values=True).items():
+        for key, values in (await run_in_threadpool(parse_qs, text, keep_blank_values=True)).items():
             params.setdefault(key, []).extend(values)
         query, update = single(params, "query"), single(params, "update")
         if query is None and update is None:
