@@ -1,8 +1,8 @@
 """Audit: reproducible random samples of statements, to check each against the label or database it cites.
 
-``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``contraindications``,
-``pharmacokinetics``, ``summaries``) draws the same 30 statements every time for the same graph:
-the statements are sorted by IRI before a ``random.Random(seed)`` draws from them.
+``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``database-indications``:
+the others, ``contraindications``, ``pharmacokinetics``, ``summaries``) draws the same 30 statements every time for
+the same graph: the statements are sorted by IRI before a ``random.Random(seed)`` draws from them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ SELECT ?statement ?participants ?stated ?severity ?source ?detail ?text WHERE {
     "indications": label_fact_query("?drug ?condition ?status", """
   ?statement a mr:Indication ; mr:evidenceLevel mr:evidence-regulatory-label ; mr:drug/rdfs:label ?drug ;
              mr:condition/rdfs:label ?condition ; mr:approvalStatus/rdfs:label ?status ;"""),
+    # the indications that rest on no label: a database's or curator's, whose status a label may contradict
+    "database-indications": label_fact_query("?drug ?condition ?status ?evidence", """
+  ?statement a mr:Indication ; mr:evidenceLevel ?level ; mr:drug/rdfs:label ?drug ;
+             mr:condition/rdfs:label ?condition ; mr:approvalStatus/rdfs:label ?status .
+  FILTER(?level != mr:evidence-regulatory-label)
+  ?level rdfs:label ?evidence .
+  ?statement"""),
     "contraindications": label_fact_query("?drug ?condition ?strength", """
   ?statement a mr:Contraindication ; mr:drug/rdfs:label ?drug ; mr:condition/rdfs:label ?condition ;
              mr:contraindicationStrength/rdfs:label ?strength ;"""),

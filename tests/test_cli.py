@@ -180,6 +180,19 @@ def test_sample_kinds_are_the_audit_queries() -> None:
     assert set(SAMPLE_KINDS) == set(SAMPLE_QUERIES)
 
 
+def test_sample_draws_the_same_statements_for_a_seed(graph) -> None:
+    """The audit sampler is reproducible, and database-indications draws only statements that rest on no label (the
+    issue 12 audit drew them by hand, since indications draws only the labels')."""
+    from kg.audit import sample
+
+    drawn = sample(graph, "database-indications", 10, 12)
+    assert drawn.rows == sample(graph, "database-indications", 10, 12).rows and len(drawn.rows) == 10
+    evidence = {row["evidence"] for row in drawn.dicts()}
+    assert evidence and "regulatory label" not in evidence
+    labels = {row["statement"] for row in sample(graph, "indications", 200, 12).dicts()}
+    assert labels and not labels & {row["statement"] for row in sample(graph, "database-indications", 500, 12).dicts()}
+
+
 def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
     """`mrkg ... | head`: when the reader closes the pipe, the command stops with the usual exit code 141 and says
     nothing (it used to report a BrokenPipeError as a bug of MRKG)."""
