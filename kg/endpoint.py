@@ -33,7 +33,7 @@ from .errors import QueryError
 from .iris import PREFIXES
 from .lexer import tokens
 from .rdf_formats import oxigraph_format, prefixes_for
-from .store import QUAD_COUNT, Result, Store, Term, from_oxigraph, to_oxigraph
+from .store import QUAD_COUNT, Result, Store, Term, from_oxigraph, memo, to_oxigraph
 
 __all__ = ["EndpointStore", "bind_values", "add_prefixes", "group_patterns", "query_form"]
 
@@ -454,13 +454,7 @@ class EndpointStore(Store):
         import pyoxigraph as ox
 
         rdf_format, prefixes = oxigraph_format(fmt), prefixes_for(fmt, PREFIXES)
-        seen: dict[Term, Any] = {}  # a dump repeats its predicates, graphs and subjects: convert each term once
-
-        def term(t: Term) -> Any:
-            if t not in seen:
-                seen[t] = to_oxigraph(t)
-            return seen[t]
-
+        term = memo(to_oxigraph)
         named = [ox.Quad(*(term(t) for t in row if t is not None)) for row in self.query(ALL_QUADS).rows]
         merge = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in named))
         if rdf_format.supports_datasets:  # as built: the named graphs, and their merge as the default graph

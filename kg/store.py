@@ -14,14 +14,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import QueryError
 from .iris import PREFIXES
 from .rdf_formats import FORMATS, oxigraph_format, prefixes_for
 
 __all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store", "to_oxigraph",
-           "from_oxigraph", "load_nquads", "load_dataset_file", "parsing"]
+           "from_oxigraph", "memo", "load_nquads", "load_dataset_file", "parsing"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -122,11 +125,12 @@ def from_oxigraph(term: Any) -> Term | None:
     return Term.literal(term.value, term.datatype.value if term.datatype else None, term.language)
 
 
-def _memo(convert: Callable[[Any], Term | None]) -> Callable[[Any], Term | None]:
-    """``convert`` remembering its answers (Terms are immutable, so rows may share them)."""
-    seen: dict[Any, Term | None] = {}
+def memo(convert: Callable[[K], V]) -> Callable[[K], V]:
+    """``convert`` remembering its answers, for one result whose rows repeat their terms (the bound entity, labels,
+    predicates, graphs). Terms of either kind are immutable, so rows may share them."""
+    seen: dict[K, V] = {}
 
-    def cached(term: Any) -> Term | None:
+    def cached(term: K) -> V:
         try:
             return seen[term]
         except KeyError:
@@ -227,7 +231,7 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return Result([], boolean=bool(answer))
-        convert = _memo(from_oxigraph)  # a result repeats its terms (the bound entity, labels): convert each once
+        convert = memo(from_oxigraph)
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             return Result(variables, [tuple(map(convert, solution)) for solution in answer])
