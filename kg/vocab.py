@@ -172,6 +172,8 @@ class MR(DefinedNamespace):
     metabolite: URIRef
     mondoId: URIRef
     ncbigeneId: URIRef
+    nameKind: URIRef
+    nameRank: URIRef
     ndfrtId: URIRef
     note: URIRef
     objectValue: URIRef
