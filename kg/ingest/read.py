@@ -58,7 +58,7 @@ def detect_kind(name: str, head: str) -> str:
 def read_bytes(data: bytes, name: str = "the article", kind: str | None = None) -> Article:
     """The article in ``data`` (named ``name`` in messages); IngestError when it is not a readable article."""
     if len(data) > MAX_BYTES:
-        raise IngestError(f"{name} is {len(data):,} bytes, more than the {MAX_BYTES:,} an article may have; "
+        raise IngestError(f"{name} is larger than the {MAX_BYTES:,} bytes an article may have; "
                           "give the article's text alone")
     if not data.strip():
         raise IngestError(f"{name} is empty; give an article's text (plain text, HTML or Markdown)")
