@@ -270,6 +270,14 @@ class Worker:
         return {"graphs": graphs, "sources": sources, "types": types,
                 **{k: int(v) for k, v in counts.items()}, "quads": sum(graphs.values())}
 
+    def ingest(self, data: bytes, meta: dict[str, str], kind: str | None) -> Reply:
+        """An article's claims and verdicts (``mrkg ingest --format json``); its text only, nothing is fetched."""
+        from ..ingest import ingest_bytes
+        from ..ingest.write import render
+
+        report = ingest_bytes(data, "the article", self.graph, kind=kind, **meta)
+        return Reply(200, "application/json", render(report, "json").encode())
+
     def handle(self, job: str, args: tuple) -> Any:
         """Answer one job; errors a user can fix become 400 replies."""
         try:
