@@ -70,7 +70,10 @@ def _slug(iri: str) -> str:
 
 
 def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{iri}>" for iri in sorted(set(iris))) or "<urn:x-mrkg:none>"
+    """The data of a VALUES block of IRIs, each written by its typed term (escaped, never pasted as text)."""
+    from ..store import Term
+
+    return " ".join(Term.iri(iri).n3() for iri in sorted(set(iris))) or Term.iri("urn:x-mrkg:none").n3()
 
 
 @dataclass
