@@ -23,6 +23,7 @@ CHECKED = [
     "mrkg path tizanidine ciprofloxacin --limit 3",
     "mrkg similar baclofen --limit 2",
     "mrkg hubs --limit 3",
+    'mrkg neighbors tizanidine --relation "has targt" 2>&1',
     'mrkg metapath tizanidine "metabolisedBy <inhibits"',
     "mrkg query predicted-interactions --param drug=tizanidine --format csv | cut -d, -f3,6,7 | head -3",
     'mrkg query drug-uses --param drug=dantrolene --format csv | cut -d, -f2-5 | grep -E "^condition|^muscle spasm"',
