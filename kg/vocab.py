@@ -133,6 +133,8 @@ class MR(DefinedNamespace):
     drug: URIRef
     drugbankId: URIRef
     drugcentralId: URIRef
+    edgeFrom: URIRef
+    edgeTo: URIRef
     effectSize: URIRef
     eliminationRoute: URIRef
     evidenceLevel: URIRef

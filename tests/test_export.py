@@ -11,6 +11,7 @@ import subprocess
 import tarfile
 import warnings
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -19,11 +20,12 @@ import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 
 from kg.errors import MRKGError
-from kg.export import FORMATS, export, subgraph
+from kg.export import FORMATS, export, property_graph, subgraph
 from kg.export.tables import BIOLINK as BIOLINK_NS
 from kg.paths import ONTOLOGY_DIR, STATIC_DIR
 
 RDF_TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
+SUGAMMADEX = "https://w3id.org/mrkg/drug/sugammadex"
 
 
 def merged_triples(graph) -> int:
@@ -75,16 +77,21 @@ def test_triple_formats_hold_the_merge(graph, tmp_path: Path, fmt: str) -> None:
 
 
 def test_graphml_reads_back_in_networkx(graph, tmp_path: Path) -> None:
-    path = graph.export("graphml", tmp_path / "g.graphml")
+    """Two steps around sugammadex: entities, statements and their qualifiers read back; every edge has an id of its own."""
+    held = property_graph(graph.store, subgraph(graph.networkx, [SUGAMMADEX], 2))
+    path = export(graph.store, "graphml", tmp_path / "g.graphml", around=[SUGAMMADEX], depth=2, graph=graph.networkx)
     back = nx.read_graphml(path)
-    assert back.number_of_nodes() == graph.networkx.number_of_nodes()
-    assert back.number_of_edges() == graph.networkx.number_of_edges()
-    baclofen = back.nodes["https://w3id.org/mrkg/drug/baclofen"]
-    assert baclofen["label"] == "baclofen" and baclofen["type"] == "mr:Drug"
+    assert (back.number_of_nodes(), back.number_of_edges()) == (held.number_of_nodes(), held.number_of_edges())
+    assert back.nodes[SUGAMMADEX]["label"] == "sugammadex" and back.nodes[SUGAMMADEX]["type"] == "mr:Drug"
     assert all(data["sources"] for _, _, data in back.edges(data=True))
     ids = re.findall(r'<edge [^>]*\bid="([^"]+)"', path.read_text())
     assert len(ids) == len(set(ids)) == back.number_of_edges(), "every edge has an id of its own"
-    assert {d["relation"] for _, _, d in back.edges(data=True)} == {k for _, _, k in graph.networkx.edges(keys=True)}
+    relations = {d["relation"] for _, _, d in back.edges(data=True)}
+    assert {k for _, _, k in graph.networkx.edges(keys=True)} & relations >= {"mr:interactsWith", "mr:memberOf"}
+    assert {"mr:Indication", "mr:InteractionSummary", "mr:participant"} <= relations
+    indications = {(d["approvalStatus"], d["evidenceLevel"]) for u, v, d in back.edges(data=True)
+                   if u == SUGAMMADEX and d["relation"] == "mr:Indication"}
+    assert ("approved", "regulatory label") in indications
 
 
 def test_export_errors(graph, tmp_path: Path) -> None:
@@ -147,10 +154,11 @@ def counts_csv_nodes(path: Path) -> tuple[int, int]:
 
 
 def counts_neo4j(path: Path) -> tuple[int, int]:
+    """Rows of the node files and of the relationship files (neo4j-admin's --nodes and --relationships)."""
     with zipfile.ZipFile(path) as archive:
-        nodes = read_csv(archive.read("nodes.csv").decode())
-        edges = read_csv(archive.read("relationships.csv").decode())
-    return len(nodes), len(edges)
+        rows = {name: read_csv(archive.read(name).decode()) for name in archive.namelist() if name.endswith(".csv")}
+    return (sum(len(r) for name, r in rows.items() if name.startswith("nodes")),
+            sum(len(r) for name, r in rows.items() if name.startswith("relationships")))
 
 
 def counts_kgx(path: Path) -> tuple[int, int]:
@@ -181,7 +189,9 @@ READERS = {"graphml": counts_graphml, "gexf": counts_gexf, "cytoscape": counts_c
 RDF_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
 
 
-def expected(fmt: str, g: nx.MultiDiGraph) -> tuple[int, int]:
+def expected(fmt: str, graph, entities: nx.MultiDiGraph) -> tuple[int, int]:
+    """(nodes, edges) that ``fmt`` holds for ``entities``: the property graph (statements too), or the entities alone."""
+    g = property_graph(graph.store, entities) if FORMATS[fmt].statements else entities
     if fmt == "csv-nodes":
         return g.number_of_nodes(), 0
     if fmt == "csv":  # an edge list only shows nodes that have an edge
@@ -190,28 +200,60 @@ def expected(fmt: str, g: nx.MultiDiGraph) -> tuple[int, int]:
 
 
 def test_every_format_has_a_reader() -> None:
-    """A new format needs a reader here (entity formats) or an RDF parser name (RDF formats)."""
+    """A new format needs a reader here (entity formats) or an RDF parser name (RDF formats).
+
+    Each property-graph format's own test below compares the whole graph's counts; GraphML's and GEXF's (seconds each
+    way at this size) and every format's on a subgraph in test_subgraph_exports_hold_exactly_the_subgraph."""
     assert set(FORMATS) == set(READERS) | set(RDF_FORMATS) | {"owl"}  # owl: test_owl_export_loads_in_owlready2
     assert {f for f, spec in FORMATS.items() if spec.projection} == set(READERS)
 
 
-@pytest.mark.parametrize("fmt", [f for f in READERS if f != "dot"])
-def test_entity_formats_keep_the_counts(graph, tmp_path: Path, fmt: str) -> None:
-    path = graph.export(fmt, tmp_path / f"g{FORMATS[fmt].suffix}")
-    assert READERS[fmt](path) == expected(fmt, graph.networkx)
+@pytest.fixture(scope="module")
+def held(graph) -> nx.MultiDiGraph:
+    """The whole property graph, as the property-graph formats hold it (each format's own test checks its counts)."""
+    return property_graph(graph.store, graph.networkx)
+
+
+def counts(g: nx.MultiDiGraph) -> tuple[int, int]:
+    return g.number_of_nodes(), g.number_of_edges()
 
 
 @pytest.mark.parametrize("fmt", list(READERS))
 def test_subgraph_exports_hold_exactly_the_subgraph(graph, tmp_path: Path, fmt: str) -> None:
-    """`--around sugammadex --depth 2`: the file holds the subgraph's nodes and edges, no more.
+    """`--around sugammadex --depth 2`: the file holds the subgraph's nodes and edges (and its statements), no more.
 
     (Two steps around baclofen now reach most of the graph through its hundreds of interaction partners.)
     """
-    anchor = "https://w3id.org/mrkg/drug/sugammadex"
-    sub = subgraph(graph.networkx, [anchor], 2)
+    sub = subgraph(graph.networkx, [SUGAMMADEX], 2)
     assert 0 < sub.number_of_edges() < graph.networkx.number_of_edges() / 5
-    path = export(graph.store, fmt, tmp_path / f"s{FORMATS[fmt].suffix}", around=[anchor], depth=2, graph=graph.networkx)
-    assert READERS[fmt](path) == expected(fmt, sub)
+    path = export(graph.store, fmt, tmp_path / f"s{FORMATS[fmt].suffix}", around=[SUGAMMADEX], depth=2, graph=graph.networkx)
+    assert READERS[fmt](path) == expected(fmt, graph, sub)
+
+
+def test_statements_reach_the_property_graph(graph, held) -> None:
+    """Every statement kind of the ontology reaches the property graph, as a relationship (mr:edgeFrom/mr:edgeTo) or
+    a node of its kind, with the fields its statements have; the entity edges stay as they were."""
+    entities = graph.networkx
+    kinds = {str(k).replace("https://w3id.org/mrkg/vocab/", "mr:") for k in graph.query(
+        "SELECT ?k WHERE { ?k rdfs:subClassOf mr:Statement }").column("k")}
+    as_nodes = Counter(d["type"] for _, d in held.nodes(data=True) if d["type"] in kinds)
+    as_edges = Counter(d["predicate"].replace("https://w3id.org/mrkg/vocab/", "mr:") for _, _, d in held.edges(data=True)
+                       if "statement" in d)
+    counts = {k: graph.query(f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s a {k} }}").scalar() for k in kinds}
+    assert {k: int(n) for k, n in counts.items() if int(n)} == {**as_nodes, **as_edges}
+    assert set(as_edges) == {"mr:Indication", "mr:InteractionSummary", "mr:AdverseEffectAssociation", "mr:TargetAction",
+                             "mr:Contraindication"}
+    assert {(u, v, k) for u, v, k in held.edges(keys=True) if (u, v, k) in entities.edges} == set(entities.edges(keys=True))
+    cipro = held.edges["https://w3id.org/mrkg/drug/ciprofloxacin", "https://w3id.org/mrkg/drug/tizanidine",
+                       "mrkg:interaction-summary/ciprofloxacin--tizanidine"]
+    assert (cipro["severity"], cipro["evidenceLevel"], cipro["throughClass"]) == ("contraindicated", ["regulatory label"],
+                                                                                  ["strong CYP1A2 inhibitors"])
+    statement = held.nodes["https://w3id.org/mrkg/interaction/label-tizanidine-zanaflex-prior-ciprofloxacin"]
+    assert statement["type"] == "mr:DrugInteraction" and statement["severity"] == "contraindicated"
+    assert statement["sources"] == ["label-tizanidine-zanaflex-prior"] and statement["mechanismType"] == "pharmacokinetic"
+    assert {v for _, v, k in held.out_edges(
+        "https://w3id.org/mrkg/interaction/label-tizanidine-zanaflex-prior-ciprofloxacin", keys=True) if k == "mr:participant"} == {
+        "https://w3id.org/mrkg/drug/ciprofloxacin", "https://w3id.org/mrkg/drug/tizanidine"}
 
 
 @pytest.mark.parametrize("fmt", list(RDF_FORMATS))
@@ -244,57 +286,94 @@ def test_subgraph_depth_and_errors(graph) -> None:
         subgraph(g, ["https://w3id.org/mrkg/drug/nope"], 1)
 
 
+OTHER_CENTRAL = "https://w3id.org/mrkg/class/other-centrally-acting-agents"
+
+
 def test_gexf_keeps_labels_types_and_sources(graph, tmp_path: Path) -> None:
-    back = nx.read_gexf(graph.export("gexf", tmp_path / "g.gexf"))
+    """Baclofen and one of its classes (depth 0): their edge, and baclofen's own statement nodes with their fields."""
+    path = export(graph.store, "gexf", tmp_path / "g.gexf", around=[BACLOFEN, OTHER_CENTRAL], depth=0, graph=graph.networkx)
+    back = nx.read_gexf(path)
     assert back.nodes[BACLOFEN]["label"] == "baclofen" and back.nodes[BACLOFEN]["type"] == "mr:Drug"
-    edge = next(d for u, v, d in back.edges(data=True) if (u, v) == (BACLOFEN, "https://w3id.org/mrkg/class/other-centrally-acting-agents"))
+    edge = next(d for u, v, d in back.edges(data=True) if (u, v) == (BACLOFEN, OTHER_CENTRAL))
     assert edge["label"] == "member of class" and edge["sources"] == "who-atc-ddd-2026"
     assert all(isinstance(d["sources"], str) and d["sources"] for _, _, d in back.edges(data=True))
+    kinds = Counter(d["type"] for _, d in back.nodes(data=True))
+    assert kinds["mr:Warning"] > 5 and kinds["mr:Product"] > 5 and kinds["mr:PharmacokineticValue"] > 0
+    assert all(v == BACLOFEN for u, v in back.edges if u not in (BACLOFEN, OTHER_CENTRAL)), "statements link to baclofen"
+    products = [d for _, d in back.nodes(data=True) if d["type"] == "mr:Product"]
+    assert {"Gablofen", "Fleqsuvy"} <= {d.get("brandName") for d in products}
+    assert all(d["dosageForm"] and d["administrationRoute"] and d["strengthUnit"] for d in products)
 
 
-def test_cytoscape_json_keeps_names_and_sources(graph, tmp_path: Path) -> None:
-    data = json.loads(graph.export("cytoscape", tmp_path / "g.cyjs").read_text())
+def test_cytoscape_json_keeps_names_and_sources(graph, held, tmp_path: Path) -> None:
+    """The whole property graph, with names, sources and the indications' qualifiers."""
+    path = graph.export("cytoscape", tmp_path / "g.cyjs")
+    assert counts_cytoscape(path) == counts(held)
+    data = json.loads(path.read_text())
     baclofen = next(n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == BACLOFEN)
     assert baclofen["name"] == "baclofen" and baclofen["type"] == "mr:Drug"
-    assert all(e["data"]["sources"] and e["data"]["key"].startswith("mr:") for e in data["elements"]["edges"])
+    assert all(e["data"]["sources"] and e["data"]["predicate"].startswith("https://w3id.org/mrkg/vocab/")
+               for e in data["elements"]["edges"])
+    indications = [e["data"] for e in data["elements"]["edges"] if e["data"]["predicate"].endswith("/Indication")]
+    assert len(indications) == int(graph.query("SELECT (COUNT(?i) AS ?n) WHERE { ?i a mr:Indication }").scalar())
+    assert all(i["approvalStatus"] and i["evidenceLevel"] and i["statement"] for i in indications)
 
 
-def test_csv_edge_and_node_lists(graph, tmp_path: Path) -> None:
+def test_csv_edge_and_node_lists(graph, held, tmp_path: Path) -> None:
+    """The whole property graph: every edge and node, a statement's fields in the columns after the fixed ones."""
     edges = read_csv(graph.export("csv", tmp_path / "edges.csv").read_text())
     nodes = read_csv(graph.export("csv-nodes", tmp_path / "nodes.csv").read_text())
-    assert list(edges[0]) == ["source", "target", "predicate", "label", "sources"]
-    assert list(nodes[0]) == ["id", "label", "type", "type_label"]
+    assert (len(nodes), len(edges)) == counts(held)
+    assert list(edges[0])[:6] == ["source", "target", "predicate", "label", "sources", "statement"]
+    assert {"severity", "approvalStatus", "contraindicationStrength", "frequency"} <= set(edges[0])
+    assert list(nodes[0])[:4] == ["id", "label", "type", "type_label"]
+    assert {"severityAsStated", "management", "warningTopic", "quantityValue", "brandName"} <= set(nodes[0])
     ids = {n["id"] for n in nodes}
     assert all(e["source"] in ids and e["target"] in ids and e["sources"] for e in edges)
-    assert {"source": BACLOFEN, "target": "https://w3id.org/mrkg/class/other-centrally-acting-agents",
-            "predicate": "mr:memberOf", "label": "member of class", "sources": "who-atc-ddd-2026"} in edges
+    member = {"source": BACLOFEN, "target": OTHER_CENTRAL, "predicate": "mr:memberOf", "label": "member of class",
+              "sources": "who-atc-ddd-2026"}
+    assert any(member.items() <= e.items() for e in edges)
+    spasticity = [e for e in edges if e["predicate"] == "mr:Indication" and e["target"].endswith("/spasticity")]
+    assert {("baclofen", "intrathecal")} <= {(e["source"].rsplit("/", 1)[1], e["administrationRoute"]) for e in spasticity}
 
 
-def test_neo4j_bulk_import_files(graph, tmp_path: Path) -> None:
+def test_neo4j_bulk_import_files(graph, held, tmp_path: Path) -> None:
     """Headers follow `neo4j-admin database import`; every relationship's ends are node ids; load.cypher loads every type."""
-    with zipfile.ZipFile(graph.export("neo4j", tmp_path / "neo4j.zip")) as archive:
-        assert sorted(archive.namelist()) == ["load.cypher", "nodes.csv", "relationships.csv"]
-        nodes_text, edges_text = archive.read("nodes.csv").decode(), archive.read("relationships.csv").decode()
-        cypher = archive.read("load.cypher").decode()
-    for text in (nodes_text, edges_text):
+    path = graph.export("neo4j", tmp_path / "neo4j.zip")
+    assert counts_neo4j(path) == counts(held)
+    with zipfile.ZipFile(path) as archive:
+        texts = {name: archive.read(name).decode() for name in archive.namelist()}
+    cypher = texts.pop("load.cypher")
+    assert {"nodes.csv", "relationships.csv", "relationships-statement-links.csv", "nodes-DrugInteraction.csv",
+            "relationships-InteractionSummary.csv", "relationships-Indication.csv", "nodes-Warning.csv"} <= set(texts)
+    for name, text in texts.items():
         header = next(csv.reader(io.StringIO(text)))
-        assert all(NEO4J_FIELD.match(field) for field in header), header
-    nodes, edges = read_csv(nodes_text), read_csv(edges_text)
-    assert [f for f in nodes[0] if f.endswith(":ID")] == ["id:ID"] and ":LABEL" in nodes[0]
+        assert all(NEO4J_FIELD.match(field) for field in header), (name, header)
+    tables = {name: read_csv(text) for name, text in texts.items()}
+    nodes = [row for name, rows in tables.items() if name.startswith("nodes") for row in rows]
     ids = {n["id:ID"] for n in nodes}
     assert len(ids) == len(nodes)
-    assert all(e[":START_ID"] in ids and e[":END_ID"] in ids for e in edges)
-    assert all(re.fullmatch(r"[A-Z][A-Z_]*", e[":TYPE"]) and e["sources:string[]"] for e in edges)
-    baclofen = next(n for n in nodes if n["id:ID"] == "drug:baclofen")
+    edges = {name: rows for name, rows in tables.items() if name.startswith("relationships")}
+    assert all(e[":START_ID"] in ids and e[":END_ID"] in ids for rows in edges.values() for e in rows)
+    assert all(re.fullmatch(r"[A-Z][A-Z_]*", e[":TYPE"]) for rows in edges.values() for e in rows)
+    assert all(e["sources:string[]"] for e in tables["relationships.csv"])
+    baclofen = next(n for n in tables["nodes.csv"] if n["id:ID"] == "drug:baclofen")
     assert baclofen[":LABEL"] == "Entity;Drug" and baclofen["name"] == "baclofen"
-    for rel in {e[":TYPE"] for e in edges}:
-        assert f"MERGE (a)-[r:{rel}]->(b)" in cypher
-    assert cypher.count("LOAD CSV WITH HEADERS") == 1 + len({e[":TYPE"] for e in edges})
+    assert {n[":LABEL"] for n in tables["nodes-DrugInteraction.csv"]} == {"Statement;DrugInteraction"}
+    summary = read_csv(texts["relationships-InteractionSummary.csv"])[0]
+    assert {"severity", "disagreement:boolean", "evidenceLevel:string[]", "throughClass:string[]"} <= set(summary)
+    assert "quantityValue:double" in tables["nodes-PharmacokineticValue.csv"][0]
+    types = {(name, e[":TYPE"]) for name, rows in edges.items() for e in rows}
+    for _, rel in types:
+        assert f"CREATE (a)-[r:{rel}]->(b)" in cypher
+    assert cypher.count("LOAD CSV WITH HEADERS") == len([t for t in tables if t.startswith("nodes")]) + len(types)
 
 
-def test_kgx_tables_follow_the_kgx_rules(graph, tmp_path: Path) -> None:
+def test_kgx_tables_follow_the_kgx_rules(graph, held, tmp_path: Path) -> None:
     """CURIE ids, Biolink categories and predicates taken from ontology/mappings.ttl, knowledge sources on every edge."""
-    with tarfile.open(graph.export("kgx", tmp_path / "g.tar.gz")) as archive:
+    path = graph.export("kgx", tmp_path / "g.tar.gz")
+    assert counts_kgx(path) == counts(held if FORMATS["kgx"].statements else graph.networkx)
+    with tarfile.open(path) as archive:
         nodes = read_csv(archive.extractfile("mrkg_nodes.tsv").read().decode(), "\t")
         edges = read_csv(archive.extractfile("mrkg_edges.tsv").read().decode(), "\t")
     mapped = {str(o).replace(BIOLINK_NS, "biolink:") for o in Graph().parse(ONTOLOGY_DIR / "mappings.ttl").objects()

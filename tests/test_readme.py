@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,19 +50,37 @@ def examples() -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("command", CHECKED)
 def test_readme_example_is_true(command: str) -> None:
+    assert_prints_as_shown(command)
+
+
+def assert_prints_as_shown(command: str, cwd: Path | None = None) -> None:
     expected = examples().get(command)
     assert expected is not None, f"the README no longer shows `{command}`"
-    printed = _run(command)
+    printed = _run(command, cwd)
     while expected and not expected[-1].strip():  # the blank line before the next example
         expected = expected[:-1]
     assert printed == [line.rstrip() for line in expected], "run `python tests/test_readme.py --update` if the change is right"
 
 
-def _run(command: str) -> list[str]:
+def _run(command: str, cwd: Path | None = None, check: bool = False) -> list[str]:
+    """The lines ``command`` prints in bash (in ``cwd``), with this environment's ``mrkg`` first on the PATH."""
     bin_dir = str(Path(sys.executable).parent)
-    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300,
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300, cwd=cwd,
                           env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
+    assert not check or done.returncode == 0, done.stderr
     return [line.rstrip() for line in done.stdout.splitlines()]
+
+
+#: The README's Neo4j example: an export, then a line of its relationships file (run in a folder of its own).
+NEO4J_EXPORT = "mrkg export --format neo4j --around tizanidine --depth 1 --output tizanidine-neo4j.zip"
+NEO4J_LINE = 'unzip -p tizanidine-neo4j.zip relationships.csv | grep "^drug:tizanidine,drug:ciprofloxacin"'
+
+
+@pytest.mark.skipif(shutil.which("unzip") is None, reason="the README's Neo4j example reads the archive with unzip")
+def test_readme_neo4j_example_is_true(tmp_path: Path) -> None:
+    assert NEO4J_EXPORT in examples()
+    _run(NEO4J_EXPORT, tmp_path, check=True)
+    assert_prints_as_shown(NEO4J_LINE, tmp_path)
 
 
 def update_readme() -> None:

@@ -3,9 +3,10 @@ one module per family of formats (:mod:`.rdf`, :mod:`.graphs`, :mod:`.tables`), 
 
 RDF formats keep every fact; the dataset formats (N-Quads, TriG, JSON-LD) also keep the named
 graph of each source, while the triple formats (Turtle, N-Triples, RDF/XML) hold the union of
-all graphs. The entity formats (GraphML, GEXF, Cytoscape.js JSON, CSV, Neo4j, KGX, DOT, HTML) hold
-the entity projection of :mod:`kg.traverse`: one node per entity with its label and type, one edge
-per (subject, predicate, object) with its label and sources.
+all graphs. The property-graph formats (GraphML, GEXF, Cytoscape.js JSON, CSV, Neo4j, KGX) hold
+the entity projection of :mod:`kg.traverse` (one node per entity with its label and type, one edge
+per (subject, predicate, object) with its label and sources) and every qualified statement with its
+fields, as :mod:`.statements` lays them out. The drawings (DOT, HTML) hold the entity projection alone.
 
 Every format can also hold a subgraph: the entities within ``depth`` steps of some ``around``
 entities (:func:`subgraph`). Entity formats then hold exactly the subgraph's nodes and edges; RDF
@@ -39,6 +40,7 @@ from .graphs import (
     write_html,
 )
 from .rdf import jsonld_context, pyoxigraph_writer, write_jsonld, write_owl
+from .statements import property_graph
 from .tables import (
     biolink_category,
     biolink_predicate,
@@ -53,7 +55,7 @@ from .tables import (
 __all__ = [
     "Format", "FORMATS", "export", "subgraph", "to_graphml_ready", "jsonld_context",
     "biolink_category", "biolink_predicate", "to_cytoscape", "to_html", "to_dot",
-    "neo4j_label", "neo4j_type",
+    "neo4j_label", "neo4j_type", "property_graph",
 ]
 
 
@@ -62,7 +64,8 @@ class Format:
     """An export format: its suffix, whether it keeps named graphs, the writer, and what the writer takes.
 
     ``write`` takes the :class:`Store` for RDF formats, and the entity graph (a networkx
-    MultiDiGraph) when ``projection`` is true.
+    MultiDiGraph) when ``projection`` is true; with ``statements`` also true, the property graph of
+    :mod:`.statements` (the entity graph with every qualified statement).
     """
 
     suffix: str
@@ -70,6 +73,7 @@ class Format:
     description: str
     write: Callable[[Any, Path], None]
     projection: bool = False
+    statements: bool = False
 
 
 # --- subgraphs ---------------------------------------------------------------------------------
@@ -127,16 +131,18 @@ FORMATS: dict[str, Format] = {
     "ntriples": _rdf("ntriples", "N-Triples: the union of all graphs"),
     "rdfxml": _rdf("rdfxml", "RDF/XML: the union of all graphs"),
     "owl": Format(".owl", False, "the ontology as OWL (RDF/XML), for Protégé, ROBOT or owlready2", write_owl),
-    "graphml": Format(".graphml", False, "GraphML of the entity graph (networkx, igraph, Gephi, Cytoscape, yEd)",
-                      write_graphml, True),
-    "gexf": Format(".gexf", False, "GEXF 1.2 of the entity graph (Gephi, networkx)", write_gexf, True),
-    "cytoscape": Format(".cyjs", False, "Cytoscape.js JSON of the entity graph (Cytoscape, Cytoscape.js)",
-                        write_cytoscape, True),
-    "csv": Format(".csv", False, "CSV edge list: source, target, predicate, label, sources", write_csv_edges, True),
-    "csv-nodes": Format(".csv", False, "CSV node list: id, label, type, type_label", write_csv_nodes, True),
-    "neo4j": Format(".zip", False, "Neo4j: nodes.csv and relationships.csv for neo4j-admin import, and load.cypher",
-                    write_neo4j, True),
-    "kgx": Format(".tar.gz", False, "KGX TSV (mrkg_nodes.tsv, mrkg_edges.tsv) with Biolink categories and predicates",
+    "graphml": Format(".graphml", False, "GraphML of the property graph (networkx, igraph, Gephi, Cytoscape, yEd)",
+                      write_graphml, True, True),
+    "gexf": Format(".gexf", False, "GEXF 1.2 of the property graph (Gephi, networkx)", write_gexf, True, True),
+    "cytoscape": Format(".cyjs", False, "Cytoscape.js JSON of the property graph (Cytoscape, Cytoscape.js)",
+                        write_cytoscape, True, True),
+    "csv": Format(".csv", False, "CSV edge list: source, target, predicate, label, sources, then the statements' fields",
+                  write_csv_edges, True, True),
+    "csv-nodes": Format(".csv", False, "CSV node list: id, label, type, type_label, then the statement nodes' fields",
+                        write_csv_nodes, True, True),
+    "neo4j": Format(".zip", False, "Neo4j: node and relationship CSV files for neo4j-admin import, and load.cypher",
+                    write_neo4j, True, True),
+    "kgx": Format(".tar.gz", False, "KGX TSV (mrkg_nodes.tsv, mrkg_edges.tsv) with Biolink categories, predicates and qualifiers",
                   write_kgx, True),
     "dot": Format(".dot", False, "Graphviz DOT of the entity graph", write_dot, True),
     "html": Format(".html", False, "one self-contained interactive HTML page (Cytoscape.js inlined)", write_html, True),
@@ -165,6 +171,9 @@ def export(store: Store, fmt: str, path: Path, around: Sequence[str] = (), depth
     if around:
         entities.graph.update(around=list(around), depth=depth)
     with tempfile.TemporaryDirectory() as scratch, atomic_path(path) as tmp:
-        source = entities if spec.projection else _rdf_subset(store, entities, everything, Path(scratch))
+        if spec.statements:
+            source = property_graph(store, entities)
+        else:
+            source = entities if spec.projection else _rdf_subset(store, entities, everything, Path(scratch))
         spec.write(source, tmp)
     return path

@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..iris import shorten
 from ..paths import STATIC_DIR
 
 # --- GraphML, GEXF, Cytoscape.js ---------------------------------------------------------------
@@ -34,10 +35,11 @@ def _plain(value: object) -> str:
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     """GraphML with one id per edge (``e0``, ``e1``, ...): networkx would write the predicate, shared by hundreds
-    of edges, which graphology refuses and igraph misreads; the predicate stays in ``relation`` and ``predicate``."""
+    of edges, which graphology refuses and igraph misreads; the predicate (a statement's kind) stays in ``relation``
+    and ``predicate``."""
     ready = to_graphml_ready(graph)
-    for number, (_, _, key, data) in enumerate(ready.edges(keys=True, data=True)):
-        data["edge_id"], data["relation"] = f"e{number}", key
+    for number, (_, _, data) in enumerate(ready.edges(data=True)):
+        data["edge_id"], data["relation"] = f"e{number}", shorten(data["predicate"])
     nx.write_graphml(ready, str(path), encoding="utf-8", edge_id_from_attribute="edge_id")
 
 
@@ -48,7 +50,7 @@ def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
 def to_cytoscape(graph: nx.MultiDiGraph) -> dict:
     """Cytoscape.js JSON (``networkx.cytoscape_data``): node ``name`` is the label, edge ``key`` the predicate."""
     data = nx.cytoscape_data(graph, name="name", ident="id")
-    data["data"] = [item for item in data["data"] if item[0] != "kinds"]  # the projection's own lookup table
+    data["data"] = [item for item in data["data"] if item[0] in ("around", "depth")]  # not the lookup tables
     for node in data["elements"]["nodes"]:
         node["data"]["name"] = node["data"].get("label", node["data"]["id"])
     return data

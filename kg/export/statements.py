@@ -1,0 +1,224 @@
+"""The property graph of the exports: the entity graph of :mod:`kg.traverse` plus every qualified statement.
+
+The one place that decides how a statement (an ``mr:Statement`` node: interaction, pair summary, indication,
+adverse-effect association, contraindication, warning, pharmacokinetic value, dose limit, product, ...) reaches the
+property-graph formats (Neo4j, GraphML, GEXF, Cytoscape.js, CSV, KGX). Nothing here names a kind or a field:
+
+- the kinds are the subclasses of ``mr:Statement`` in the ontology;
+- a kind whose class has ``mr:edgeFrom`` and ``mr:edgeTo`` (ontology/mrkg.ttl) becomes one **relationship** per
+  statement, from the entity of the first property to the entity of the second, keyed by the statement;
+- every other kind becomes a **node** of its kind (its type the class), linked to each entity it names by an edge
+  keyed by the property (``mr:participant``, ``mr:drug``, ``mr:viaTarget``, ...);
+- the fields are the properties the statements have in the graph, named by their local name (``severity``,
+  ``evidenceLevel``, ``management``, ``approvalStatus``, ...): a controlled value or an entity by its label,
+  a source by its identifier (``sources``), a literal as written; a field that holds several values for some
+  statement of its kind is a list for all of them.
+
+A statement is kept when every entity it names is in the entity graph given, so a subgraph (``--around``) holds
+the statements among its entities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from ..iris import shorten
+from ..store import Store
+
+__all__ = ["Field", "property_graph", "statement_fields", "statement_kinds", "columns", "cell", "STATEMENT_FILE"]
+
+#: The statement classes, with their labels and the relationship ends the ontology gives them.
+KINDS_QUERY = """
+SELECT ?kind ?label ?from ?to WHERE {
+  ?kind rdfs:subClassOf mr:Statement .
+  OPTIONAL { ?kind rdfs:label ?label }
+  OPTIONAL { ?kind mr:edgeFrom ?from ; mr:edgeTo ?to }
+}"""
+
+#: Every value of every statement, with the value's label and identifier when it has them.
+VALUES_QUERY = """
+SELECT ?statement ?kind ?p ?o ?label ?id WHERE {
+  ?kind rdfs:subClassOf mr:Statement .
+  ?statement a ?kind ; ?p ?o .
+  FILTER(?p != rdf:type)
+  OPTIONAL { ?o rdfs:label ?label }
+  OPTIONAL { ?o dcterms:identifier ?id }
+}"""
+
+#: Labels of the properties statements use (the edge labels of the links from a statement node).
+PROPERTY_LABELS_QUERY = """
+SELECT DISTINCT ?p ?label WHERE {
+  ?kind rdfs:subClassOf mr:Statement . ?statement a ?kind ; ?p ?o . ?p rdfs:label ?label
+}"""
+
+SOURCE = "http://purl.org/dc/terms/source"
+IDENTIFIER = "http://purl.org/dc/terms/identifier"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Field names that are not the property's local name.
+RENAMED = {SOURCE: "sources", IDENTIFIER: "identifier", LABEL: "name"}
+#: Literal datatypes and the value type their field has (anything else is a string).
+DATATYPES = {XSD + "boolean": "boolean", XSD + "integer": "long", XSD + "decimal": "double", XSD + "double": "double",
+             XSD + "float": "double"}
+
+#: The file a prepared store keeps the statement data in (kg/cache.py), like the projection beside it.
+STATEMENT_FILE = "statements.json"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a statement kind: its name, value type (string, boolean, long, double) and whether it is a list."""
+
+    name: str
+    type: str
+    multiple: bool
+
+
+def _statement_data(store: Store) -> dict[str, Any]:
+    """The statements as JSON data: kinds (CURIE → label, from, to), fields per kind, property labels, statements.
+
+    Each statement is ``[iri, kind, {field: [values]}, [[property, entity], ...]]``, its links being the values that
+    are entities of the projection (for a relationship kind, only its two ends).
+    """
+    from ..traverse import project
+
+    projection = project(store)
+    kinds = {shorten(k.value): [label.value if label else shorten(k.value), shorten(f.value) if f else None,
+                                shorten(t.value) if t else None] for k, label, f, t in store.query(KINDS_QUERY).rows if k}
+    statements: dict[str, list] = {}
+    types: dict[tuple[str, str], str] = {}
+    for s, cls, p, o, label, ident in store.query(VALUES_QUERY).rows:
+        assert s is not None and cls is not None and p is not None and o is not None
+        entry = statements.setdefault(s.value, [s.value, shorten(cls.value), {}, []])
+        prop, ends = shorten(p.value), kinds[entry[1]][1:]
+        if o.kind == "uri" and o.value in projection and (not ends[0] or prop in ends):
+            entry[3].append([prop, o.value])
+            continue
+        name = RENAMED.get(p.value, prop.split(":", 1)[-1])
+        if p.value == SOURCE:
+            value = ident.value if ident else shorten(o.value)
+        elif o.kind == "uri":  # a controlled value, another statement, or an entity beside a relationship's two ends
+            value = label.value if label else shorten(o.value)
+        else:
+            value = o.value
+            types[entry[1], name] = DATATYPES.get(o.datatype or "", "string") if o.kind == "literal" else "string"
+        values = entry[2].setdefault(name, [])
+        if value not in values:
+            values.append(value)
+    for rows in statements.values():
+        rows[3].sort()
+        for values in rows[2].values():
+            values.sort()
+    fields: dict[str, list[list]] = {}
+    for kind in kinds:
+        multiple: dict[str, bool] = {}
+        for _, of_kind, values, _ in statements.values():
+            if of_kind == kind:
+                for name, found in values.items():
+                    multiple[name] = multiple.get(name, False) or len(found) > 1 or name == "sources"
+        is_node = not kinds[kind][1]
+        fields[kind] = [[name, types.get((kind, name), "string"), multiple[name]] for name in sorted(multiple)
+                        if not (is_node and name == "name")]  # a node's label is its name
+    property_labels = {shorten(p.value): label.value for p, label in store.query(PROPERTY_LABELS_QUERY).rows if p and label}
+    return {"kinds": kinds, "fields": fields, "property_labels": property_labels,
+            "statements": sorted(statements.values())}
+
+
+def statement_data(store: Store) -> dict[str, Any]:
+    """:func:`_statement_data`, computed once for a prepared store and kept beside it (about 2 s on the built graph)."""
+    from ..cache import kept_beside
+
+    return kept_beside(store, STATEMENT_FILE, __file__, lambda: _statement_data(store))
+
+
+def statement_fields(graph: nx.MultiDiGraph) -> dict[str, list[Field]]:
+    """Statement kind (CURIE) → its fields, as :func:`property_graph` recorded them on ``graph``."""
+    return {kind: [Field(*f) for f in fields] for kind, fields in graph.graph.get("statement_fields", {}).items()}
+
+
+def statement_kinds(graph: nx.MultiDiGraph) -> dict[str, tuple[str, bool]]:
+    """Statement kind (CURIE) → (its label, whether it is a relationship rather than a node)."""
+    return {kind: (label, bool(f and t)) for kind, (label, f, t) in graph.graph.get("statement_kinds", {}).items()}
+
+
+def property_graph(store: Store, entities: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``entities`` (the entity graph or a subgraph of it) with the statements among its entities added.
+
+    A relationship statement is an edge keyed by the statement's CURIE, with ``predicate`` its class, ``label`` the
+    class label, ``statement`` its IRI, and its fields. A node statement is a node (``type`` its class) with its fields,
+    and an edge keyed by each property that links it to an entity. Every element has ``label`` and ``sources``.
+    """
+    data = statement_data(store)
+    graph = entities.copy()
+    graph.graph.update(statement_kinds=data["kinds"], statement_fields=data["fields"])
+    for iri, kind, values, links in data["statements"]:
+        label, end_from, end_to = data["kinds"][kind]
+        if not all(entity in entities for _, entity in links):
+            continue
+        fields = {name: vals if _multiple(data, kind, name) else vals[0] for name, vals in values.items()}
+        sources = values.get("sources", [])
+        if end_from and end_to:
+            ends = _ends(links, end_from, end_to)
+            if ends is None:
+                continue
+            graph.add_edge(*ends, key=shorten(iri), predicate=_expand(kind), label=label, statement=iri,
+                           **{k: v for k, v in fields.items() if k != "sources"}, sources=sources)
+        else:
+            name = fields.pop("name", None) or _name(label, links, entities)
+            graph.add_node(iri, label=name, type=kind, type_label=label, **{k: v for k, v in fields.items()})
+            for prop, entity in links:
+                graph.add_edge(iri, entity, key=prop, predicate=_expand(prop),
+                               label=data["property_labels"].get(prop, prop), sources=sources)
+    return graph
+
+
+def _multiple(data: dict, kind: str, name: str) -> bool:
+    return any(f[0] == name and f[2] for f in data["fields"][kind])
+
+
+def _ends(links: list[list[str]], end_from: str, end_to: str) -> tuple[str, str] | None:
+    """The two entities a relationship statement joins (its participants in IRI order when both ends are one property)."""
+    starts = sorted({e for p, e in links if p == end_from})
+    ends = sorted({e for p, e in links if p == end_to})
+    if end_from == end_to:
+        return (starts[0], starts[1]) if len(starts) == 2 else None
+    return (starts[0], ends[0]) if len(starts) == 1 and len(ends) == 1 else None
+
+
+def _name(label: str, links: list[list[str]], entities: nx.MultiDiGraph) -> str:
+    """A readable name for a statement node without a label: ``drug interaction: ciprofloxacin + tizanidine``."""
+    names = sorted({entities.nodes[e].get("label", e) for _, e in links})
+    return f"{label}: {' + '.join(names)}"
+
+
+def _expand(curie: str) -> str:
+    from ..iris import PREFIXES
+
+    prefix, _, local = curie.partition(":")
+    return PREFIXES.get(prefix, prefix + ":") + local
+
+
+def columns(graph: nx.MultiDiGraph, relationships: bool) -> list[Field]:
+    """The fields of the relationship kinds (or of the node kinds) of ``graph``, each name once, in kind order."""
+    kinds = statement_kinds(graph)
+    seen: dict[str, Field] = {}
+    for kind, fields in sorted(statement_fields(graph).items()):
+        if kinds[kind][1] == relationships:
+            for field in fields:
+                if field.name not in seen:
+                    seen[field.name] = field
+                elif field.multiple and not seen[field.name].multiple:
+                    seen[field.name] = field
+    return list(seen.values())
+
+
+def cell(value: object) -> str:
+    """A field value as one table cell: a list joined by ``;``, nothing as the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
