@@ -23,10 +23,12 @@ class MR(DefinedNamespace):
     AdministrationRoute: URIRef
     AdverseEffect: URIRef
     AdverseEffectAssociation: URIRef
+    agentType: URIRef
     ApprovalStatus: URIRef
     Article: URIRef
     Assessment: URIRef
     AssessmentMethod: URIRef
+    biolinkPrefix: URIRef
     CNSDepressant: URIRef
     Claim: URIRef
     Classification: URIRef
@@ -47,6 +49,7 @@ class MR(DefinedNamespace):
     DrugClass: URIRef
     DrugInteraction: URIRef
     DrugLabel: URIRef
+    edgePredicate: URIRef
     EliminationRoute: URIRef
     Entity: URIRef
     Enzyme: URIRef
@@ -61,6 +64,7 @@ class MR(DefinedNamespace):
     Injury: URIRef
     InteractionSummary: URIRef
     IonChannel: URIRef
+    knowledgeLevel: URIRef
     LifestyleMeasure: URIRef
     Literature: URIRef
     ManualTherapy: URIRef
@@ -68,6 +72,7 @@ class MR(DefinedNamespace):
     MechanismType: URIRef
     Metabolism: URIRef
     MuscleRelaxant: URIRef
+    negated: URIRef
     PartnerDrug: URIRef
     PharmacokineticParameter: URIRef
     PharmacokineticValue: URIRef

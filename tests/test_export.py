@@ -21,7 +21,9 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 
 from kg.errors import MRKGError
 from kg.export import FORMATS, export, property_graph, subgraph
-from kg.export.tables import BIOLINK as BIOLINK_NS
+from kg.export.kgx import BIOLINK as BIOLINK_NS
+from kg.export.kgx import biolink_category
+from kg.export.statements import statement_kinds
 from kg.paths import ONTOLOGY_DIR, STATIC_DIR
 
 RDF_TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
@@ -192,6 +194,8 @@ RDF_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "turtle"
 def expected(fmt: str, graph, entities: nx.MultiDiGraph) -> tuple[int, int]:
     """(nodes, edges) that ``fmt`` holds for ``entities``: the property graph (statements too), or the entities alone."""
     g = property_graph(graph.store, entities) if FORMATS[fmt].statements else entities
+    if fmt == "kgx":
+        return kgx_counts(g)
     if fmt == "csv-nodes":
         return g.number_of_nodes(), 0
     if fmt == "csv":  # an edge list only shows nodes that have an edge
@@ -369,30 +373,73 @@ def test_neo4j_bulk_import_files(graph, held, tmp_path: Path) -> None:
     assert cypher.count("LOAD CSV WITH HEADERS") == len([t for t in tables if t.startswith("nodes")]) + len(types)
 
 
+def kgx_counts(held: nx.MultiDiGraph) -> tuple[int, int]:
+    """(nodes, edges) KGX holds of a property graph: entities and the statement nodes of a Biolink node category
+    (products); entity edges among them, statement relationships, and statement nodes with a plain relation (interactions)."""
+    kinds = statement_kinds(held)
+    kept = {n for n, d in held.nodes(data=True) if d["type"] not in kinds or not biolink_category(d["type"]).endswith("Association")}
+    edges = sum(1 for u, v in held.edges() if u in kept and v in kept)
+    as_edges = sum(1 for n, d in held.nodes(data=True) if n not in kept and d["type"] in kinds and kinds[d["type"]].predicate
+                   and all(v in kept for v in held.successors(n)))
+    return len(kept), edges + as_edges
+
+
 def test_kgx_tables_follow_the_kgx_rules(graph, held, tmp_path: Path) -> None:
-    """CURIE ids, Biolink categories and predicates taken from ontology/mappings.ttl, knowledge sources on every edge."""
+    """Biolink ids (the category's preferred prefix among the node's identifiers, else an MRKG id), xrefs, Biolink
+    categories and predicates from ontology/mappings.ttl, qualifiers on statement edges, knowledge sources on every edge."""
     path = graph.export("kgx", tmp_path / "g.tar.gz")
-    assert counts_kgx(path) == counts(held if FORMATS["kgx"].statements else graph.networkx)
+    assert counts_kgx(path) == kgx_counts(held)
     with tarfile.open(path) as archive:
         nodes = read_csv(archive.extractfile("mrkg_nodes.tsv").read().decode(), "\t")
         edges = read_csv(archive.extractfile("mrkg_edges.tsv").read().decode(), "\t")
     mapped = {str(o).replace(BIOLINK_NS, "biolink:") for o in Graph().parse(ONTOLOGY_DIR / "mappings.ttl").objects()
               if str(o).startswith(BIOLINK_NS)} | {"biolink:NamedThing", "biolink:related_to", "biolink:Association"}
-    assert {"id", "category", "name"} <= set(nodes[0]) and {"subject", "predicate", "object", "primary_knowledge_source"} <= set(edges[0])
+    assert {"id", "category", "name", "xref", "equivalent_identifiers"} <= set(nodes[0])
+    assert {"subject", "predicate", "object", "primary_knowledge_source", "knowledge_level", "agent_type", "negated"} <= set(edges[0])
     ids = {n["id"] for n in nodes}
     assert all(KGX_CURIE.match(i) for i in ids) and len(ids) == len(nodes)
+    assert not [i for i in ids if i.split(":")[0] in ("drug", "class", "target", "condition", "mechanism", "effect")], "no local prefixes"
     assert all(n["category"] in mapped and n["category"][8].isupper() for n in nodes)
     assert all(e["predicate"] in mapped and e["predicate"][8].islower() for e in edges)
     assert all(e["subject"] in ids and e["object"] in ids and KGX_CURIE.match(e["id"]) for e in edges)
+    assert len({e["id"] for e in edges}) == len(edges)
     assert all(e["primary_knowledge_source"].startswith("infores:") and e["knowledge_level"] and e["agent_type"] for e in edges)
-    by_id = {n["id"]: n["category"] for n in nodes}
-    assert by_id["drug:baclofen"] == "biolink:Drug" and by_id["target:cyp1a2"] == "biolink:Protein"
-    assert by_id["condition:spasticity"] == "biolink:PhenotypicFeature"  # mr:Symptom broadMatch
-    assert by_id["mechanism:gaba-b-receptor-agonism"] == "biolink:NamedThing"  # unmapped: mr:Entity closeMatch
+    by_iri = {n["iri"]: n for n in nodes}
+    baclofen = by_iri[BACLOFEN]
+    # the order biolink-model 4.4.6 prefers for biolink:Drug puts RXCUI before CHEBI and DRUGBANK (biolink-id-prefixes.tsv)
+    assert (baclofen["id"], baclofen["category"]) == ("RXCUI:1292", "biolink:Drug")
+    assert {"DRUGBANK:DB00181", "CHEBI:2972", "MESH:D001418", "UMLS:C0004609"} <= set(baclofen["xref"].split("|"))
+    assert "RXCUI:1292" in baclofen["equivalent_identifiers"].split("|")
+    cyp1a2 = by_iri["https://w3id.org/mrkg/target/cyp1a2"]
+    assert (cyp1a2["id"], cyp1a2["category"]) == ("UniProtKB:P05177", "biolink:Protein")
+    spasticity = by_iri["https://w3id.org/mrkg/condition/spasticity"]
+    assert (spasticity["id"], spasticity["category"]) == ("HP:0001257", "biolink:PhenotypicFeature")  # mr:Symptom broadMatch
+    mechanism = by_iri["https://w3id.org/mrkg/mechanism/gaba-b-receptor-agonism"]
+    assert (mechanism["id"], mechanism["category"]) == ("MRKG.MECHANISM:gaba-b-receptor-agonism", "biolink:BiologicalProcessOrActivity")
+    assert by_iri["https://w3id.org/mrkg/class/muscle-relaxants"]["category"] == "biolink:ChemicalEntity"
+    assert {n["category"] for n in nodes} > {"biolink:Drug", "biolink:Protein", "biolink:Disease"}
+    tizanidine = by_iri["https://w3id.org/mrkg/drug/tizanidine"]["id"]
     predicates = {(e["subject"], e["original_predicate"], e["object"]): e["predicate"] for e in edges}
-    assert predicates["drug:tizanidine", "mr:metabolisedBy", "target:cyp1a2"] == "biolink:is_substrate_of"
-    assert predicates["drug:baclofen", "mr:hasTarget", "target:gabbr1"] == "biolink:directly_physically_interacts_with"
-    assert predicates["drug:baclofen", "mr:hasMechanism", "mechanism:gaba-b-receptor-agonism"] == "biolink:related_to"
+    assert predicates[tizanidine, "mr:metabolisedBy", cyp1a2["id"]] == "biolink:is_substrate_of"
+    assert predicates[baclofen["id"], "mr:hasTarget", "UniProtKB:Q9UBS5"] == "biolink:directly_physically_interacts_with"
+    assert predicates[baclofen["id"], "mr:hasMechanism", mechanism["id"]] == "biolink:related_to"
+    indications = [e for e in edges if e["subject"] == baclofen["id"] and e["object"] == spasticity["id"] and e["original_predicate"] == "mr:usedFor"]
+    assert {(e["approvalStatus"], e["evidenceLevel"], e["administrationRoute"]) for e in indications} >= {("approved", "regulatory label", "intrathecal")}
+    assert all(e["category"] == "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation" for e in indications)
+    not_indicated = [e for e in edges if e["approvalStatus"] == "not indicated"]
+    assert not_indicated and all(e["negated"] == "True" for e in not_indicated)
+    assert all(e["negated"] == "" for e in edges if e["approvalStatus"] not in ("", "not indicated"))
+    cipro = by_iri["https://w3id.org/mrkg/drug/ciprofloxacin"]["id"]
+    summary = next(e for e in edges if e["id"] == "MRKG.INTERACTION-SUMMARY:ciprofloxacin--tizanidine")
+    assert (summary["subject"], summary["object"], summary["predicate"]) == (cipro, tizanidine, "biolink:pharmacologically_interacts_with")
+    assert (summary["severity"], summary["knowledge_level"], summary["agent_type"]) == ("contraindicated", "logical_entailment", "automated_agent")
+    statement = next(e for e in edges if e["id"] == "MRKG.INTERACTION:label-tizanidine-zanaflex-prior-ciprofloxacin")
+    assert (statement["subject"], statement["object"], statement["severity"]) == (cipro, tizanidine, "contraindicated")
+    assert statement["primary_knowledge_source"] == "infores:label-tizanidine-zanaflex-prior"
+    assert statement["supporting_text"] == "Concomitant use of ciprofoxacin and Zanaflex is contraindicated."  # sic, the label's typo
+    products = [n for n in nodes if n["iri"].startswith("https://w3id.org/mrkg/product/")]
+    assert products and all(n["category"] == "biolink:Drug" for n in products)
+    assert any(e["predicate"] == "biolink:has_active_ingredient" and e["object"] == baclofen["id"] for e in edges)
 
 
 def test_dot_reads_back_in_graphviz(graph, tmp_path: Path) -> None:

@@ -39,18 +39,10 @@ from .graphs import (
     write_graphml,
     write_html,
 )
+from .kgx import biolink_category, biolink_predicate, write_kgx
 from .rdf import jsonld_context, pyoxigraph_writer, write_jsonld, write_owl
 from .statements import property_graph
-from .tables import (
-    biolink_category,
-    biolink_predicate,
-    neo4j_label,
-    neo4j_type,
-    write_csv_edges,
-    write_csv_nodes,
-    write_kgx,
-    write_neo4j,
-)
+from .tables import neo4j_label, neo4j_type, write_csv_edges, write_csv_nodes, write_neo4j
 
 __all__ = [
     "Format", "FORMATS", "export", "subgraph", "to_graphml_ready", "jsonld_context",
@@ -143,7 +135,7 @@ FORMATS: dict[str, Format] = {
     "neo4j": Format(".zip", False, "Neo4j: node and relationship CSV files for neo4j-admin import, and load.cypher",
                     write_neo4j, True, True),
     "kgx": Format(".tar.gz", False, "KGX TSV (mrkg_nodes.tsv, mrkg_edges.tsv) with Biolink categories, predicates and qualifiers",
-                  write_kgx, True),
+                  write_kgx, True, True),
     "dot": Format(".dot", False, "Graphviz DOT of the entity graph", write_dot, True),
     "html": Format(".html", False, "one self-contained interactive HTML page (Cytoscape.js inlined)", write_html, True),
 }

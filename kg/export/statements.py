@@ -28,25 +28,41 @@ import networkx as nx
 from ..iris import shorten
 from ..store import Store
 
-__all__ = ["Field", "property_graph", "statement_fields", "statement_kinds", "columns", "cell", "STATEMENT_FILE"]
+__all__ = ["Field", "Kind", "property_graph", "statement_data", "statement_fields", "statement_kinds", "columns", "cell",
+           "STATEMENT_FILE"]
 
-#: The statement classes, with their labels and the relationship ends the ontology gives them.
+#: The statement classes, with their labels, the relationship ends the ontology gives them, and what KGX says of them.
 KINDS_QUERY = """
-SELECT ?kind ?label ?from ?to WHERE {
+SELECT ?kind ?label ?from ?to ?predicate ?level ?agent WHERE {
   ?kind rdfs:subClassOf mr:Statement .
   OPTIONAL { ?kind rdfs:label ?label }
   OPTIONAL { ?kind mr:edgeFrom ?from ; mr:edgeTo ?to }
+  OPTIONAL { ?kind mr:edgePredicate ?predicate }
+  OPTIONAL { ?kind mr:knowledgeLevel ?level }
+  OPTIONAL { ?kind mr:agentType ?agent }
 }"""
 
 #: Every value of every statement, with the value's label and identifier when it has them.
 VALUES_QUERY = """
-SELECT ?statement ?kind ?p ?o ?label ?id WHERE {
+SELECT ?statement ?kind ?p ?o ?label ?id ?negated WHERE {
   ?kind rdfs:subClassOf mr:Statement .
   ?statement a ?kind ; ?p ?o .
   FILTER(?p != rdf:type)
   OPTIONAL { ?o rdfs:label ?label }
   OPTIONAL { ?o dcterms:identifier ?id }
+  OPTIONAL { ?o mr:negated ?negated }
 }"""
+
+#: Each entity's cross-references (the build's bioregistry.io IRIs of its identifiers), with the named graph that says so.
+XREFS_QUERY = """
+SELECT ?entity ?xref ?g WHERE {
+  GRAPH ?g { ?entity skos:exactMatch ?xref }
+  FILTER(STRSTARTS(STR(?xref), "https://bioregistry.io/"))
+}"""
+
+#: Bioregistry prefix → Biolink prefix of each identifier scheme that has one (mr:biolinkPrefix in the ontology).
+BIOLINK_PREFIXES_QUERY = "SELECT ?bioregistry ?biolink WHERE { ?p mr:bioregistryPrefix ?bioregistry ; mr:biolinkPrefix ?biolink }"
+BIOREGISTRY = "https://bioregistry.io/"
 
 #: Labels of the properties statements use (the edge labels of the links from a statement node).
 PROPERTY_LABELS_QUERY = """
@@ -87,13 +103,18 @@ def _statement_data(store: Store) -> dict[str, Any]:
 
     projection = project(store)
     kinds = {shorten(k.value): [label.value if label else shorten(k.value), shorten(f.value) if f else None,
-                                shorten(t.value) if t else None] for k, label, f, t in store.query(KINDS_QUERY).rows if k}
+                                shorten(t.value) if t else None, shorten(pred.value) if pred else None,
+                                level.value if level else None, agent.value if agent else None]
+             for k, label, f, t, pred, level, agent in store.query(KINDS_QUERY).rows if k}
     statements: dict[str, list] = {}
     types: dict[tuple[str, str], str] = {}
-    for s, cls, p, o, label, ident in store.query(VALUES_QUERY).rows:
+    for s, cls, p, o, label, ident, negated in store.query(VALUES_QUERY).rows:
         assert s is not None and cls is not None and p is not None and o is not None
         entry = statements.setdefault(s.value, [s.value, shorten(cls.value), {}, []])
-        prop, ends = shorten(p.value), kinds[entry[1]][1:]
+        if negated is not None and negated.value == "true":
+            entry[2]["negated"] = ["true"]
+            types[entry[1], "negated"] = "boolean"
+        prop, ends = shorten(p.value), kinds[entry[1]][1:3]
         if o.kind == "uri" and o.value in projection and (not ends[0] or prop in ends):
             entry[3].append([prop, o.value])
             continue
@@ -123,8 +144,15 @@ def _statement_data(store: Store) -> dict[str, Any]:
         fields[kind] = [[name, types.get((kind, name), "string"), multiple[name]] for name in sorted(multiple)
                         if not (is_node and name == "name")]  # a node's label is its name
     property_labels = {shorten(p.value): label.value for p, label in store.query(PROPERTY_LABELS_QUERY).rows if p and label}
+    xrefs: dict[str, list[list[str]]] = {}
+    for entity, xref, g in store.query(XREFS_QUERY).rows:
+        assert entity is not None and xref is not None and g is not None
+        if entity.value in projection:
+            xrefs.setdefault(entity.value, []).append([xref.value.removeprefix(BIOREGISTRY), g.value])
+    prefixes = {b.value: bl.value for b, bl in store.query(BIOLINK_PREFIXES_QUERY).rows if b and bl}
     return {"kinds": kinds, "fields": fields, "property_labels": property_labels,
-            "statements": sorted(statements.values())}
+            "statements": sorted(statements.values()), "xrefs": {e: sorted(x) for e, x in sorted(xrefs.items())},
+            "biolink_prefixes": prefixes}
 
 
 def statement_data(store: Store) -> dict[str, Any]:
@@ -139,9 +167,21 @@ def statement_fields(graph: nx.MultiDiGraph) -> dict[str, list[Field]]:
     return {kind: [Field(*f) for f in fields] for kind, fields in graph.graph.get("statement_fields", {}).items()}
 
 
-def statement_kinds(graph: nx.MultiDiGraph) -> dict[str, tuple[str, bool]]:
-    """Statement kind (CURIE) → (its label, whether it is a relationship rather than a node)."""
-    return {kind: (label, bool(f and t)) for kind, (label, f, t) in graph.graph.get("statement_kinds", {}).items()}
+@dataclass(frozen=True)
+class Kind:
+    """A statement kind as the ontology describes it (mrkg.ttl): label, relationship or node, plain relation, KGX terms."""
+
+    label: str
+    relationship: bool
+    predicate: str | None
+    knowledge_level: str | None
+    agent_type: str | None
+
+
+def statement_kinds(graph: nx.MultiDiGraph) -> dict[str, Kind]:
+    """Statement kind (CURIE) → its :class:`Kind`, as :func:`property_graph` recorded them on ``graph``."""
+    return {kind: Kind(label, bool(f and t), predicate, level, agent)
+            for kind, (label, f, t, predicate, level, agent) in graph.graph.get("statement_kinds", {}).items()}
 
 
 def property_graph(store: Store, entities: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -153,9 +193,12 @@ def property_graph(store: Store, entities: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """
     data = statement_data(store)
     graph = entities.copy()
-    graph.graph.update(statement_kinds=data["kinds"], statement_fields=data["fields"])
+    graph.graph.update(statement_kinds=data["kinds"], statement_fields=data["fields"], biolink_prefixes=data["biolink_prefixes"])
+    for entity, xrefs in data["xrefs"].items():
+        if entity in graph:
+            graph.nodes[entity]["xrefs"] = sorted({x for x, _ in xrefs})
     for iri, kind, values, links in data["statements"]:
-        label, end_from, end_to = data["kinds"][kind]
+        label, end_from, end_to = data["kinds"][kind][:3]
         if not all(entity in entities for _, entity in links):
             continue
         fields = {name: vals if _multiple(data, kind, name) else vals[0] for name, vals in values.items()}
@@ -206,7 +249,7 @@ def columns(graph: nx.MultiDiGraph, relationships: bool) -> list[Field]:
     kinds = statement_kinds(graph)
     seen: dict[str, Field] = {}
     for kind, fields in sorted(statement_fields(graph).items()):
-        if kinds[kind][1] == relationships:
+        if kinds[kind].relationship == relationships:
             for field in fields:
                 if field.name not in seen:
                     seen[field.name] = field

@@ -1,4 +1,4 @@
-"""Tabular exports of the entity graph: CSV edge and node lists, the Neo4j import archive and KGX (Biolink) TSV."""
+"""Tabular exports of the property graph: CSV edge and node lists and the Neo4j import archive (KGX: :mod:`.kgx`)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,13 @@ import csv
 import io
 import re
 import zipfile
-from functools import cache
 from pathlib import Path
 
 import networkx as nx
 
-from ..iris import VOCAB, shorten
-from ..paths import ONTOLOGY_DIR
+from ..iris import shorten
 from ..traverse import SUMMARY_ATTRIBUTES
 from .statements import Field, cell, columns, statement_fields, statement_kinds
-
-BIOLINK = "https://w3id.org/biolink/vocab/"
-
-
 
 # --- CSV and Neo4j -----------------------------------------------------------------------------
 
@@ -83,7 +77,8 @@ def _neo4j_files(graph: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list
     entities = {n for n, d in graph.nodes(data=True) if d["type"] not in kinds}
     files: dict[str, tuple[list[str], list[list[str]]]] = {
         "nodes.csv": (NEO4J_NODE_HEADER, []), "relationships.csv": (NEO4J_EDGE_HEADER, []), NEO4J_LINKS: (NEO4J_LINK_HEADER, [])}
-    for kind, (_, is_edge) in sorted(kinds.items()):
+    for kind, spec in sorted(kinds.items()):
+        is_edge = spec.relationship
         base = NEO4J_STATEMENT_EDGE_HEADER if is_edge else NEO4J_STATEMENT_NODE_HEADER
         header = base + [neo4j_column(f) for f in fields[kind]] + ([] if is_edge else [":LABEL"])
         files[f"{'relationships' if is_edge else 'nodes'}-{neo4j_label(kind)}.csv"] = (header, [])
@@ -172,79 +167,3 @@ def _load_cypher(files: dict[str, tuple[list[str], list[list[str]]]]) -> str:
                       f"CREATE (a)-[r:{rel}]->(b)",
                       "SET " + ", ".join(f"r.{p} = {e}" for p, e in props) + ";"]
     return "\n".join(lines) + "\n"
-
-
-# --- KGX (Biolink) -----------------------------------------------------------------------------
-
-
-@cache
-def _mappings() -> tuple[dict[str, str], dict[str, str]]:
-    """mr: term → (best) Biolink CURIE, and mr: term → its parent in mrkg.ttl (class or property)."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDFS, SKOS
-
-    graph = Graph()
-    graph.parse(ONTOLOGY_DIR / "mappings.ttl", format="turtle")
-    graph.parse(ONTOLOGY_DIR / "mrkg.ttl", format="turtle")
-    best: dict[str, str] = {}
-    for relation in (SKOS.broadMatch, SKOS.closeMatch, SKOS.exactMatch):  # later (stronger) matches win
-        for term, target in sorted(graph.subject_objects(relation)):
-            if str(target).startswith(BIOLINK) and str(term).startswith(VOCAB):
-                best[str(term)] = "biolink:" + str(target)[len(BIOLINK):]
-    parents = {str(s): str(o) for rel in (RDFS.subClassOf, RDFS.subPropertyOf)
-               for s, o in graph.subject_objects(rel) if isinstance(o, URIRef)}
-    return best, parents
-
-
-def _biolink(term_curie: str, fallback: str) -> str:
-    best, parents = _mappings()
-    iri = VOCAB + term_curie.removeprefix("mr:")
-    while iri:
-        if iri in best:
-            return best[iri]
-        iri = parents.get(iri, "")
-    return fallback
-
-
-def biolink_category(type_curie: str) -> str:
-    """The Biolink category of an entity type, through ontology/mappings.ttl and superclasses (``mr:Drug`` → ``biolink:Drug``)."""
-    return _biolink(type_curie, "biolink:NamedThing")
-
-
-def biolink_predicate(predicate_curie: str) -> str:
-    """The Biolink predicate of a relation, through mappings.ttl and superproperties, else ``biolink:related_to``."""
-    predicate = _biolink(predicate_curie, "biolink:related_to")
-    return predicate if predicate[8:9].islower() else "biolink:related_to"  # a slot, not a class
-
-
-KGX_NODE_COLUMNS = ["id", "category", "name", "iri", "provided_by"]
-KGX_EDGE_COLUMNS = ["id", "subject", "predicate", "object", "original_predicate", "category",
-                    "primary_knowledge_source", "aggregator_knowledge_source", "supporting_data_source",
-                    "knowledge_level", "agent_type"]
-
-
-def _kgx_tables(graph: nx.MultiDiGraph) -> tuple[list[list[str]], list[list[str]]]:
-    """KGX node and edge rows: CURIE ids, Biolink categories and predicates, knowledge sources as infores CURIEs."""
-    nodes = [[shorten(n), biolink_category(d["type"]), d["label"], n, "infores:mrkg"] for n, d in sorted(graph.nodes(data=True))]
-    edges = []
-    for u, v, key, d in sorted(graph.edges(keys=True, data=True)):
-        sources = [f"infores:{s}" for s in d["sources"]]
-        edge_id = "mrkg:" + "--".join((shorten(u).replace(":", "."), key.removeprefix("mr:"), shorten(v).replace(":", ".")))
-        edges.append([edge_id, shorten(u), biolink_predicate(key), shorten(v), key, "biolink:Association",
-                      sources[0] if sources else "infores:mrkg", "infores:mrkg", "|".join(sources),
-                      "knowledge_assertion", "manual_agent"])
-    return nodes, edges
-
-
-def write_kgx(graph: nx.MultiDiGraph, path: Path) -> None:
-    import tarfile
-
-    nodes, edges = _kgx_tables(graph)
-    with tarfile.open(path, "w:gz") as archive:
-        for name, header, rows in (("mrkg_nodes.tsv", KGX_NODE_COLUMNS, nodes), ("mrkg_edges.tsv", KGX_EDGE_COLUMNS, edges)):
-            data = _csv_text(header, rows, delimiter="\t").encode("utf-8")
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-
-
