@@ -550,7 +550,7 @@ def ingest(article: Path, title: str, url: str, date: str, publisher: str, kind:
 
 #: The names of kg.export.FORMATS, written out so that `mrkg --help` does not import networkx (a test keeps them equal).
 EXPORT_FORMATS = ("nquads", "trig", "jsonld", "turtle", "ntriples", "rdfxml", "owl", "graphml", "gexf", "cytoscape", "csv",
-                  "csv-nodes", "neo4j", "kgx", "dot", "html")
+                  "csv-nodes", "neo4j", "kgx", "sssom", "dot", "html")
 
 
 @main.command()

@@ -68,6 +68,7 @@ class MR(DefinedNamespace):
     LifestyleMeasure: URIRef
     Literature: URIRef
     ManualTherapy: URIRef
+    mappingPredicate: URIRef
     Mechanism: URIRef
     MechanismType: URIRef
     Metabolism: URIRef

@@ -170,6 +170,12 @@ def counts_kgx(path: Path) -> tuple[int, int]:
     return len(nodes), len(edges)
 
 
+def counts_sssom(path: Path) -> tuple[int, int]:
+    """(subjects, mappings) of the SSSOM table (test_graph_tools.py reads it with sssom-py)."""
+    rows = read_csv("\n".join(line for line in path.read_text().splitlines() if not line.startswith("#")), "\t")
+    return len({r["subject_id"] for r in rows}), len(rows)
+
+
 def counts_dot(path: Path) -> tuple[int, int]:
     pydot = pytest.importorskip("pydot")
     with warnings.catch_warnings():  # pydot 4's parser still calls pyparsing's camelCase names
@@ -186,7 +192,7 @@ def counts_html(path: Path) -> tuple[int, int]:
 
 #: Entity format → a reader giving (nodes, edges) as the format's consumer sees them.
 READERS = {"graphml": counts_graphml, "gexf": counts_gexf, "cytoscape": counts_cytoscape, "csv": counts_csv,
-           "csv-nodes": counts_csv_nodes, "neo4j": counts_neo4j, "kgx": counts_kgx, "dot": counts_dot,
+           "csv-nodes": counts_csv_nodes, "neo4j": counts_neo4j, "kgx": counts_kgx, "sssom": counts_sssom, "dot": counts_dot,
            "html": counts_html}
 RDF_FORMATS = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
 
@@ -196,6 +202,9 @@ def expected(fmt: str, graph, entities: nx.MultiDiGraph) -> tuple[int, int]:
     g = property_graph(graph.store, entities) if FORMATS[fmt].statements else entities
     if fmt == "kgx":
         return kgx_counts(g)
+    if fmt == "sssom":
+        records = g.graph["xref_records"]
+        return len(records), sum(len(r) for r in records.values())
     if fmt == "csv-nodes":
         return g.number_of_nodes(), 0
     if fmt == "csv":  # an edge list only shows nodes that have an edge

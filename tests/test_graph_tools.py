@@ -247,3 +247,27 @@ def test_biolink_prefixes_follow_the_model() -> None:
     mr = Namespace("https://w3id.org/mrkg/vocab/")
     declared = {str(o) for o in Graph().parse(ONTOLOGY_DIR / "mrkg.ttl").objects(None, mr.biolinkPrefix)}
     assert len(declared) > 12 and declared <= set(prefix_map)
+
+
+# --- SSSOM: sssom-py reads the cross-references ------------------------------------------------
+
+
+def test_sssom_export_parses_in_sssom_py(graph, tmp_path: Path) -> None:
+    """sssom-py reads the SSSOM export of the entities one step around sugammadex, with its metadata and curie_map, and
+    gives back each cross-reference: subject, predicate, object and justification."""
+    sssom = pytest.importorskip("sssom", reason="sssom-py is in the validators extra: pip install -e '.[validators]'")
+    from sssom.parsers import parse_sssom_table
+
+    path = export(graph.store, "sssom", tmp_path / "x.sssom.tsv", around=["https://w3id.org/mrkg/drug/sugammadex"],
+                  depth=1, graph=graph.networkx)
+    written = [row for row in csv.DictReader((line for line in path.read_text().splitlines() if not line.startswith("#")),
+                                             delimiter="\t")]
+    msdf = parse_sssom_table(path)
+    assert sssom.__name__ and msdf.metadata["mapping_set_id"] == "https://w3id.org/mrkg/mappings/cross-references.sssom.tsv"
+    assert msdf.converter.expand("drugbank:DB06206") == "https://bioregistry.io/drugbank:DB06206"
+    assert msdf.converter.expand("MRKG.DRUG:sugammadex") == "https://w3id.org/mrkg/drug/sugammadex"
+    parsed = {(r.subject_id, r.predicate_id, r.object_id, r.mapping_justification) for r in msdf.df.itertuples()}
+    assert parsed == {(r["subject_id"], r["predicate_id"], r["object_id"], r["mapping_justification"]) for r in written}
+    assert ("MRKG.DRUG:sugammadex", "skos:exactMatch", "drugbank:DB06206", "semapv:ManualMappingCuration") in parsed
+    assert {j for *_, j in parsed} <= {"semapv:ManualMappingCuration", "semapv:LexicalMatching"}
+    assert len(parsed) > 20

@@ -41,6 +41,7 @@ from .graphs import (
 )
 from .kgx import biolink_category, biolink_predicate, write_kgx
 from .rdf import jsonld_context, pyoxigraph_writer, write_jsonld, write_owl
+from .sssom import write_sssom
 from .statements import property_graph
 from .tables import neo4j_label, neo4j_type, write_csv_edges, write_csv_nodes, write_neo4j
 
@@ -136,6 +137,8 @@ FORMATS: dict[str, Format] = {
                     write_neo4j, True, True),
     "kgx": Format(".tar.gz", False, "KGX TSV (mrkg_nodes.tsv, mrkg_edges.tsv) with Biolink categories, predicates and qualifiers",
                   write_kgx, True, True),
+    "sssom": Format(".sssom.tsv", False, "SSSOM TSV of the cross-references: each entity to its identifiers in other schemes",
+                    write_sssom, True, True),
     "dot": Format(".dot", False, "Graphviz DOT of the entity graph", write_dot, True),
     "html": Format(".html", False, "one self-contained interactive HTML page (Cytoscape.js inlined)", write_html, True),
 }

@@ -60,6 +60,15 @@ SELECT ?entity ?xref ?g WHERE {
   FILTER(STRSTARTS(STR(?xref), "https://bioregistry.io/"))
 }"""
 
+#: Where a source's table gave an identifier, the evidence record of the code (its table and row: mr:sourceDetail).
+XREF_DETAILS_QUERY = """
+SELECT ?entity ?prefix ?code ?detail WHERE {
+  ?p mr:bioregistryPrefix ?prefix .
+  ?evidence a mr:Evidence ; rdf:predicate ?p ; rdf:subject ?entity ; rdf:object ?code ; mr:sourceDetail ?detail .
+}"""
+#: The SKOS relation of a scheme's identifiers when it is not skos:exactMatch (mr:mappingPredicate).
+MAPPING_PREDICATES_QUERY = "SELECT ?prefix ?predicate WHERE { ?p mr:bioregistryPrefix ?prefix ; mr:mappingPredicate ?predicate }"
+
 #: Bioregistry prefix → Biolink prefix of each identifier scheme that has one (mr:biolinkPrefix in the ontology).
 BIOLINK_PREFIXES_QUERY = "SELECT ?bioregistry ?biolink WHERE { ?p mr:bioregistryPrefix ?bioregistry ; mr:biolinkPrefix ?biolink }"
 BIOREGISTRY = "https://bioregistry.io/"
@@ -144,15 +153,19 @@ def _statement_data(store: Store) -> dict[str, Any]:
         fields[kind] = [[name, types.get((kind, name), "string"), multiple[name]] for name in sorted(multiple)
                         if not (is_node and name == "name")]  # a node's label is its name
     property_labels = {shorten(p.value): label.value for p, label in store.query(PROPERTY_LABELS_QUERY).rows if p and label}
+    details = {(e.value, f"{p.value}:{c.value}"): d.value
+               for e, p, c, d in store.query(XREF_DETAILS_QUERY).rows if e and p and c and d}
     xrefs: dict[str, list[list[str]]] = {}
     for entity, xref, g in store.query(XREFS_QUERY).rows:
         assert entity is not None and xref is not None and g is not None
         if entity.value in projection:
-            xrefs.setdefault(entity.value, []).append([xref.value.removeprefix(BIOREGISTRY), g.value])
+            curie = xref.value.removeprefix(BIOREGISTRY)
+            xrefs.setdefault(entity.value, []).append([curie, g.value, details.get((entity.value, curie), "")])
     prefixes = {b.value: bl.value for b, bl in store.query(BIOLINK_PREFIXES_QUERY).rows if b and bl}
     return {"kinds": kinds, "fields": fields, "property_labels": property_labels,
             "statements": sorted(statements.values()), "xrefs": {e: sorted(x) for e, x in sorted(xrefs.items())},
-            "biolink_prefixes": prefixes}
+            "biolink_prefixes": prefixes,
+            "mapping_predicates": {p.value: shorten(o.value) for p, o in store.query(MAPPING_PREDICATES_QUERY).rows if p and o}}
 
 
 def statement_data(store: Store) -> dict[str, Any]:
@@ -193,10 +206,11 @@ def property_graph(store: Store, entities: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """
     data = statement_data(store)
     graph = entities.copy()
-    graph.graph.update(statement_kinds=data["kinds"], statement_fields=data["fields"], biolink_prefixes=data["biolink_prefixes"])
-    for entity, xrefs in data["xrefs"].items():
-        if entity in graph:
-            graph.nodes[entity]["xrefs"] = sorted({x for x, _ in xrefs})
+    graph.graph.update(statement_kinds=data["kinds"], statement_fields=data["fields"], biolink_prefixes=data["biolink_prefixes"],
+                       mapping_predicates=data["mapping_predicates"])
+    graph.graph["xref_records"] = {e: records for e, records in data["xrefs"].items() if e in graph}
+    for entity, records in graph.graph["xref_records"].items():
+        graph.nodes[entity]["xrefs"] = sorted({curie for curie, _, _ in records})
     for iri, kind, values, links in data["statements"]:
         label, end_from, end_to = data["kinds"][kind][:3]
         if not all(entity in entities for _, entity in links):
