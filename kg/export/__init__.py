@@ -1,12 +1,14 @@
 """Export: write the graph in formats other tools read. One registry, ``FORMATS``, drives the CLI and tests;
-one module per family of formats (:mod:`.rdf`, :mod:`.graphs`, :mod:`.tables`), as networkx's readwrite.
+one module per family of formats (:mod:`.rdf`, :mod:`.graphs`, :mod:`.tables`, :mod:`.kgx`, :mod:`.sssom`), as
+networkx's readwrite.
 
 RDF formats keep every fact; the dataset formats (N-Quads, TriG, JSON-LD) also keep the named
 graph of each source, while the triple formats (Turtle, N-Triples, RDF/XML) hold the union of
 all graphs. The property-graph formats (GraphML, GEXF, Cytoscape.js JSON, CSV, Neo4j, KGX) hold
 the entity projection of :mod:`kg.traverse` (one node per entity with its label and type, one edge
 per (subject, predicate, object) with its label and sources) and every qualified statement with its
-fields, as :mod:`.statements` lays them out. The drawings (DOT, HTML) hold the entity projection alone.
+fields, as :mod:`.statements` lays them out. The drawings (DOT, HTML) hold the entity projection alone; SSSOM
+(:mod:`.sssom`) holds the cross-references of the entities.
 
 Every format can also hold a subgraph: the entities within ``depth`` steps of some ``around``
 entities (:func:`subgraph`). Entity formats then hold exactly the subgraph's nodes and edges; RDF
