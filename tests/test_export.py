@@ -318,24 +318,29 @@ def test_gexf_keeps_labels_types_and_sources(graph, tmp_path: Path) -> None:
     assert all(d["dosageForm"] and d["administrationRoute"] and d["strengthUnit"] for d in products)
 
 
-def test_cytoscape_json_keeps_names_and_sources(graph, held, tmp_path: Path) -> None:
-    """The whole property graph, with names, sources and the indications' qualifiers."""
-    path = graph.export("cytoscape", tmp_path / "g.cyjs")
+def test_cytoscape_json_keeps_names_and_sources(graph, tmp_path: Path) -> None:
+    """Two steps around sugammadex, with names, sources and the indications' qualifiers."""
+    path = export(graph.store, "cytoscape", tmp_path / "g.cyjs", around=[SUGAMMADEX], depth=2, graph=graph.networkx)
+    held = property_graph(graph.store, subgraph(graph.networkx, [SUGAMMADEX], 2))
     assert counts_cytoscape(path) == counts(held)
     data = json.loads(path.read_text())
-    baclofen = next(n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == BACLOFEN)
-    assert baclofen["name"] == "baclofen" and baclofen["type"] == "mr:Drug"
+    sugammadex = next(n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == SUGAMMADEX)
+    assert sugammadex["name"] == "sugammadex" and sugammadex["type"] == "mr:Drug"
+    assert "drugbank:DB06206" in sugammadex["xrefs"]
     assert all(e["data"]["sources"] and e["data"]["predicate"].startswith("https://w3id.org/mrkg/vocab/")
                for e in data["elements"]["edges"])
     indications = [e["data"] for e in data["elements"]["edges"] if e["data"]["predicate"].endswith("/Indication")]
-    assert len(indications) == int(graph.query("SELECT (COUNT(?i) AS ?n) WHERE { ?i a mr:Indication }").scalar())
+    assert len(indications) == sum(1 for _, _, d in held.edges(data=True) if d["predicate"].endswith("/Indication")) > 0
     assert all(i["approvalStatus"] and i["evidenceLevel"] and i["statement"] for i in indications)
 
 
-def test_csv_edge_and_node_lists(graph, held, tmp_path: Path) -> None:
-    """The whole property graph: every edge and node, a statement's fields in the columns after the fixed ones."""
-    edges = read_csv(graph.export("csv", tmp_path / "edges.csv").read_text())
-    nodes = read_csv(graph.export("csv-nodes", tmp_path / "nodes.csv").read_text())
+def test_csv_edge_and_node_lists(graph, tmp_path: Path) -> None:
+    """Baclofen, one of its classes and spasticity (depth 0): every edge and node, the fields of every statement kind
+    in the columns after the fixed ones."""
+    around = [BACLOFEN, OTHER_CENTRAL, "https://w3id.org/mrkg/condition/spasticity"]
+    held = property_graph(graph.store, subgraph(graph.networkx, around, 0))
+    edges = read_csv(export(graph.store, "csv", tmp_path / "edges.csv", around=around, depth=0, graph=graph.networkx).read_text())
+    nodes = read_csv(export(graph.store, "csv-nodes", tmp_path / "nodes.csv", around=around, depth=0, graph=graph.networkx).read_text())
     assert (len(nodes), len(edges)) == counts(held)
     assert list(edges[0])[:6] == ["source", "target", "predicate", "label", "sources", "statement"]
     assert {"severity", "approvalStatus", "contraindicationStrength", "frequency"} <= set(edges[0])
