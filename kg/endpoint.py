@@ -54,6 +54,9 @@ LANGTAG = re.compile(r"^[a-zA-Z]+(-[a-zA-Z0-9]+)*$")
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 RESULT_TYPES = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
                 "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: The canonical lexical forms of xsd:boolean values written as 1 and 0.
+BOOLEANS = {"1": "true", "0": "false"}
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 #: The graphs an endpoint holds (GROUP BY, not DISTINCT: Virtuoso 7.2 times out on the DISTINCT form).
 GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -193,7 +196,10 @@ def _json_term(cell: dict[str, str]) -> Term:
         return Term.iri(cell["value"])
     if kind == "bnode":
         return Term("bnode", cell["value"])
-    return Term.literal(cell["value"], cell.get("datatype"), cell.get("xml:lang"))
+    value, datatype = cell["value"], cell.get("datatype")
+    if datatype == XSD_BOOLEAN:  # canonical form: Virtuoso writes true as 1
+        value = BOOLEANS.get(value, value)
+    return Term.literal(value, datatype, cell.get("xml:lang"))
 
 
 def parse_json_results(data: dict[str, Any]) -> Result:
