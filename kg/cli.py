@@ -54,7 +54,7 @@ FOLLOW_OPTION = click.option("--follow-redirects", is_flag=True, expose_value=Fa
 DEFAULT_GRAPH_OPTION = click.option(
     "--default-graph", metavar="IRI", expose_value=False, callback=_remember,
     help="With --endpoint: the server's graph that holds the merge, sent as the default graph (for a server whose "
-         "default graph is not the merge, such as Virtuoso; e.g. https://w3id.org/mrkg/merge).")
+         "default graph is not the merge, such as Virtuoso; e.g. https://w3id.org/mrkg/merge, as the README loads it).")
 STORE_OPTION = click.option(
     "--store", type=click.Path(path_type=Path), metavar="DIR", expose_value=False, callback=_remember,
     help="Query this on-disk Oxigraph store (made by `mrkg load-store`), opened read-only.")

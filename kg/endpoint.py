@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import QueryError
-from .iris import GRAPH_BASE, PREFIXES
+from .iris import GRAPH_BASE, MERGE_GRAPH, PREFIXES
 from .lexer import tokens
 from .rdf_formats import oxigraph_format, prefixes_for
 from .store import QUAD_COUNT, Result, Store, Term, from_oxigraph, memo, to_oxigraph
@@ -63,6 +63,14 @@ GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 #: Virtuoso's answer headers: the cap it cut a SELECT answer at, and the state of a query it stopped early.
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 STATE_HEADER = "X-SQL-State"
+#: What to do about Virtuoso's refusals, by a phrase of its message: each names the virtuoso.ini setting.
+VIRTUOSO_HINTS = {
+    "estimated execution time": "Virtuoso refused the query on its own estimate of the time it takes (for MRKG's "
+                                "queries far above their run time): set MaxQueryCostEstimationTime = 0 (no estimate "
+                                "check) in the [SPARQL] section of its virtuoso.ini and restart it",
+    "Transaction timed out": "the query ran out of Virtuoso's time: raise MaxQueryExecutionTime in the [SPARQL] "
+                             "section of its virtuoso.ini, or narrow the query",
+}
 #: Virtuoso's ResultSetMaxRows, asked for with its built-ins (a CONSTRUCT answer it cuts has no header saying so).
 VIRTUOSO_CAP = "SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'SPARQL', 'ResultSetMaxRows') AS ?cap) {}"
 
@@ -338,7 +346,7 @@ class EndpointStore(Store):
             raise QueryError(f"max_bytes must be at least 1 byte, not {max_bytes}")
         if default_graph is not None and (IRI_FORBIDDEN.search(default_graph) or ":" not in default_graph):
             raise QueryError(f"--default-graph '{default_graph}' is not an IRI; give the graph the merge was "
-                             "loaded into, e.g. https://w3id.org/mrkg/merge")
+                             f"loaded into, e.g. {MERGE_GRAPH}")
         self.url, self.timeout, self.max_bytes, self.follow_redirects = url, timeout, max_bytes, follow_redirects
         self.default_graph = default_graph
         self._quads: int | None = None
@@ -452,8 +460,8 @@ class EndpointStore(Store):
         if self._virtuoso and self.default_graph is None:
             raise QueryError(f"the SPARQL endpoint {self.url} is Virtuoso, whose default graph is the union of all "
                              "its graphs (system graphs included, a fact once per source); load the merge into its "
-                             "own graph and pass --default-graph with it, e.g. --default-graph "
-                             "https://w3id.org/mrkg/merge (see the README's --endpoint section)")
+                             f"own graph and pass --default-graph with it, e.g. --default-graph {MERGE_GRAPH} "
+                             "(see the README's --endpoint section)")
 
     def _cut(self, where: str) -> QueryError:
         return QueryError(f"the SPARQL endpoint {self.url} cut its answer {where} (Virtuoso's ResultSetMaxRows, "
@@ -461,15 +469,15 @@ class EndpointStore(Store):
                           "LIMIT or narrow the query")
 
     def _capped_triples(self, result: Result) -> Result:
-        """``result`` unless Virtuoso cut it: a CONSTRUCT answer has no header saying so, but exactly
-        ResultSetMaxRows triples (the cap is asked for once, with a Virtuoso built-in)."""
+        """``result`` unless Virtuoso cut it: a CONSTRUCT answer has no header saying so, but as many triples as
+        ResultSetMaxRows (the cap is asked for once, with a Virtuoso built-in)."""
         if self._virtuoso and result.rows and self._cap is None:
             try:
                 cap = self._json(*self._post(VIRTUOSO_CAP, RESULT_TYPES["SELECT"], [])).scalar()
             except QueryError:  # the built-ins refused: no check
                 cap = ""
             self._cap = int(cap) if cap.isdigit() else 0
-        if self._virtuoso and self._cap and len(result.rows) == self._cap:
+        if self._virtuoso and self._cap and len(result.rows) >= self._cap:  # Virtuoso 7.2 sends one more
             raise self._cut(f"at {self._cap:,} triples")
         return result
 
@@ -507,6 +515,7 @@ class EndpointStore(Store):
         hint = ("check the URL: give the endpoint's query address, e.g. http://127.0.0.1:7878/query"
                 if exc.code in (404, 405, 501) else
                 "check the query" if exc.code < 500 else "the server failed; try again or ask its operator")
+        hint = next((text for marker, text in VIRTUOSO_HINTS.items() if marker in detail), hint)
         return f"the SPARQL endpoint {self.url} answered HTTP {exc.code} {exc.reason}: {detail or 'no message'}; {hint}"
 
     def _not_sparql(self, content_type: str) -> QueryError:
