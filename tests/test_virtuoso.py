@@ -109,12 +109,13 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def virtuoso(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def virtuoso(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The query URL of a Virtuoso server that bulk-loaded the built file (named graphs, and the merge as
     MERGE_GRAPH), on loopback ports of its own, and was restarted after the load as the README says."""
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if binary is None or isql is None:
         pytest.skip("Virtuoso is not installed (virtuoso-t and isql-vt: apt-get install virtuoso-opensource)")
+    built: Path = request.getfixturevalue("built")  # only once Virtuoso is there: the build takes seconds
     work = tmp_path_factory.mktemp("virtuoso")
     (work / "db").mkdir()
     sql_port, http_port = _free_port(), _free_port()
