@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .errors import MRKGError
-from .traverse import label_of
+from .traverse import label_of, relation_names, require_known
 
 __all__ = [
     "FEATURES", "DRUG_KIND", "kinds_of", "Similarity", "Hub", "PathCount",
@@ -194,6 +194,8 @@ def metapath_counts(graph: nx.MultiDiGraph, source_iri: str, metapath: Sequence[
     for predicate, direction in metapath:
         if direction not in ("out", "in"):
             raise MRKGError(f"metapath step ({predicate}, {direction}): direction must be 'out' or 'in'")
+    curies = {curie: curie for curie in relation_names(graph).values()}
+    require_known([predicate for predicate, _ in metapath], curies, "relation")
     counts: Counter[str] = Counter()
     stack: list[tuple[str, int, frozenset[str]]] = [(source_iri, 0, frozenset({source_iri}))]
     while stack:

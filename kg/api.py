@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .analytics import Hub, PathCount, Similarity
     from .check import MedicationCheck
     from .describe import EntityReport
+    from .ingest import IngestReport
     from .traverse import Step
 
 __all__ = ["KnowledgeGraph", "load", "connect"]
@@ -70,6 +71,13 @@ class KnowledgeGraph:
         if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
             raise QueryError(f"no named query '{query}'; named queries: {', '.join(self.library)}")
         return self.store.query(query)
+
+    def ingest(self, data: bytes, name: str = "the article", **meta: str | None) -> IngestReport:
+        """An article's claims with automatic verdicts against this graph (see :mod:`kg.ingest`); ``meta``: title,
+        url, date, publisher, kind."""
+        from .ingest import ingest_bytes
+
+        return ingest_bytes(data, name, self, **meta)  # type: ignore[arg-type]
 
     def check(self, names: list[str]) -> MedicationCheck:
         """Check a medication list: each interacting pair's summary and sources, worst first; boxed warnings; predictions."""

@@ -9,6 +9,8 @@ Layout::
         graph.store/                 the prepared Oxigraph store: ``oxigraph/`` and ``stamp.json``, and what
                                      commands derived from it once (``projection.json``, ``names.json``)
         lock                         every process that uses the build holds a shared lock on it
+    documents-<checkout>/<id>.nq     the claims graphs of articles kept by ``mrkg ingest --add``: part of every build of
+                                     that checkout (the fingerprint hashes them too)
     file-<key>/graph.store/          the prepared store of a user's N-Quads file (``mrkg serve --graph``),
                                      keyed on the file's path, size and modification time
     .tmp-*                           work in progress, locked by its maker; removed once the maker is gone
@@ -42,7 +44,8 @@ from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 if TYPE_CHECKING:
     from .store import OxigraphStore
 
-__all__ = ["source_fingerprint", "checkout_key", "cached_graph", "cached_oxigraph", "open_prepared", "clean_up",
+__all__ = ["source_fingerprint", "checkout_key", "documents_dir", "document_files", "cached_graph",
+           "cached_oxigraph", "open_prepared", "clean_up",
            "release_holds", "kept_beside"]
 
 GRAPH = "graph.nq"
@@ -64,10 +67,22 @@ def source_fingerprint(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_
     """A hash of everything the build reads (tables, ontology files, the package code)."""
     digest = hashlib.sha256()
     files = [*sorted(data_dir.glob("*.tsv")), *sorted(data_dir.glob(f"{IMPORTED_DIR}/*.tsv")),
-             *sorted(ontology_dir.glob("*.ttl")), *sorted(p for p in PACKAGE_DIR.rglob("*.py") if "_bundled" not in p.parts)]
+             *sorted(ontology_dir.glob("*.ttl")), *sorted(p for p in PACKAGE_DIR.rglob("*.py") if "_bundled" not in p.parts),
+             *document_files(data_dir)]
     for path in files:
         digest.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
+
+
+def documents_dir(data_dir: Path = DATA_DIR) -> Path:
+    """Where ``mrkg ingest --add`` keeps the claims graphs of this checkout's added documents."""
+    return cache_dir() / f"documents-{checkout_key(data_dir)}"
+
+
+def document_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """The added documents' N-Quads files, in name order (none when nothing was added)."""
+    folder = documents_dir(data_dir)
+    return sorted(folder.glob("*.nq")) if folder.is_dir() else []
 
 
 def checkout_key(data_dir: Path = DATA_DIR) -> str:
@@ -109,7 +124,7 @@ def _build(fingerprint: str, data_dir: Path) -> Path:
 
     for _ in range(BUILD_ATTEMPTS):
         with _WorkFolder(cache_dir(), f"mrkg-{checkout_key(data_dir)}-{fingerprint}") as work:
-            build_to_file(work.path / GRAPH, data_dir)
+            build_to_file(work.path / GRAPH, data_dir, documents=document_files(data_dir))
             now = source_fingerprint(data_dir)
             if now != fingerprint:  # a table changed while the build read it: its content is not that key's
                 fingerprint = now

@@ -507,6 +507,52 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
     echo("use them with --inferred (e.g. mrkg query --inferred ...); they sit in graph:inferred")
 
 
+@main.command()
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option("--title", default="", help="The article's title (default: its <title>, or its first line).")
+@click.option("--url", default="", help="Where the article was published (an http(s) address).")
+@click.option("--date", default="", help="When it was published (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--publisher", default="", help="Who published it.")
+@click.option("--kind", type=click.Choice(["text", "html", "markdown"]), default=None,
+              help="How to read the file. Default: from its name (.html, .md, .txt), else from how it starts.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "html", "nquads"]), default="table",
+              show_default=True, help="The report: a table, CSV or JSON for programs, HTML with the sentences "
+                                      "highlighted by verdict, or the document's claims graph as N-Quads.")
+@click.option("--add", is_flag=True, help="Keep the document's claims graph in the built dataset (rebuilds it).")
+def ingest(article: Path, title: str, url: str, date: str, publisher: str, kind: str | None, fmt: str,
+           add: bool) -> None:
+    """Extract an article's claims and check each against the graph (supported, contradicted, not in the graph,
+    not checkable). ARTICLE is a plain-text, HTML or Markdown file, or - for standard input."""
+    from .ingest.read import MAX_BYTES, IngestError, read_bytes
+
+    name = "standard input" if str(article) == "-" else str(article)
+    try:
+        if str(article) == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with open(article, "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise IngestError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if url and not url.startswith(("http://", "https://")):
+        raise IngestError(f"--url '{url}' is not an http(s) address")
+    from .ingest import check_language
+
+    check_language(read_bytes(data, name, kind).text, name)  # bad input stops here, before the graph is loaded
+    graph = _load("oxigraph", None)
+    report = graph.ingest(data, name, title=title, url=url, date=date, publisher=publisher, kind=kind)
+    from .ingest.write import render, to_nquads
+
+    nquads = to_nquads(report, graph.store) if fmt == "nquads" or add else ""
+    echo(nquads if fmt == "nquads" else render(report, fmt), nl=False, exact=fmt != "table")
+    if add:
+        from .ingest.documents import add_document
+
+        path, built = add_document(report.document.id, nquads)
+        echo(f"added {report.document.id} ({len(report.claims)} claims, graph:{report.document.id}) to {built}; "
+             f"its file is {path}", err=True)
+
+
 #: The names of kg.export.FORMATS, written out so that `mrkg --help` does not import networkx (a test keeps them equal).
 EXPORT_FORMATS = ("nquads", "trig", "jsonld", "turtle", "ntriples", "rdfxml", "owl", "graphml", "gexf", "cytoscape", "csv",
                   "csv-nodes", "neo4j", "kgx", "dot", "html")

@@ -117,6 +117,15 @@ def load_library(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
     return {path.stem: parse_named_query(path) for path in sorted(directory.glob("*.rq"))}
 
 
+#: Every name of every entity: its label, ids, synonyms, brands and abbreviations, as the ontology marks the properties
+#: that name (mr:nameRank: 0 label or id, 1 the others), with the entity's label and its most specific types. The one
+#: name table of the package: the resolver of parameters and the explorer's search both read it.
+NAMES_QUERY = """SELECT DISTINCT ?entity ?name ?rank ?type ?label ?typeLabel WHERE {
+  ?property mr:nameRank ?rank . ?entity ?property ?name .
+  ?entity a ?type ; rdfs:label ?label . ?type rdfs:subClassOf* mr:Entity ; rdfs:label ?typeLabel .
+  FILTER NOT EXISTS { ?entity a ?sub . ?sub rdfs:subClassOf+ ?type . ?sub rdfs:subClassOf* mr:Entity }
+}"""
+
 #: The file a prepared store keeps its name table in (kg.cache.kept_beside).
 NAMES_FILE = "names.json"
 
@@ -124,15 +133,6 @@ NAMES_FILE = "names.json"
 class Resolver:
     """Find an entity's IRI from a label, synonym, brand, abbreviation, id or IRI (case-insensitive)."""
 
-    NAMES_QUERY = """
-        SELECT DISTINCT ?entity ?name ?rank ?type WHERE {
-          ?entity a ?type .
-          ?type rdfs:subClassOf* mr:Entity .
-          { ?entity rdfs:label ?name BIND(0 AS ?rank) }
-          UNION { ?entity dcterms:identifier ?name BIND(0 AS ?rank) }
-          UNION { ?entity skos:altLabel ?name BIND(1 AS ?rank) }
-          UNION { ?entity mr:brandName ?name BIND(1 AS ?rank) }
-        }"""
     TYPES_QUERY = "SELECT ?sub ?super WHERE { ?sub rdfs:subClassOf* ?super . ?super rdfs:subClassOf* mr:Entity }"
 
     def __init__(self, store: Store) -> None:
@@ -152,7 +152,7 @@ class Resolver:
         supers: dict[str, set[str]] = {}
         for sub, sup in store.query(cls.TYPES_QUERY).rows:
             supers.setdefault(sub.value, set()).add(sup.value)
-        for entity, name, rank, type_ in store.query(cls.NAMES_QUERY).rows:
+        for entity, name, rank, type_, *_ in store.query(NAMES_QUERY).rows:
             ranks = names.setdefault(name.value.casefold(), {})
             ranks[entity.value] = min(int(rank.value), ranks.get(entity.value, 9))
             types.setdefault(entity.value, set()).update(supers.get(type_.value, {type_.value}))

@@ -1,4 +1,12 @@
-"""Reason: OWL consistency and inferred facts, with HermiT (owlready2, needs Java) or an OWL-RL closure (owlrl).
+"""Reason: OWL consistency and inferred facts, in two steps that each use the tool that suits them.
+
+1. **The ontology** (classes, properties, axioms; a few thousand triples) is classified by HermiT (owlready2,
+   needs Java) or, without Java, by the OWL-RL closure of owlrl: it must be consistent and every class
+   satisfiable, and the class tree they compute (with the subsumptions they infer) is what the next step uses.
+2. **The data** (a hundred thousand facts) is reasoned over by rules compiled from the ontology's own axioms
+   (:mod:`kg.rules`) and run as SPARQL on the built store: types from the defined classes, domains and ranges,
+   and the closure of the transitive properties; then every entity's types are checked against the disjoint
+   classes. A test checks these facts against HermiT's answer over the whole ABox.
 
 The inferred facts go into a named graph of their own, ``graph/inferred``, described in the source
 registry as inferred, and written to a file beside the built graph. Queries see them only when
@@ -12,10 +20,15 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MRKGError
-from .iris import BASE, GRAPH_BASE, SOURCES_GRAPH, VOCAB, shorten
+from .iris import BASE, GRAPH_BASE, ONTOLOGY_GRAPH, SOURCES_GRAPH, VOCAB, shorten
+from .rules import ClassTree, asserted_tree, consequences
 from .store import Store
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = ["INFERRED_GRAPH", "ReasonReport", "Inconsistent", "reason", "inferred_path", "java_available"]
 
@@ -25,26 +38,6 @@ INFERRED_SOURCE = BASE + "source/inferred"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: The predicate owlrl uses for the inconsistencies it finds.
 OWLRL_ERROR = "http://www.daml.org/2002/03/agents/agent-ont#error"
-
-DISJOINT_QUERY = """
-SELECT DISTINCT ?entity ?a ?b WHERE {
-  ?axiom a owl:AllDisjointClasses ; owl:members/rdf:rest*/rdf:first ?a , ?b .
-  FILTER(STR(?a) < STR(?b))
-  ?entity a/rdfs:subClassOf* ?a . ?entity a/rdfs:subClassOf* ?b .
-}"""
-
-DOMAIN_RANGE_QUERY = """
-SELECT DISTINCT ?entity ?p ?expected WHERE {
-  { ?p rdfs:domain ?expected . ?entity ?p ?o . }
-  UNION
-  { ?p rdfs:range ?expected . ?x ?p ?entity . FILTER(isIRI(?entity)) }
-  FILTER(STRSTARTS(STR(?expected), STR(mr:)))
-  ?expected a owl:Class .
-  FILTER NOT EXISTS { ?entity a/rdfs:subClassOf* ?expected }
-  FILTER EXISTS { ?entity a ?anyType }
-  ?disjoint a owl:AllDisjointClasses ; owl:members/rdf:rest*/rdf:first ?expected .
-}"""
-
 
 @dataclass
 class ReasonReport:
@@ -84,100 +77,74 @@ def inferred_path(graph_path: Path) -> Path:
     return graph_path.with_name(graph_path.stem + ".inferred.nq")
 
 
-def _keep(s: str, p: str, o: str) -> bool:
-    """Keep inferences about MRKG things in MRKG terms (not owl:Thing, not axioms about the vocabulary)."""
-    if not s.startswith(BASE) or s.startswith(VOCAB) or s.startswith(GRAPH_BASE):
-        return False
-    if p == RDF_TYPE:
-        return o.startswith(VOCAB)
-    return p.startswith(VOCAB)
-
-
-def _clashes(store: Store) -> list[str]:
-    """Entities whose types are disjoint, or that break a domain or range: what made the graph inconsistent."""
-    def short(row: dict[str, str | None], name: str) -> str:
-        return shorten(row[name] or "")
-
-    found = [f"{short(r, 'entity')} is both {short(r, 'a')} and {short(r, 'b')}" for r in store.query(DISJOINT_QUERY).dicts()]
-    found += [f"{short(r, 'entity')} is used with {short(r, 'p')} but is not a {short(r, 'expected')}"
-              for r in store.query(DOMAIN_RANGE_QUERY).dicts()]
-    return found
-
-
-def _with_hermit(merged: Path, store: Store) -> list[tuple[str, str, str]]:
-    import owlready2
-
-    world = owlready2.World()
-    world.get_ontology(merged.as_uri()).load()
-    inferred = world.get_ontology(INFERRED_GRAPH)
-    try:
-        with inferred:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        raise Inconsistent("HermiT", _clashes(store)) from None
-    graph = world.as_rdflib_graph().get_context(inferred)
-    return sorted({(str(s), str(p), str(o)) for s, p, o in graph if _keep(str(s), str(p), str(o))})
-
-
-def _with_owlrl(merged: Path, store: Store) -> list[tuple[str, str, str]]:
-    import owlrl
+def ontology_graph(store: Store) -> Graph:
+    """The ontology the built graph was made with (its own named graph), as an rdflib graph."""
     from rdflib import Graph
 
     graph = Graph()
-    graph.parse(merged, format="nt")
-    before = {(str(s), str(p), str(o)) for s, p, o in graph}
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    # owlrl records inconsistencies as error-message triples rather than raising
-    errors = [str(o) for _, p, o in graph if str(p) == OWLRL_ERROR]
+    rows = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").rows
+    graph.parse(data="\n".join(" ".join(term.n3() for term in row if term) + " ." for row in rows), format="nt")
+    return graph
+
+
+def _classify_with_hermit(ontology: Graph) -> ClassTree:
+    """HermiT's class tree of the ontology; :class:`Inconsistent` if it is inconsistent or a class is unsatisfiable."""
+    import owlready2
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ontology.nt"
+        ontology.serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        world.get_ontology(path.as_uri()).load()
+        try:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            raise Inconsistent("HermiT", ["the ontology itself (ontology/*.ttl)"]) from None
+        unsatisfiable = sorted(shorten(cls.iri) for cls in world.inconsistent_classes())
+        if unsatisfiable:
+            raise Inconsistent("HermiT", [f"class {name} can have no member" for name in unsatisfiable])
+        return {cls.iri: {a.iri for a in cls.ancestors(include_self=True) if hasattr(a, "iri")}
+                for cls in world.classes()}
+
+
+def _classify_with_owlrl(ontology: Graph) -> ClassTree:
+    """The class tree of the ontology's OWL-RL closure; :class:`Inconsistent` if owlrl records an error."""
+    import owlrl
+    from rdflib import RDFS, Graph, URIRef
+
+    closed = Graph()
+    for triple in ontology:
+        closed.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
+    errors = [str(o) for o in closed.objects(None, URIRef(OWLRL_ERROR))]  # owlrl records clashes as triples
     if errors:
-        raise Inconsistent("the OWL-RL closure", _clashes(store) or sorted(errors))
-    after = {(str(s), str(p), str(o)) for s, p, o in graph}
-    return sorted(t for t in after - before if _keep(*t))
-
-
-#: Node kinds left out of reasoning: thousands of interaction statements, pair summaries and evidence records
-#: (reified edges) whose properties carry no axioms that classify entities; SHACL checks their shape in
-#: `mrkg validate`. With them HermiT took many minutes on the built graph.
-UNREASONED = ("DrugInteraction", "InteractionSummary", "Evidence")
-#: Predicates left out: cross-reference links to outside IRIs, which would only add individuals.
-UNREASONED_PREDICATES = ("<http://www.w3.org/2004/02/skos/core#exactMatch>",)
-
-
-def _kept(line: str, nodes: set[str]) -> bool:
-    """Whether an N-Triples line goes to the reasoner: the ontology whole; of the data, the links between nodes.
-
-    Literals of data nodes (labels, identifiers, notes) carry no class axioms, and there are tens of thousands.
-    """
-    subject, predicate, rest = line.split(" ", 2)
-    if subject.startswith(f"<{VOCAB}") or subject.startswith("_:"):
-        return True
-    return subject not in nodes and predicate not in UNREASONED_PREDICATES and not rest.startswith('"')
-
-
-def _dump_for_reasoning(store: Store, path: Path) -> None:
-    """Write the merged graph as N-Triples for the reasoner, without what :func:`_kept` leaves out."""
-    nodes = {f"<{iri}>" for kind in UNREASONED
-             for iri in store.query(f"SELECT ?s WHERE {{ ?s a <{VOCAB}{kind}> }}").column("s") if iri}
-    store.dump(path, "ntriples")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(line for line in lines if line and _kept(line, nodes)) + "\n", encoding="utf-8")
+        raise Inconsistent("the OWL-RL closure", sorted(errors))
+    tree = asserted_tree(ontology)
+    for sub, sup in closed.subject_objects(RDFS.subClassOf):
+        if str(sub) in tree and isinstance(sup, URIRef):
+            tree[str(sub)].add(str(sup))
+    return tree
 
 
 def reason(store: Store, graph_path: Path, use_hermit: bool | None = None) -> ReasonReport:
     """Check consistency and write the inferred facts beside ``graph_path`` (see :func:`inferred_path`).
 
-    HermiT is used when Java is present (``use_hermit=None``), otherwise the OWL-RL closure of owlrl.
-    Raises :class:`Inconsistent` naming the clashing entities; the previous inferred file then stays.
+    The ontology is classified by HermiT when Java is present (``use_hermit=None``), otherwise by owlrl; the data's
+    consequences come from the rules of :mod:`kg.rules`. Raises :class:`Inconsistent` naming the clashing entities;
+    the previous inferred file then stays.
     """
     hermit = java_available() if use_hermit is None else use_hermit
     if hermit and not java_available():
         raise MRKGError("HermiT needs Java, and no 'java' is on the PATH; install a JRE or run without --hermit")
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        merged = Path(tmp) / "merged.nt"
-        _dump_for_reasoning(store, merged)
-        triples = (_with_hermit if hermit else _with_owlrl)(merged, store)
-    report = ReasonReport("HermiT (owlready2)" if hermit else "OWL-RL closure (owlrl)", time.perf_counter() - start, triples)
+    ontology = ontology_graph(store)
+    tree = (_classify_with_hermit if hermit else _classify_with_owlrl)(ontology)
+    name = "HermiT (owlready2)" if hermit else "OWL-RL closure (owlrl)"
+    found = consequences(store, ontology, tree)
+    if found.clashes:
+        raise Inconsistent(f"{name} on the ontology, its rules on the data,", found.clashes)
+    report = ReasonReport(f"{name} on the ontology, its rules on the data", time.perf_counter() - start,
+                          sorted(set(found.facts)))
     report.output = _write(report, inferred_path(graph_path))
     return report
 

@@ -9,10 +9,12 @@ controlled values and ``rdf:type`` links to classes are left out, so that two dr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
+from .errors import QueryError
 from .iris import BASE, shorten
 from .store import Store
 
@@ -120,8 +122,43 @@ def _project(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
+def relation_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Every way to name a relation of the projection (its CURIE, its local name, its label) → its CURIE."""
+    names: dict[str, str] = {}
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        for name in (key, key.removeprefix("mr:"), data["label"]):
+            names.setdefault(name, key)
+    return names
+
+
+def type_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Every way to name an entity type of the projection (its CURIE, its local name, its label) → its CURIE."""
+    names: dict[str, str] = {}
+    for _, data in graph.nodes(data=True):
+        for name in (data["type"], data["type"].removeprefix("mr:"), data["type_label"]):
+            names.setdefault(name, data["type"])
+    return names
+
+
+def require_known(given: Iterable[str], known: dict[str, str], what: str) -> None:
+    """QueryError for a name that is not in ``known``, with the closest names: "no relation 'has targt'; did you mean
+    'has target'?" instead of an empty answer."""
+    import difflib
+
+    for name in given:
+        if name not in known:
+            close = list({known[c]: c for c in reversed(difflib.get_close_matches(name, list(known), n=6, cutoff=0.6))}
+                         .values())[::-1][:3]  # the closest name of each of the nearest relations or types
+            labels = sorted({n for n in known if ":" not in n and n == n.lower()} or set(known))  # the labels
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+                f"; the {what}s are: {', '.join(labels[:12])}{', ...' if len(labels) > 12 else ''}"
+            raise QueryError(f"no {what} '{name}'{hint}")
+
+
 def _filtered(graph: nx.MultiDiGraph, relations: set[str] | None, types: set[str] | None, keep: set[str]) -> nx.MultiDiGraph:
     """A view keeping only edges whose predicate (CURIE or label) is in ``relations`` and nodes of ``types``."""
+    require_known(sorted(relations or ()), relation_names(graph), "relation")
+    require_known(sorted(types or ()), type_names(graph), "type")
     def node_ok(node: str) -> bool:
         data = graph.nodes[node]
         return not types or node in keep or data["type"] in types or data["type_label"] in types or \

@@ -26,6 +26,7 @@ class MR(DefinedNamespace):
     ApprovalStatus: URIRef
     Article: URIRef
     Assessment: URIRef
+    AssessmentMethod: URIRef
     CNSDepressant: URIRef
     Claim: URIRef
     Classification: URIRef
@@ -104,6 +105,7 @@ class MR(DefinedNamespace):
     approvalStatus: URIRef
     assessedAgainst: URIRef
     assessment: URIRef
+    assessmentMethod: URIRef
     assessmentNote: URIRef
     assignsClasses: URIRef
     atcCode: URIRef
@@ -140,6 +142,7 @@ class MR(DefinedNamespace):
     givesEvidence: URIRef
     graded: URIRef
     graph: URIRef
+    hedgeCue: URIRef
     harmonisedAs: URIRef
     hasAdverseEffect: URIRef
     hasMechanism: URIRef
@@ -172,7 +175,10 @@ class MR(DefinedNamespace):
     metabolite: URIRef
     mondoId: URIRef
     ncbigeneId: URIRef
+    nameKind: URIRef
+    nameRank: URIRef
     ndfrtId: URIRef
+    negationCue: URIRef
     note: URIRef
     objectValue: URIRef
     parentClass: URIRef
@@ -188,6 +194,8 @@ class MR(DefinedNamespace):
     quantityMax: URIRef
     quantityValue: URIRef
     quote: URIRef
+    quoteEnd: URIRef
+    quoteStart: URIRef
     recommendation: URIRef
     ruleClass: URIRef
     ruleEffect: URIRef
@@ -235,6 +243,7 @@ class MR(DefinedNamespace):
         "action-releaser",
         "assessment-contradicted",
         "assessment-not-checkable",
+        "assessment-not-in-graph",
         "assessment-partly-supported",
         "assessment-supported",
         "assessment-unsupported",
@@ -283,6 +292,8 @@ class MR(DefinedNamespace):
         "limit-max-duration",
         "limit-max-single-dose",
         "limit-max-total-dose",
+        "method-automatic",
+        "method-curated",
         "mechanism-mixed",
         "mechanism-pharmacodynamic",
         "mechanism-pharmacokinetic",

@@ -145,8 +145,8 @@ def test_sources_edited_during_the_build_are_built_again(cache: Path, mini_data:
     real = kg.build.build_to_file
     calls: list[Path] = []
 
-    def edit_while_building(path: Path, data_dir: Path = DATA_DIR) -> int:
-        count = real(path, data_dir)
+    def edit_while_building(path: Path, data_dir: Path = DATA_DIR, **options: object) -> int:
+        count = real(path, data_dir, **options)
         if not calls:
             (mini_data / "names.tsv").write_text((mini_data / "names.tsv").read_text() + NEW_NAME, encoding="utf-8")
         calls.append(path)

@@ -78,8 +78,8 @@ def test_a_database_that_lists_an_indication_does_not_approve_it_nor_call_it_off
     not-flagged pair had become "off-label". NEURONTIN PI section 1 lists postherpetic neuralgia and partial-onset
     seizures only (set id eeb19a5a-b31d-4df8-9546-0b2b5eb5db07), where PharmacotherapyDB's physician-curated
     gabapentin-migraine pair had become "approved". Both databases now say "listed"; the label says "approved"."""
-    pregabalin = statuses(graph, "pregabalin", "epilepsy")
-    assert pregabalin["medi-2013"] == {"listed"} and pregabalin["label-pregabalin-lyrica"] == {"approved"}
+    assert statuses(graph, "pregabalin", "epilepsy")["medi-2013"] == {"listed"}
+    assert statuses(graph, "pregabalin", "partial-onset-seizures")["label-pregabalin-lyrica"] == {"approved"}
     assert statuses(graph, "gabapentin", "migraine")["pharmacotherapydb-1-0"] == {"listed"}
     assert CONDITION + "migraine" not in edges(graph, "gabapentin", "mr:indicatedFor|mr:usedOffLabelFor")
     assert CONDITION + "migraine" in edges(graph, "gabapentin", "mr:candidateIndicationFor")
@@ -259,11 +259,38 @@ def test_a_hedged_use_is_the_symptom_not_the_injury(graph) -> None:
 
 
 def test_thiocolchicoside_use_keeps_the_emas_restriction(graph) -> None:
-    """EMA Article 31 referral (2013): only as add-on treatment for painful muscle contractures "resulting from spinal
-    conditions", in adults and adolescents 16 years and older; the condition keeps the restriction."""
+    """EMA Article 31 referral (2013): only as add-on treatment for painful muscle contractures from spinal conditions,
+    in adults and adolescents 16 years and older; the harmonised RCPs (THIOCOLCHICOSIDE ARROW tablets and MIOREL IM,
+    4.1) say "en pathologie rachidienne aiguë": the condition keeps the restriction, "acute" included."""
     rows = [r for r in graph.query("drug-uses", drug="thiocolchicoside").rows if r[3].value == "regulatory label"]
     assert rows and {r[1].value for r in rows if r[2].value == "approved"} == {
-        "painful muscle contractures resulting from spinal conditions"}
+        "painful muscle contractures in acute spinal pathology"}
+    assert {r[4].value for r in rows} == {"oral", "intramuscular"}
+
+
+def test_thiocolchicoside_courses_are_limited_by_route(graph) -> None:
+    """EMA 2013 restriction as the RCPs word it in 4.2: by mouth at most 8 mg every 12 hours for 7 consecutive days
+    (THIOCOLCHICOSIDE ARROW), intramuscularly at most 4 mg every 12 hours for 5 consecutive days (THIOCOLCHICOSIDE
+    PHARMY II). Before, only the oral limits were held."""
+    rows = graph.query(f"""SELECT ?route ?limit ?value ?unit WHERE {{ ?d a mr:DoseLimit ; mr:drug <{DRUG}thiocolchicoside> ;
+                             mr:administrationRoute/mr:code ?route ; mr:doseLimitKind/mr:code ?limit ;
+                             mr:quantityValue ?value ; mr:unit/mr:code ?unit }}""").rows
+    limits = {(r[0].value, r[1].value): (str(r[2].value), r[3].value) for r in rows}
+    assert limits[("oral", "max-duration")] == ("7", "d") and limits[("oral", "max-daily-dose")] == ("16", "mg")
+    assert limits[("intramuscular", "max-duration")] == ("5", "d")
+    assert limits[("intramuscular", "max-daily-dose")] == ("8", "mg")
+
+
+def test_pregabalin_and_gabapentin_seizure_use_is_adjunctive_for_partial_onset_seizures(graph) -> None:
+    """LYRICA Highlights, INDICATIONS AND USAGE (1): "Adjunctive therapy for the treatment of partial-onset seizures in
+    patients 1 month of age and older"; NEURONTIN (1): "Adjunctive therapy in the treatment of partial onset
+    seizures ...". The labels approve neither drug for epilepsy as such."""
+    for drug in ("pregabalin", "gabapentin"):
+        rows = [r for r in graph.query("drug-uses", drug=drug).rows if r[3].value == "regulatory label"]
+        seizures = [r for r in rows if r[1].value == "partial-onset seizures"]
+        assert seizures and all(r[6] is not None and r[6].value.startswith("adjunctive therapy") for r in seizures)
+        assert "epilepsy" not in {r[1].value for r in rows}, drug
+        assert CONDITION + "epilepsy" not in edges(graph, drug, "mr:indicatedFor"), drug
 
 
 def test_a_not_approved_list_keeps_its_own_conditions(graph) -> None:

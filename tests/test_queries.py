@@ -58,6 +58,7 @@ ON_FIXTURE_GRAPH = {
     "stats-sourcing": {},
     "article-only-facts": {},
     "label-coverage": {},
+    "stats-labels": {},
     "find-by-name": {"name": "brandy"},
     "interaction-summary": {"drug": "Drug A", "other": "drug-b"},
 }

@@ -23,10 +23,12 @@ CHECKED = [
     "mrkg path tizanidine ciprofloxacin --limit 3",
     "mrkg similar baclofen --limit 2",
     "mrkg hubs --limit 3",
+    'mrkg neighbors tizanidine --relation "has targt" 2>&1',
     'mrkg metapath tizanidine "metabolisedBy <inhibits"',
     "mrkg query predicted-interactions --param drug=tizanidine --format csv | cut -d, -f3,6,7 | head -3",
     'mrkg query drug-uses --param drug=dantrolene --format csv | cut -d, -f2-5 | grep -E "^condition|^muscle spasm"',
     "mrkg query contraindications --param drug=succinylcholine --format csv | cut -d, -f2-5",
+    'echo "Baclofen is a muscle relaxant. Tramadol is a muscle relaxant too." | mrkg ingest - --format csv | cut -d, -f2-5',
 ]
 
 
@@ -49,11 +51,40 @@ def examples() -> dict[str, list[str]]:
 def test_readme_example_is_true(command: str) -> None:
     expected = examples().get(command)
     assert expected is not None, f"the README no longer shows `{command}`"
-    bin_dir = str(Path(sys.executable).parent)
-    done = subprocess.run(["bash", "-c", command],
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
-    printed = [line.rstrip() for line in done.stdout.splitlines()]
+    printed = _run(command)
     while expected and not expected[-1].strip():  # the blank line before the next example
         expected = expected[:-1]
-    assert printed == [line.rstrip() for line in expected], done.stderr
+    assert printed == [line.rstrip() for line in expected], "run `python tests/test_readme.py --update` if the change is right"
+
+
+def _run(command: str) -> list[str]:
+    bin_dir = str(Path(sys.executable).parent)
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
+    return [line.rstrip() for line in done.stdout.splitlines()]
+
+
+def update_readme() -> None:
+    """Write each CHECKED command's real output under it in README.md (``python tests/test_readme.py --update``)."""
+    out: list[str] = []
+    inside, skipped = False, None  # skipped: the old output lines of the command being replaced
+    for line in README.read_text(encoding="utf-8").splitlines():
+        starts = line.startswith("```") or (inside and line.startswith("$ "))
+        if skipped is not None and not starts:
+            skipped.append(line)
+            continue
+        if skipped is not None:  # keep the blank line that separated the old output from what follows
+            out += [""] if skipped and not skipped[-1].strip() else []
+            skipped = None
+        if line.startswith("```"):
+            inside = not inside
+        elif inside and (command := re.sub(r"\s{2,}(#.*|\(columns cut here\))$", "", line[2:]).strip()) in CHECKED:
+            out += [line, *_run(command)]
+            skipped = []
+            continue
+        out.append(line)
+    README.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--update"]:
+    update_readme()

@@ -469,3 +469,33 @@ def test_the_drawing_library_is_served_by_the_server_itself(http) -> None:
     assert script.status_code == 200 and "javascript" in script.headers["content-type"] and len(script.content) > 100_000
     assert http.get("/-/static/app.py").status_code == 404
     assert http.get("/-/static/..%2F..%2Fkg%2Fapi.py").status_code == 404
+
+
+# --- POST /ingest ----------------------------------------------------------------------------------
+
+ARTICLE = "Baclofen is a muscle relaxant that acts on GABA-B receptors. Tramadol is a muscle relaxant too."
+
+
+def test_ingest_gives_the_verdicts_of_mrkg_ingest(http) -> None:  # type: ignore[no-untyped-def]
+    answer = http.post("/ingest", params={"title": "A test article"}, content=ARTICLE.encode(),
+                       headers={"Content-Type": "text/plain"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    verdicts = {(c["subject"], c["predicate"], c["object"]): c["verdict"] for c in body["claims"]}
+    assert verdicts[("baclofen", "member-of-class", "muscle-relaxants")] == "supported"
+    assert verdicts[("tramadol", "member-of-class", "muscle-relaxants")] == "contradicted"  # WHO ATC files it under N02
+    assert body["document"]["title"] == "A test article"
+
+
+@pytest.mark.parametrize("content, headers, params, status, words", [
+    pytest.param(b"\x00\x01\x02binary", {"Content-Type": "text/plain"}, {}, 400, "binary", id="binary"),
+    pytest.param(b"", {"Content-Type": "text/plain"}, {}, 400, "empty", id="empty"),
+    pytest.param(ARTICLE.encode(), {"Content-Type": "application/pdf"}, {}, 415, "text/plain", id="pdf"),
+    pytest.param(ARTICLE.encode(), {"Content-Type": "text/plain"}, {"fetch": "yes"}, 400, "unknown parameter 'fetch'",
+                 id="unknown-parameter"),
+])
+def test_ingest_refuses_bad_input_in_one_line(http, content: bytes, headers: dict, params: dict,  # type: ignore[no-untyped-def]
+                                              status: int, words: str) -> None:
+    answer = http.post("/ingest", params=params, content=content, headers=headers)
+    assert answer.status_code == status and words in answer.text, answer.text
+    assert "Traceback" not in answer.text and len(answer.text.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -97,3 +98,19 @@ def test_unknown_entity(graph) -> None:
 
     with pytest.raises(EntityNotFound):
         graph.neighbors("no such drug")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"relations": {"has targt"}}, "no relation 'has targt'; did you mean 'has target'"),
+    ({"types": {"drugg"}}, "no type 'drugg'; did you mean 'drug'"),
+    ({"relations": {"zzzz"}}, "no relation 'zzzz'; the relations are: acts on, "),
+], ids=["relation", "type", "nothing-close"])
+def test_a_relation_or_type_that_does_not_exist_is_named_with_the_closest(graph, kwargs: dict, message: str) -> None:
+    """A misspelt relation or type gets the nearest names instead of an empty answer (issue 14)."""
+    with pytest.raises(kg.QueryError, match=re.escape(message)):
+        graph.neighbors("tizanidine", 1, kwargs.get("relations"), kwargs.get("types"))
+
+
+def test_a_metapath_step_that_does_not_exist_is_named(graph) -> None:
+    with pytest.raises(kg.QueryError, match=re.escape("no relation 'mr:inhibitz'; did you mean 'mr:inhibits'?")):
+        graph.metapath("tizanidine", "metabolisedBy <inhibitz")

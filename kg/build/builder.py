@@ -10,6 +10,7 @@ Beside the N-Quads file the build writes where each entity and statement node ca
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -193,7 +194,8 @@ def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
     return Build(data_dir, ontology_dir, exclude).run()
 
 
-def write_nquads(dataset: Dataset, path: Path, origins: dict[str, str] | None = None) -> int:
+def write_nquads(dataset: Dataset, path: Path, origins: dict[str, str] | None = None,
+                 documents: Sequence[Path] = ()) -> int:
     """Write ``dataset`` as sorted N-Quads through a temporary file and a rename; return the named-graph quad count.
 
     The file also carries the merge of all named graphs in its default graph, so a SPARQL store
@@ -202,7 +204,10 @@ def write_nquads(dataset: Dataset, path: Path, origins: dict[str, str] | None = 
     are comments that seal it (:func:`kg.files.seal`). ``origins`` (IRI →
     ``file:line``) are written beside it (:func:`origins_path`).
     """
-    quads = sorted({line for line in dataset.serialize(format="nquads").splitlines() if line.strip()})
+    lines_in = set(dataset.serialize(format="nquads").splitlines())
+    for document in documents:  # the claims graphs that `mrkg ingest --add` keeps (kg/cache.py documents_dir)
+        lines_in.update(document.read_text(encoding="utf-8").splitlines())
+    quads = sorted(line for line in lines_in if line.strip() and not line.startswith("#"))
     # every graph name is an IRI and the last term of its line, so dropping it leaves the triple
     merge = sorted({line.rsplit(" <", 1)[0] + " ." for line in quads})
     if origins is not None:
@@ -229,10 +234,11 @@ def read_origins(graph_path: Path) -> dict[str, str]:
 
 
 def build_to_file(path: Path, data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
-                  exclude: frozenset[str] = frozenset()) -> int:
-    """Build and write the dataset to ``path`` atomically, with its origins; the old file stays if the build fails."""
+                  exclude: frozenset[str] = frozenset(), documents: Sequence[Path] = ()) -> int:
+    """Build and write the dataset to ``path`` atomically, with its origins; the old file stays if the build fails.
+    ``documents`` are N-Quads files of ingested articles' claims graphs, written into the dataset as they are."""
     build = Build(data_dir, ontology_dir, exclude)
-    return write_nquads(build.run(), path, build.context.origins)
+    return write_nquads(build.run(), path, build.context.origins, documents)
 
 
 def build_open(path: Path, strict: bool = False, data_dir: Path = DATA_DIR) -> tuple[int, dict[str, int]]:

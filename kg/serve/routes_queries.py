@@ -50,6 +50,25 @@ async def named_query(name: str, request: Request) -> Any:
                                                     request.app.state.settings["max_results"]))
 
 
+#: Content types of an article's body, and how ingest reads each.
+ARTICLE_KINDS = {"text/plain": "text", "text/html": "html", "text/markdown": "markdown"}
+
+
+@router.post("/ingest", summary="Check an article (the request body: plain text, HTML or Markdown) against the graph")
+async def ingest(request: Request) -> Any:
+    """The article's claims with verdicts, as ``mrkg ingest --format json`` gives them. Metadata (title, url, date,
+    publisher) come as query parameters; the url is recorded, never fetched."""
+    media = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
+    if media not in ARTICLE_KINDS:
+        return error(415, f"send the article as {', '.join(ARTICLE_KINDS)}, not {media}")
+    meta = {key: value for key, value in request.query_params.items() if key in ("title", "url", "date", "publisher")}
+    unknown = sorted(set(request.query_params) - set(meta))
+    if unknown:
+        raise Refused(f"unknown parameter '{unknown[0]}'; POST /ingest takes title, url, date and publisher")
+    body = await request.body()
+    return respond(await request.app.state.pool.run("ingest", body, meta, ARTICLE_KINDS[media]), vary=False)
+
+
 def openapi_with_queries(app: FastAPI) -> dict[str, Any]:
     """The app's OpenAPI document, with a path per named query (its parameters, columns and answers)."""
     if app.openapi_schema:

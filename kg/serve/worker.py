@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import EntityNotFound, MRKGError
 from ..iris import BASE, PREFIXES
+from ..query import NAMES_QUERY
 from ..rdf_formats import oxigraph_format, prefixes_for
 from ..store import Result, Term, from_oxigraph
 from .formats import GRAPH_TYPES, RESULT_TYPES, BadFormat, Choice
@@ -211,7 +212,7 @@ class Worker:
         """``(name, iri, label, type, rank)`` for every label, id, synonym and brand of every entity."""
         if self._names is None:
             rows = self.graph.store.query(NAMES_QUERY).rows
-            self._names = sorted({(n.value, e.value, lab.value, t.value, int(r.value)) for n, e, lab, t, r in rows})
+            self._names = sorted({(n.value, e.value, lab.value, t.value, int(r.value)) for e, n, r, _, lab, t in rows})
         return self._names
 
     def search(self, text: str, limit: int = 12) -> Reply:
@@ -269,6 +270,14 @@ class Worker:
         return {"graphs": graphs, "sources": sources, "types": types,
                 **{k: int(v) for k, v in counts.items()}, "quads": sum(graphs.values())}
 
+    def ingest(self, data: bytes, meta: dict[str, str], kind: str | None) -> Reply:
+        """An article's claims and verdicts (``mrkg ingest --format json``); its text only, nothing is fetched."""
+        from ..ingest import ingest_bytes
+        from ..ingest.write import render
+
+        report = ingest_bytes(data, "the article", self.graph, kind=kind, **meta)
+        return Reply(200, "application/json", render(report, "json").encode())
+
     def handle(self, job: str, args: tuple) -> Any:
         """Answer one job; errors a user can fix become 400 replies."""
         try:
@@ -285,12 +294,6 @@ RESOURCE_QUERY = """SELECT ?x ?dir ?p ?o WHERE {
 LINKS_QUERY = "SELECT DISTINCT ?x ?other ?label WHERE { { ?x ?p ?other } UNION { ?other ?p ?x } ?other rdfs:label ?label }"
 NODE_LINKS_QUERY = """SELECT DISTINCT ?x ?other ?label WHERE {
   ?node ?r ?x . ?node a ?nodeType . ?nodeType rdfs:subClassOf* mr:Statement . ?node ?q ?other . ?other rdfs:label ?label
-}"""
-NAMES_QUERY = """SELECT DISTINCT ?name ?entity ?label ?typeLabel ?rank WHERE {
-  ?entity a ?type ; rdfs:label ?label . ?type rdfs:subClassOf* mr:Entity ; rdfs:label ?typeLabel .
-  FILTER NOT EXISTS { ?entity a ?sub . ?sub rdfs:subClassOf+ ?type . ?sub rdfs:subClassOf* mr:Entity }
-  { ?entity rdfs:label ?name BIND(0 AS ?rank) } UNION { ?entity dcterms:identifier ?name BIND(0 AS ?rank) }
-  UNION { ?entity skos:altLabel ?name BIND(1 AS ?rank) } UNION { ?entity mr:brandName ?name BIND(1 AS ?rank) }
 }"""
 GRAPH_COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 SOURCES_QUERY = """SELECT ?source ?id ?graph ?title ?publisher ?rights ?commercialUse ?page WHERE {

@@ -1,0 +1,194 @@
+"""Find the graph's entities in an article with the graph's own names, by an Aho-Corasick automaton (pyahocorasick).
+
+Every label, synonym, brand and id of a drug, class, mechanism, target, condition, adverse effect or therapy is a
+pattern, with its plural (or singular) as a variant. Matching ignores case and treats hyphens, dashes and spaces
+alike; a short upper-case name (an abbreviation such as ``MS``) must match in upper case. Of overlapping matches the
+longest wins, so "spinal cord injury" is one mention, not "spinal cord" and "injury".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["Mention", "Gazetteer", "KINDS", "english_words", "kind_of"]
+
+#: Entity kinds, in the order that decides the kind of an entity with several types.
+KINDS = ("Drug", "Therapy", "DrugClass", "Mechanism", "Target", "Condition", "AdverseEffect")
+VOCAB = "https://w3id.org/mrkg/vocab/"
+DASHES = "-‐‑‒–—/"
+#: The shortest name matched (shorter ones are initials that match by accident).
+MIN_LENGTH = 3
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The common English function words of ``data/english-words.txt``."""
+    text = resources.files(__package__).joinpath("data/english-words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def kind_of(types: set[str]) -> str | None:
+    """The kind (one of :data:`KINDS`) of an entity with these type IRIs, or None."""
+    for kind in KINDS:
+        if VOCAB + kind in types:
+            return kind
+    return "Drug" if VOCAB + "Substance" in types else None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in the text: its offsets, and the entities it may stand for (IRI, kind), best first."""
+
+    start: int
+    end: int
+    text: str
+    entities: tuple[tuple[str, str], ...]
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        """The IRIs of this mention's entities of the given kinds."""
+        return [iri for iri, kind in self.entities if kind in kinds]
+
+    @property
+    def kinds(self) -> set[str]:
+        return {kind for _, kind in self.entities}
+
+
+def normalise(text: str) -> str:
+    """Lower case, dashes and slashes as spaces, the same length as ``text`` (offsets stay valid)."""
+    out = []
+    for char in text:
+        low = char.lower()
+        out.append(" " if char in DASHES else low if len(low) == 1 else char)
+    return "".join(out)
+
+
+def variants(name: str) -> set[str]:
+    """A name and its plural or singular forms."""
+    forms = {name}
+    if len(name) < 4:
+        return forms
+    if name.endswith("ies"):
+        forms.add(name[:-3] + "y")
+    elif name.endswith("s") and not name.endswith("ss"):
+        forms.add(name[:-1])
+    elif name.endswith("y") and name[-2:-1] not in "aeiou":
+        forms.add(name[:-1] + "ies")
+    elif name.endswith(("s", "x", "ch", "sh")):
+        forms.add(name + "es")
+    else:
+        forms.add(name + "s")
+    return forms
+
+
+def _case_sensitive(name: str) -> bool:
+    """An abbreviation (a short name mostly in capitals, such as MS or GABA) matches in its own case only."""
+    letters = [c for c in name if c.isalpha()]
+    return len(name) <= 6 and len(letters) >= 2 and sum(c.isupper() for c in letters) >= len(letters) - 1
+
+
+class Gazetteer:
+    """The graph's names as one automaton; :meth:`find` gives the mentions of a text."""
+
+    def __init__(self, names: dict[str, dict[str, int]], types: dict[str, set[str]], originals: dict[str, str]) -> None:
+        import ahocorasick
+
+        #: casefolded brand name → the drugs that carry it
+        self.brands: dict[str, set[str]] = {}
+        self.automaton: Any = ahocorasick.Automaton()
+        entries: dict[str, dict[str, tuple[int, str]]] = {}
+        words = english_words()
+        for name, ranked in names.items():
+            original = originals.get(name, name)
+            if len(name) < MIN_LENGTH or name in words or name.isdigit():
+                continue
+            sensitive = _case_sensitive(original)
+            for form in variants(normalise(original) if sensitive else normalise(name)):
+                slot = entries.setdefault(("=" if sensitive else "~") + form, {})
+                for iri, rank in ranked.items():
+                    kind = kind_of(types.get(iri, set()))
+                    if kind is not None:
+                        slot[iri] = min((rank, kind), slot.get(iri, (9, kind)))
+        for key, slot in entries.items():
+            if not slot:
+                continue
+            order = sorted(slot.items(), key=lambda kv: (kv[1][0], KINDS.index(kv[1][1]), kv[0]))
+            ordered = tuple((iri, kind) for iri, (_, kind) in order)
+            sensitive, form = key[0] == "=", key[1:]
+            pattern = form.lower() if sensitive else form
+            existing = self.automaton.get(pattern, None)
+            self.automaton.add_word(pattern, (existing or ()) + ((sensitive, form, ordered),))
+        self.size = len(entries)
+        if self.size:
+            self.automaton.make_automaton()
+
+    @classmethod
+    def from_store(cls, store: Any) -> Gazetteer:
+        """The gazetteer of a graph's store; its name table is kept beside a prepared store (kg.cache.kept_beside)."""
+        from ..cache import kept_beside
+
+        names, types, originals, brands = kept_beside(store, "ingest-names.json", __file__, lambda: _name_table(store))
+        gazetteer = cls(names, {iri: set(kinds) for iri, kinds in types.items()}, originals)
+        gazetteer.brands = {name: set(iris) for name, iris in brands.items()}
+        return gazetteer
+
+    def find(self, text: str) -> list[Mention]:
+        """The mentions of ``text``: whole words only, longest first where matches overlap, in text order."""
+        if not self.size:
+            return []
+        norm = normalise(text)
+        found: list[tuple[int, int, tuple[tuple[str, str], ...]]] = []
+        for end, entries in self.automaton.iter(norm):
+            for sensitive, form, ordered in entries:
+                start = end - len(form) + 1
+                if sensitive and text[start:end + 1] != form:
+                    continue
+                if (start > 0 and norm[start - 1].isalnum()) or (end + 1 < len(norm) and norm[end + 1].isalnum()):
+                    continue
+                found.append((start, end + 1, ordered))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        mentions: list[Mention] = []
+        last_end = -1
+        for start, end, ordered in found:
+            if start >= last_end:
+                mentions.append(Mention(start, end, text[start:end], ordered))
+                last_end = end
+            elif mentions and mentions[-1].start == start and mentions[-1].end == end:
+                merged = mentions[-1].entities + tuple(e for e in ordered if e not in mentions[-1].entities)
+                mentions[-1] = Mention(start, end, text[start:end], merged)
+        return [m for m in mentions if not re.fullmatch(r"[\W\d_]+", m.text)]
+
+
+NAMES_QUERY = """
+    SELECT DISTINCT ?entity ?name ?rank ?type ?brand WHERE {
+      ?entity a ?t . ?t rdfs:subClassOf* ?type . ?type rdfs:subClassOf* mr:Entity .
+      { ?entity rdfs:label ?name BIND(0 AS ?rank) }
+      UNION { ?entity dcterms:identifier ?name BIND(0 AS ?rank) }
+      UNION { ?entity skos:altLabel ?name BIND(1 AS ?rank) }
+      UNION { ?entity mr:brandName ?name BIND(1 AS ?rank) BIND(true AS ?brand) }
+      UNION { ?entity mr:abbreviation ?name BIND(2 AS ?rank) }
+    }"""
+
+
+def _name_table(store: Any) -> tuple[dict[str, dict[str, int]], dict[str, list[str]], dict[str, str], dict[str, list[str]]]:
+    """Casefolded name → {entity IRI: rank}; entity → its types; casefolded abbreviation → as the graph writes it;
+    casefolded brand → the drugs that carry it."""
+    names: dict[str, dict[str, int]] = {}
+    types: dict[str, set[str]] = {}
+    originals: dict[str, str] = {}
+    brands: dict[str, set[str]] = {}
+    for entity, name, rank, type_, brand in store.query(NAMES_QUERY).rows:
+        value = name.value
+        key = value.casefold()
+        ranks = names.setdefault(key, {})
+        ranks[entity.value] = min(int(rank.value), ranks.get(entity.value, 9))
+        types.setdefault(entity.value, set()).add(type_.value)
+        if _case_sensitive(value) and key not in originals:
+            originals[key] = value
+        if brand is not None:
+            brands.setdefault(key, set()).add(entity.value)
+    return (names, {iri: sorted(kinds) for iri, kinds in types.items()}, originals,
+            {name: sorted(iris) for name, iris in brands.items()})

@@ -1,0 +1,304 @@
+"""Candidate claims, sentence by sentence: who the sentence is about (a drug it names, or the drug under discussion
+when it says "it" or "this medication"), what it links the drug to (the kind of each entity found, and the cue words
+of ``data/cues.tsv``), with the typed predicates of ``claims.tsv``.
+
+The rules are generic: an entity's kind gives the predicate (a class: member of class; a mechanism; a target; a
+condition with a use cue: used for, indicated for, off-label, contraindicated; an adverse effect; another drug with an
+interaction cue), and the cue words give the coded objects (warning topics, elimination routes, dosage forms) and
+the literal ones (strengths, brands, figures). A sentence about a class ("Benzodiazepines are muscle relaxants ...")
+passes its claims to the members a later sentence of the same paragraph lists ("Common benzodiazepines include
+diazepam ..."), quoting both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+
+from . import context
+from .entities import Mention
+from .sentences import Sentence
+
+__all__ = ["Claim", "extract", "cues", "ENTITY_PREDICATES", "VALUE_PREDICATES"]
+
+#: Predicates whose object is an entity (``object``); the others take ``object_value``.
+ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicated-for", "used-off-label-for", "used-for",
+                     "contraindicated-in", "has-adverse-effect", "interacts-with", "has-metabolite", "therapy-for")
+VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as", "has-strength", "statistic", "statement")
+CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
+             "form", "availability", "dose", "statistic")
+STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml)\b")
+PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
+REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
+PLURAL_START = re.compile(r"^(they|these (drugs|medications|medicines|agents))\b", re.I)
+#: How many sentences back a class statement still lends its claims to members listed after it.
+CLASS_REACH = 4
+
+
+@dataclass
+class Claim:
+    """One candidate claim: subject, predicate and object, the quote with its offsets, and the context flags."""
+
+    subject: str
+    predicate: str
+    object: str | None
+    object_value: str | None
+    start: int
+    end: int
+    quote: str
+    negated: str | None = None
+    hedged: str | None = None
+    verdict: str = ""
+    reason: str = ""
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.subject, self.predicate, self.object or self.object_value or ""
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, list[tuple[re.Pattern[str], str]]]:
+    """The cue patterns of ``data/cues.tsv``, by kind."""
+    from .read import IngestError
+
+    text = resources.files(__package__).joinpath("data/cues.tsv").read_text(encoding="utf-8")
+    found: dict[str, list[tuple[re.Pattern[str], str]]] = {kind: [] for kind in CUE_KINDS}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) not in (2, 3) or cells[0] not in found:
+            raise IngestError(f"kg/ingest/data/cues.tsv:{number}: write a cue kind ({', '.join(CUE_KINDS)}), a pattern "
+                              "and an optional value, separated by tabs")
+        try:
+            pattern = re.compile(r"(?<!\w)(?:" + cells[1] + ")", re.I)
+        except re.error as exc:
+            raise IngestError(f"kg/ingest/data/cues.tsv:{number}: the pattern is not a regular expression ({exc})") from None
+        found[cells[0]].append((pattern, cells[2] if len(cells) == 3 else ""))
+    return found
+
+
+def _matches(kind: str, text: str) -> list[tuple[int, int, str]]:
+    return sorted((m.start(), m.end(), value) for pattern, value in cues()[kind] for m in pattern.finditer(text))
+
+
+@dataclass
+class _State:
+    """What earlier sentences said: the drug under discussion, the last subjects, classes described lately."""
+
+    topic: str | None = None
+    last: list[str] = field(default_factory=list)
+    line: int = -1
+    #: class IRI → (sentence start, index of its sentence, claims made about the class)
+    classes: dict[str, tuple[int, int, list[Claim]]] = field(default_factory=dict)
+
+
+def extract(text: str, sentences: list[Sentence], mentions: list[Mention], brands: dict[str, set[str]]) -> list[Claim]:
+    """The candidate claims of an article. ``brands`` maps a casefolded brand name to the drugs that carry it."""
+    state = _State()
+    claims: list[Claim] = []
+    cursor = 0
+    for index, sentence in enumerate(sentences):
+        while cursor < len(mentions) and mentions[cursor].start < sentence.start:
+            cursor += 1
+        inside = []
+        probe = cursor
+        while probe < len(mentions) and mentions[probe].end <= sentence.end:
+            inside.append(mentions[probe])
+            probe += 1
+        line = text.count("\n", 0, sentence.start)
+        if line != state.line:
+            state.classes.clear()
+            state.line = line
+        claims += _sentence_claims(sentence, index, inside, brands, state)
+    return _unique(claims)
+
+
+def _unique(claims: Iterable[Claim]) -> list[Claim]:
+    seen: set[tuple[str, str, str, int]] = set()
+    out = []
+    for claim in claims:
+        key = (*claim.key, claim.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(claim)
+    return out
+
+
+def _drug(mention: Mention) -> str | None:
+    return mention.entities[0][0] if mention.entities[0][1] == "Drug" else None
+
+
+def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], brands: dict[str, set[str]],
+                     state: _State) -> list[Claim]:
+    text = sentence.text
+    drug_mentions = [m for m in mentions if _drug(m)]
+    drugs = list(dict.fromkeys(d for m in drug_mentions if (d := _drug(m))))
+    class_subject = None
+    if drugs:
+        subjects = drugs
+    elif PRONOUN_START.match(text) or REFERS_BACK.search(text) or _only_strengths(text):
+        subjects = state.last if PLURAL_START.match(text) and state.last else [state.topic] if state.topic else []
+    else:
+        subjects = []
+    if not drugs and mentions and mentions[0].entities[0][1] == "DrugClass" and mentions[0].start - sentence.start < 40 \
+            and not PRONOUN_START.match(text):
+        class_subject = mentions[0].entities[0][0]
+        subjects = [class_subject]
+    interaction = _matches("interaction", text)
+    if not drugs and not class_subject and state.last and state.last[0] in state.classes \
+            and PRONOUN_START.match(text):  # "They ..." / "This ..." right after a sentence about a class
+        class_subject = state.last[0]
+        subjects = [class_subject]
+    if interaction and drugs:
+        before = [m for m in drug_mentions if m.start - sentence.start < interaction[0][0]]
+        subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
+    found: list[Claim] = []
+    for subject in subjects:
+        found += _claims_about(subject, sentence, mentions, brands, interaction, subjects)
+    if class_subject:
+        if class_subject in state.classes and state.last == [class_subject]:
+            start, _, earlier = state.classes[class_subject]
+            state.classes[class_subject] = (start, index, earlier + found)
+        else:
+            state.classes[class_subject] = (sentence.start, index, found)
+        state.last = [class_subject]
+        return []  # a class statement speaks through the members listed after it (or stays a class-level remark)
+    if drugs:
+        found += _inherited(sentence, index, mentions, drugs, state)
+        state.topic, state.last = drugs[0], drugs
+    found += _therapy_claims(sentence, mentions)
+    return found
+
+
+def _inherited(sentence: Sentence, index: int, mentions: list[Mention], drugs: list[str], state: _State) -> list[Claim]:
+    """The claims of a class described shortly before, passed to the members this sentence lists."""
+    out = []
+    for mention in mentions:
+        for iri in mention.of_kind("DrugClass"):
+            if iri not in state.classes:
+                continue
+            start, at, class_claims = state.classes[iri]
+            if index - at > CLASS_REACH:
+                continue
+            for drug in drugs:
+                for claim in class_claims:
+                    out.append(replace(claim, subject=drug, start=start, end=sentence.end, quote="", sources=[]))
+    return out
+
+
+def _only_strengths(text: str) -> bool:
+    """A line that only lists strengths ("Dosage: 10mg, 25mg"), or starts with one (a row of a dose table), speaks of
+    the drug under discussion."""
+    return bool(STRENGTH.search(text)) and (len(STRENGTH.sub("", text).split()) <= 2 or bool(STRENGTH.match(text)))
+
+
+def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], brands: dict[str, set[str]],
+                  interaction: list[tuple[int, int, str]], subjects: list[str]) -> list[Claim]:
+    text, base = sentence.text, sentence.start
+    found = context.scopes(text)
+    claims: list[Claim] = []
+
+    def add(predicate: str, obj: str | None, value: str | None, at: int) -> None:
+        claim = Claim(subject, predicate, obj, value, sentence.start, sentence.end, text)
+        claim.negated = context.in_scope(found, "negated", at)
+        claim.hedged = context.in_scope(found, "hedged", at)
+        claims.append(claim)
+
+    uses = {kind: _matches(kind, text) for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
+    warnings = _matches("warning", text)
+    warned = [(s, e) for s, e, _ in warnings]
+    for mention in mentions:
+        at = mention.start - base
+        ids = {iri for iri, _ in mention.entities}
+        if subject in ids:
+            if mention.text.casefold() in brands and subject in brands[mention.text.casefold()]:
+                add("has-brand", None, mention.text, at)
+            continue
+        kinds = mention.kinds
+        first = mention.entities[0][1]
+        if first == "Drug" and mention.of_kind("Drug")[0] in subjects:
+            continue
+        if first == "Drug":
+            if interaction and interaction[0][0] < at:
+                add("interacts-with", mention.of_kind("Drug")[0], None, at)
+            continue
+        if "DrugClass" in kinds:
+            cls = mention.of_kind("DrugClass")[0]
+            if interaction and interaction[0][0] < at:
+                add("interacts-with", cls, None, at)
+            elif not subject.endswith("/" + cls.rsplit("/", 1)[1]):
+                add("member-of-class", cls, None, at)
+            continue
+        if "Mechanism" in kinds:
+            add("has-mechanism", mention.of_kind("Mechanism")[0], None, at)
+        if "Target" in kinds:
+            for target in mention.of_kind("Target"):
+                add("has-target", target, None, at)
+        if any(s <= at < e for s, e in warned):
+            continue
+        if "AdverseEffect" in kinds and (uses["adverse"] or "Condition" not in kinds or not uses["use"]):
+            add("has-adverse-effect", mention.of_kind("AdverseEffect")[0], None, at)
+        elif "Condition" in kinds:
+            condition = mention.of_kind("Condition")[0]
+            if uses["contraindicated"]:
+                add("contraindicated-in", condition, None, at)
+            elif uses["off-label"]:
+                add("used-off-label-for", condition, None, at)
+            elif uses["indicated"]:
+                add("indicated-for", condition, None, at)
+            elif uses["use"]:
+                add("used-for", condition, None, at)
+    for start, _, topic in warnings:
+        add("has-warning", None, topic, start)
+    for start, _, route in _matches("elimination", text):
+        add("eliminated-by", None, route, start)
+    if _matches("availability", text):
+        for start, _, form in _forms(text):
+            add("available-as", None, form, start)
+    for match in STRENGTH.finditer(text):
+        add("has-strength", None, f"{match.group(1).replace(',', '.')} {match.group(2).replace('ml', 'mL')}", match.start())
+    doses = _matches("dose", text)
+    if doses and STRENGTH.search(text):
+        add("statement", None, "dose: " + _paraphrase(text), doses[0][0])
+    figures = _matches("statistic", text)
+    if figures:
+        add("statistic", None, "; ".join(text[s:e] for s, e, _ in figures), figures[0][0])
+    if not claims and _is_statement(text):
+        add("statement", None, _paraphrase(text), 0)
+    return claims
+
+
+def _forms(text: str) -> list[tuple[int, int, str]]:
+    """The dosage forms a sentence names, the longest where two overlap (an intrathecal injection is not also an
+    injection)."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, form in sorted(_matches("form", text), key=lambda m: (m[0], m[0] - m[1])):
+        if not out or start >= out[-1][1]:
+            out.append((start, end, form))
+    return out
+
+
+def _therapy_claims(sentence: Sentence, mentions: list[Mention]) -> list[Claim]:
+    therapies = [m for m in mentions if "Therapy" in m.kinds]
+    conditions = [m for m in mentions if "Condition" in m.kinds and "Therapy" not in m.kinds]
+    out = []
+    for therapy in therapies:
+        for condition in conditions:
+            out.append(Claim(therapy.of_kind("Therapy")[0], "therapy-for", condition.of_kind("Condition")[0], None,
+                             sentence.start, sentence.end, sentence.text))
+    return out
+
+
+def _is_statement(text: str) -> bool:
+    """A sentence that says something (a verb-length clause ending with a full stop), not a heading or a question."""
+    return len(text.split()) >= 6 and text.rstrip().endswith((".", "!"))
+
+
+def _paraphrase(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:24]) + (" …" if len(words) > 24 else "")

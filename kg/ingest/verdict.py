@@ -1,0 +1,286 @@
+"""Verdicts: each candidate claim against the graph's facts from sources that are not articles.
+
+- **supported**: a non-article source holds the fact (class membership through the class tree, an interaction
+  through a class the partner belongs to); the reason names it and ``sources`` lists those sources.
+- **contradicted**: the graph holds a conflicting fact: a classification (or label, or curation) that classes the
+  drug and lists members of the claimed class places the drug elsewhere; no reference source recognises the claimed
+  class; a label or curated source says "not indicated"; the labels' approved uses exclude an "indicated for" claim;
+  or the article denies (negation) a fact the graph holds.
+- **not in the graph**: no source either way.
+- **not checkable**: a usage figure, or a sentence with no structured claim (a vague claim).
+
+Article sources, the curated seed articles included, never count as evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .extract import Claim
+
+__all__ = ["Evidence", "VERDICTS", "assess"]
+
+VERDICTS = ("supported", "contradicted", "not-in-graph", "not-checkable")
+MR = "https://w3id.org/mrkg/vocab/"
+#: Source kinds in the order of the project's evidence ranking (label first).
+KIND_ORDER = ("DrugLabel", "RegulatoryDecision", "Database", "Classification", "Guideline", "Literature", "Curation")
+VALUE_CODED = {"eliminated-by", "has-warning", "available-as"}
+
+SOURCES = """
+SELECT ?src ?id ?kind ?assigns WHERE {
+  GRAPH <https://w3id.org/mrkg/graph/sources> { ?src dcterms:identifier ?id ; a ?kind }
+  OPTIONAL { ?kind mr:assignsClasses ?assigns }
+}"""
+FACTS = """
+SELECT ?s ?cp ?o ?code ?src WHERE {
+  VALUES ?s { %s }
+  ?p mr:claimPredicate ?cp .
+  GRAPH ?g { ?s ?p ?o }
+  ?src mr:graph ?g .
+  OPTIONAL { ?o mr:code ?code }
+}"""
+REVERSE_INTERACTIONS = """
+SELECT ?s ?o ?src WHERE {
+  VALUES ?s { %s }
+  GRAPH ?g { ?o mr:interactsWith ?s }
+  ?src mr:graph ?g .
+}"""
+INDICATIONS = """
+SELECT ?d ?c ?status ?src WHERE {
+  VALUES ?d { %s }
+  ?n a mr:Indication ; mr:drug ?d ; mr:condition ?c ; mr:approvalStatus ?st ; dcterms:source ?src .
+  ?st mr:code ?status .
+}"""
+CONTRAINDICATIONS = """
+SELECT ?d ?c ?src WHERE {
+  VALUES ?d { %s }
+  ?n a mr:Contraindication ; mr:drug ?d ; mr:condition ?c ; dcterms:source ?src .
+}"""
+MEMBERSHIP = "SELECT ?d ?c ?src WHERE { GRAPH ?g { ?d mr:memberOf ?c } ?src mr:graph ?g . }"
+PARENTS = "SELECT DISTINCT ?c ?p WHERE { ?c mr:parentClass ?p }"
+CLASS_SOURCES = "SELECT DISTINCT ?c ?src WHERE { GRAPH ?g { ?c a mr:DrugClass } ?src mr:graph ?g . }"
+LABELS = "SELECT ?e ?l WHERE { VALUES ?e { %s } ?e rdfs:label ?l }"
+
+
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[1]
+
+
+def _values(iris: Iterable[str]) -> str:
+    """The data of a VALUES block of IRIs, each written by its typed term (escaped, never pasted as text)."""
+    from ..store import Term
+
+    return " ".join(Term.iri(iri).n3() for iri in sorted(set(iris))) or Term.iri("urn:x-mrkg:none").n3()
+
+
+@dataclass
+class Evidence:
+    """The facts of the graph about the entities an article names, by non-article source."""
+
+    kind: dict[str, str] = field(default_factory=dict)  # source IRI → kind local name
+    ident: dict[str, str] = field(default_factory=dict)  # source IRI → id
+    assigns: set[str] = field(default_factory=set)  # sources whose kind assigns classes
+    facts: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    indications: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    member: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    class_members_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # class → assigning sources
+    class_known_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # class → sources defining it
+    ancestors: dict[str, set[str]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Any, subjects: Iterable[str], others: Iterable[str] = ()) -> Evidence:
+        ev = cls()
+        for row in store.query(SOURCES).dicts():
+            local = row["kind"].removeprefix(MR)
+            if local == "Source":
+                continue
+            ev.kind[row["src"]] = local
+            ev.ident[row["src"]] = row["id"]
+            if row.get("assigns") == "true":
+                ev.assigns.add(row["src"])
+        subjects = sorted(set(subjects))
+        values = _values(subjects)
+        for row in store.query(FACTS % values).dicts():
+            if ev.usable(row["src"]):
+                obj = row["code"] or row["o"]
+                if row["cp"] in ("has-brand", "has-strength"):
+                    obj = obj.casefold()
+                ev.facts[(row["s"], row["cp"], obj)].add(row["src"])
+        for row in store.query(REVERSE_INTERACTIONS % values).dicts():
+            if ev.usable(row["src"]):
+                ev.facts[(row["s"], "interacts-with", row["o"])].add(row["src"])
+        for row in store.query(INDICATIONS % values).dicts():
+            if ev.usable(row["src"]):
+                ev.indications[(row["d"], row["c"])][row["status"]].add(row["src"])
+        for row in store.query(CONTRAINDICATIONS % values).dicts():
+            if ev.usable(row["src"]):
+                ev.facts[(row["d"], "contraindicated-in", row["c"])].add(row["src"])
+        parents: dict[str, set[str]] = defaultdict(set)
+        for row in store.query(PARENTS).dicts():
+            parents[row["c"]].add(row["p"])
+        for row in store.query(MEMBERSHIP).dicts():
+            if not ev.usable(row["src"]):
+                continue
+            ev.member[row["d"]][row["c"]].add(row["src"])
+            if row["src"] in ev.assigns:
+                ev.class_members_by[row["c"]].add(row["src"])
+        for row in store.query(CLASS_SOURCES).dicts():
+            if ev.usable(row["src"]):
+                ev.class_known_by[row["c"]].add(row["src"])
+        ev.ancestors = {c: _closure(c, parents) for c in set(parents) | {p for ps in parents.values() for p in ps}}
+        for c, srcs in list(ev.class_members_by.items()):  # a source listing members of a subclass covers the class
+            for up in ev.ancestors.get(c, set()):
+                ev.class_members_by[up] |= srcs
+        wanted = set(subjects) | set(others)
+        ev.labels = {row["e"]: row["l"] for row in store.query(LABELS % _values(wanted)).dicts()}
+        return ev
+
+    def usable(self, source: str) -> bool:
+        """A source that may count as evidence: registered, and not an article."""
+        return source in self.kind and self.kind[source] != "Article"
+
+    def ranked(self, sources: Iterable[str]) -> list[str]:
+        """Source ids, labels first (the evidence order), then by id."""
+        order = {k: i for i, k in enumerate(KIND_ORDER)}
+        return [self.ident[s] for s in sorted(set(sources), key=lambda s: (order.get(self.kind[s], 9), self.ident[s]))]
+
+    def name(self, iri: str | None) -> str:
+        return self.labels.get(iri or "", _slug(iri) if iri else "")
+
+    def classes_of(self, drug: str) -> dict[str, set[str]]:
+        """Each class the drug belongs to (directly or through the class tree) → the sources that say so."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for cls, srcs in self.member.get(drug, {}).items():
+            for c in {cls} | self.ancestors.get(cls, set()):
+                out[c] |= srcs
+        return out
+
+
+def _closure(start: str, parents: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(parents.get(start, ()))
+    while todo:
+        c = todo.pop()
+        if c not in seen:
+            seen.add(c)
+            todo += parents.get(c, ())
+    return seen
+
+
+def _cite(ev: Evidence, sources: Iterable[str], limit: int = 3) -> str:
+    ids = ev.ranked(sources)
+    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def assess(claims: list[Claim], ev: Evidence) -> None:
+    """Give each claim its verdict, reason and sources (in place)."""
+    for claim in claims:
+        verdict, reason, sources = _judge(claim, ev)
+        if claim.negated and verdict in ("supported", "contradicted"):
+            flipped = "contradicted" if verdict == "supported" else "supported"
+            reason = f"the article denies it ('{claim.negated}'), while {reason[0].lower()}{reason[1:]}" \
+                if verdict == "supported" else f"the article denies it ('{claim.negated}'), and {reason}"
+            verdict = flipped
+        if claim.hedged and verdict != "not-checkable":
+            reason += f" (the article hedges: '{claim.hedged}')"
+        claim.verdict, claim.reason, claim.sources = verdict, reason, ev.ranked(sources)
+
+
+def _judge(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]]:
+    s, p, o = claim.subject, claim.predicate, claim.object
+    subject, obj = ev.name(s), ev.name(o) if o else claim.object_value
+    if p == "statistic":
+        return "not-checkable", "a usage figure; the graph does not hold usage statistics", set()
+    if p == "statement":
+        return "not-checkable", "no structured claim recognised in the sentence (a vague or free-form statement)", set()
+    if p == "member-of-class":
+        return _membership(claim, ev, subject, obj)
+    if p in ("used-for", "indicated-for", "used-off-label-for"):
+        return _use(claim, ev, subject, obj)
+    if p == "interacts-with":
+        return _interaction(claim, ev, subject, obj)
+    if p == "available-as":
+        held = {src for (fs, fp, fo), srcs in ev.facts.items() if fs == s and fp == p
+                and (fo == claim.object_value or fo.endswith("-" + (claim.object_value or ""))) for src in srcs}
+    else:
+        key = claim.object_value.casefold() if p in ("has-brand", "has-strength") and claim.object_value else \
+            claim.object_value if p in VALUE_CODED else o
+        held = set(ev.facts.get((s, p, key or ""), set()))
+    what = f"{subject} {p.replace('-', ' ')} {obj}"
+    if held:
+        return "supported", f"{_cite(ev, held)} state that {what}", held
+    if p == "has-strength":
+        known = sorted({fo for (fs, fp, fo) in ev.facts if fs == s and fp == p})
+        if known:
+            return "not-in-graph", f"no source lists {obj} for {subject}; the graph lists {', '.join(known[:6])}", set()
+    return "not-in-graph", f"no reference source in the graph says that {what}", set()
+
+
+def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tuple[str, str, set[str]]:
+    s, cls = claim.subject, claim.object or ""
+    if s in ev.ancestors or s in ev.class_known_by:  # a class said to be a kind of another class
+        if cls in ev.ancestors.get(s, set()):
+            return "supported", f"the class tree of the graph puts {subject} under {obj}", ev.class_known_by.get(s, set())
+        return "not-in-graph", f"the graph's class tree does not put {subject} under {obj}", set()
+    held = ev.classes_of(s)
+    if held.get(cls):
+        return "supported", f"{_cite(ev, held[cls])} class {subject} as {obj}", held[cls]
+    assigned = {src for c, srcs in held.items() for src in srcs if src in ev.assigns}
+    if not ev.class_known_by.get(cls) and assigned:
+        return ("contradicted", f"no reference source recognises '{obj}' as a class (only articles name it); "
+                f"{_cite(ev, assigned)} class {subject} as {_list(ev, held, assigned)}", assigned)
+    covering = ev.class_members_by.get(cls, set()) & assigned
+    if covering:
+        return ("contradicted", f"{_cite(ev, covering)} class {subject} as {_list(ev, held, covering)} and list the "
+                f"members of {obj} without it", covering)
+    return "not-in-graph", f"no reference source in the graph classes {subject} as {obj}", set()
+
+
+def _list(ev: Evidence, held: dict[str, set[str]], sources: set[str]) -> str:
+    names = sorted({ev.name(c) for c, srcs in held.items() if srcs & sources} - {""})
+    return ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
+
+
+def _use(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tuple[str, str, set[str]]:
+    s, c, p = claim.subject, claim.object or "", claim.predicate
+    statuses = ev.indications.get((s, c), {})
+    negative = statuses.get("not-indicated", set())
+    positive = {st: srcs for st, srcs in statuses.items() if st != "not-indicated"}
+    if p == "indicated-for":
+        approved = {src for src in positive.get("approved", set()) if ev.kind[src] in ("DrugLabel", "RegulatoryDecision")}
+        if approved:
+            return "supported", f"{_cite(ev, approved)} (label) approve {subject} for {obj}", approved
+        if negative:
+            return "contradicted", f"{_cite(ev, negative)} say {subject} is not indicated for {obj}", negative
+        label_uses = {cond for (d, cond), sts in ev.indications.items() if d == s
+                      and any(ev.kind[src] in ("DrugLabel", "RegulatoryDecision") for src in sts.get("approved", ()))}
+        if positive:
+            srcs = {src for v in positive.values() for src in v}
+            return "supported", f"{_cite(ev, srcs)} list {obj} as a use of {subject} ({', '.join(sorted(positive))})", srcs
+        if label_uses:
+            names = ", ".join(sorted(ev.name(u) for u in label_uses)[:4])
+            return "contradicted", f"the labels in the graph approve {subject} for {names}, not for {obj}", set()
+        return "not-in-graph", f"no reference source in the graph gives {obj} as a use of {subject}", set()
+    if positive:
+        srcs = {src for v in positive.values() for src in v}
+        return "supported", f"{_cite(ev, srcs)} give {obj} as a use of {subject} ({', '.join(sorted(positive))})", srcs
+    if negative:
+        return "contradicted", f"{_cite(ev, negative)} say {subject} is not indicated for {obj}", negative
+    return "not-in-graph", f"no reference source in the graph gives {obj} as a use of {subject}", set()
+
+
+def _interaction(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tuple[str, str, set[str]]:
+    s, o = claim.subject, claim.object or ""
+    direct = set(ev.facts.get((s, "interacts-with", o), set()))
+    if direct:
+        return "supported", f"{_cite(ev, direct)} record an interaction of {subject} with {obj}", direct
+    for cls, srcs in ev.classes_of(o).items():
+        through = ev.facts.get((s, "interacts-with", cls), set())
+        if through:
+            return ("supported", f"{_cite(ev, through)} record an interaction of {subject} with {ev.name(cls)}, "
+                    f"a class {obj} belongs to ({_cite(ev, srcs, 2)})", set(through))
+    return "not-in-graph", f"no reference source in the graph records an interaction of {subject} with {obj}", set()
