@@ -147,17 +147,18 @@ class KnowledgeGraph:
 
 
 def connect(url: str, timeout: float = 60.0, max_bytes: int = 256 * 1024 * 1024,
-            follow_redirects: bool = False) -> KnowledgeGraph:
+            follow_redirects: bool = False, default_graph: str | None = None) -> KnowledgeGraph:
     """The graph served by the SPARQL 1.1 endpoint at ``url`` (its query URL), e.g. an Oxigraph server.
 
     Each request must end within ``timeout`` seconds in all; an answer over ``max_bytes`` is refused; a
-    redirect to another scheme, host or port is refused unless ``follow_redirects``.
+    redirect to another scheme, host or port is refused unless ``follow_redirects``. ``default_graph`` names
+    the server's graph that holds the merge, where its default graph is not the merge (Virtuoso).
 
     >>> kg.connect("http://127.0.0.1:7878/query").query("drug-interactions", drug="baclofen")  # doctest: +SKIP
     """
     from .endpoint import EndpointStore
 
-    return KnowledgeGraph(EndpointStore(url, timeout, max_bytes, follow_redirects), None)
+    return KnowledgeGraph(EndpointStore(url, timeout, max_bytes, follow_redirects, default_graph), None)
 
 
 def load(engine: str = "oxigraph", path: Path | str | None = None, rebuild: bool = False,

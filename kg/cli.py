@@ -51,15 +51,19 @@ TIMEOUT_OPTION = click.option("--timeout", type=Seconds(min=0, min_open=True), m
 FOLLOW_OPTION = click.option("--follow-redirects", is_flag=True, expose_value=False, callback=_remember,
                              help="With --endpoint: follow redirects to another scheme, host or port too "
                                   "(off by default; redirects to the same scheme, host and port are always followed).")
+DEFAULT_GRAPH_OPTION = click.option(
+    "--default-graph", metavar="IRI", expose_value=False, callback=_remember,
+    help="With --endpoint: the server's graph that holds the merge, sent as the default graph (for a server whose "
+         "default graph is not the merge, such as Virtuoso; e.g. https://w3id.org/mrkg/merge, as the README loads it).")
 STORE_OPTION = click.option(
     "--store", type=click.Path(path_type=Path), metavar="DIR", expose_value=False, callback=_remember,
     help="Query this on-disk Oxigraph store (made by `mrkg load-store`), opened read-only.")
 
 
 def TARGET_OPTIONS(command):  # noqa: N802 (used like the option constants above)
-    """--endpoint, --timeout, --follow-redirects and --store: where a query command runs, other than the embedded
-    engine."""
-    return ENDPOINT_OPTION(TIMEOUT_OPTION(FOLLOW_OPTION(STORE_OPTION(command))))
+    """--endpoint, --timeout, --follow-redirects, --default-graph and --store: where a query command runs, other than
+    the embedded engine."""
+    return ENDPOINT_OPTION(TIMEOUT_OPTION(FOLLOW_OPTION(DEFAULT_GRAPH_OPTION(STORE_OPTION(command)))))
 
 
 class Group(click.Group):
@@ -118,15 +122,16 @@ def _load(engine: str, graph_path: Path | None, inferred: bool = False):
     from .api import connect, load
 
     meta = click.get_current_context().meta
-    endpoint, store, timeout, follow = (meta.get(f"mrkg.{name}")
-                                        for name in ("endpoint", "store", "timeout", "follow_redirects"))
+    endpoint, store, timeout, follow, default_graph = (
+        meta.get(f"mrkg.{name}") for name in ("endpoint", "store", "timeout", "follow_redirects", "default_graph"))
     if endpoint:
         clashes = [option for option, given in (("--engine rdflib", engine == "rdflib"), ("--graph", graph_path),
                                                 ("--inferred", inferred), ("--store", store)) if given]
         if clashes:
             raise QueryError(f"--endpoint queries the graph the server holds; drop {', '.join(clashes)}")
-        return connect(endpoint, timeout or 60.0, follow_redirects=bool(follow))
-    for option, given in (("--timeout", timeout is not None), ("--follow-redirects", follow)):
+        return connect(endpoint, timeout or 60.0, follow_redirects=bool(follow), default_graph=default_graph)
+    for option, given in (("--timeout", timeout is not None), ("--follow-redirects", follow),
+                          ("--default-graph", default_graph)):
         if given:
             raise QueryError(f"{option} applies to --endpoint only")
     return load(engine=engine, path=graph_path, inferred=inferred, store=store)

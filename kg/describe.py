@@ -45,7 +45,8 @@ SELECT DISTINCT ?entity ?label ?type ?typeLabel WHERE {
 STATEMENTS_QUERY = """
 SELECT DISTINCT ?entity ?node ?nodeTypeLabel ?p ?pLabel ?value ?valueLabel WHERE {
   ?node ?role ?entity ; a ?nodeType .
-  ?nodeType rdfs:subClassOf* mr:Statement ; rdfs:label ?nodeTypeLabel .
+  ?nodeType rdfs:label ?nodeTypeLabel .
+  FILTER EXISTS { ?nodeType rdfs:subClassOf* mr:Statement }  # apart: Virtuoso 7.2 may drop it in the group
   ?node ?p ?value .
   FILTER(?p != rdf:type && ?p != dcterms:identifier && ?value != ?entity)
   OPTIONAL { ?p rdfs:label ?pLabel }

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import QueryError
-from .iris import PREFIXES
+from .iris import GRAPH_BASE, MERGE_GRAPH, PREFIXES
 from .lexer import tokens
 from .rdf_formats import oxigraph_format, prefixes_for
 from .store import QUAD_COUNT, Result, Store, Term, from_oxigraph, memo, to_oxigraph
@@ -54,7 +54,25 @@ LANGTAG = re.compile(r"^[a-zA-Z]+(-[a-zA-Z0-9]+)*$")
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 RESULT_TYPES = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
                 "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: The canonical lexical forms of xsd:boolean values written as 1 and 0.
+BOOLEANS = {"1": "true", "0": "false"}
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: The graphs an endpoint holds (GROUP BY, not DISTINCT: Virtuoso 7.2 times out on the DISTINCT form).
+GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+#: Virtuoso's answer headers: the cap it cut a SELECT answer at, and the state of a query it stopped early.
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+STATE_HEADER = "X-SQL-State"
+#: What to do about Virtuoso's refusals, by a phrase of its message: each names the virtuoso.ini setting.
+VIRTUOSO_HINTS = {
+    "estimated execution time": "Virtuoso refused the query on its own estimate of the time it takes (for MRKG's "
+                                "queries far above their run time): set MaxQueryCostEstimationTime = 0 (no estimate "
+                                "check) in the [SPARQL] section of its virtuoso.ini and restart it",
+    "Transaction timed out": "the query ran out of Virtuoso's time: raise MaxQueryExecutionTime in the [SPARQL] "
+                             "section of its virtuoso.ini, or narrow the query",
+}
+#: Virtuoso's ResultSetMaxRows, asked for with its built-ins (a CONSTRUCT answer it cuts has no header saying so).
+VIRTUOSO_CAP = "SELECT (bif:cfg_item_value(bif:virtuoso_ini_path(), 'SPARQL', 'ResultSetMaxRows') AS ?cap) {}"
 
 
 # --- query text ---------------------------------------------------------------------------------
@@ -186,7 +204,10 @@ def _json_term(cell: dict[str, str]) -> Term:
         return Term.iri(cell["value"])
     if kind == "bnode":
         return Term("bnode", cell["value"])
-    return Term.literal(cell["value"], cell.get("datatype"), cell.get("xml:lang"))
+    value, datatype = cell["value"], cell.get("datatype")
+    if datatype == XSD_BOOLEAN:  # canonical form: Virtuoso writes true as 1
+        value = BOOLEANS.get(value, value)
+    return Term.literal(value, datatype, cell.get("xml:lang"))
 
 
 def parse_json_results(data: dict[str, Any]) -> Result:
@@ -304,13 +325,17 @@ class _Redirected(Exception):
 class EndpointStore(Store):
     """A SPARQL 1.1 endpoint (its query URL, e.g. ``http://127.0.0.1:7878/query``) behind the Store interface.
 
-    The server's default graph should hold the merge of the named graphs, as MRKG's built file does.
+    The server's default graph should hold the merge of the named graphs, as MRKG's built file does. A server
+    whose default graph is something else (Virtuoso's is the union of all its graphs, system graphs included) is
+    given ``default_graph``, the graph where the merge was loaded: each query is then sent with that graph as
+    ``default-graph-uri`` and MRKG's graphs (IRIs under ``graph:``) as ``named-graph-uri``, so ``GRAPH ?g`` sees
+    the sources only.
     """
 
     engine = "endpoint"
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_ANSWER_BYTES,
-                 follow_redirects: bool = False) -> None:
+                 follow_redirects: bool = False, default_graph: str | None = None) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise QueryError(f"--endpoint '{url}' is not an http:// or https:// URL; give the query URL, "
@@ -319,25 +344,58 @@ class EndpointStore(Store):
             raise QueryError(f"--timeout must be a number of seconds more than 0, not {timeout}")
         if max_bytes < 1:
             raise QueryError(f"max_bytes must be at least 1 byte, not {max_bytes}")
+        if default_graph is not None and (IRI_FORBIDDEN.search(default_graph) or ":" not in default_graph):
+            raise QueryError(f"--default-graph '{default_graph}' is not an IRI; give the graph the merge was "
+                             f"loaded into, e.g. {MERGE_GRAPH}")
         self.url, self.timeout, self.max_bytes, self.follow_redirects = url, timeout, max_bytes, follow_redirects
+        self.default_graph = default_graph
         self._quads: int | None = None
+        self._dataset: list[tuple[str, str]] | None = None
+        self._pragmas = ""
+        self._virtuoso = False  # the server said it is Virtuoso (its Server header)
+        self._cap: int | None = None
 
     def query(self, sparql: str, bindings: dict[str, Term] | None = None) -> Result:
         form = query_form(sparql)
-        text = add_prefixes(bind_values(sparql, bindings or {}))
-        content_type, body = self._post(text, RESULT_TYPES[form])
+        fields, pragmas = self.dataset()
+        text = pragmas + add_prefixes(bind_values(sparql, bindings or {}))
+        content_type, body = self._post(text, RESULT_TYPES[form], fields)
         if form in ("SELECT", "ASK"):
             return self._json(content_type, body)
-        return self._triples(content_type, body)
+        return self._capped_triples(self._triples(content_type, body))
 
-    def _post(self, sparql: str, accept: str) -> tuple[str, bytes]:
-        """POST ``sparql`` as a form; the answer's media type and body, or a one-line QueryError.
+    def dataset(self) -> tuple[list[tuple[str, str]], str]:
+        """The protocol's ``default-graph-uri`` and ``named-graph-uri`` fields sent with each query, and text put
+        before it: nothing, unless ``default_graph`` was given. Then the graphs on the server are asked for once;
+        the default graph is ``default_graph`` and the named graphs are MRKG's others (IRIs under ``graph:``).
+        Virtuoso is told the same in pragmas (``define input:named-graph-uri <...>``) before the query: it repeats
+        each ``named-graph-uri`` field as a header of its answer, more headers than an HTTP client reads."""
+        if self.default_graph is None:
+            return [], ""
+        if self._dataset is None:
+            graphs = [row[0].value for row in self._json(*self._post(GRAPHS, RESULT_TYPES["SELECT"], [])).rows
+                      if row[0] is not None]
+            if self.default_graph not in graphs:
+                raise QueryError(f"the SPARQL endpoint {self.url} has no graph <{self.default_graph}> (--default-graph);"
+                                 " load the merge there (the built file's triples without a graph), as the README's "
+                                 "--endpoint section shows")
+            named = sorted(g for g in graphs if g.startswith(GRAPH_BASE) and g != self.default_graph)
+            fields = [("default-graph-uri", self.default_graph), *(("named-graph-uri", g) for g in named)]
+            if self._virtuoso:  # the same dataset, as Virtuoso's pragmas
+                self._pragmas = "".join(f"define input:{name} <{iri}>\n" for name, iri in fields)
+                fields = []
+            self._dataset = fields
+        return self._dataset, self._pragmas
+
+    def _post(self, sparql: str, accept: str, dataset: list[tuple[str, str]]) -> tuple[str, bytes]:
+        """POST ``sparql`` as a form, with the ``dataset`` fields; the answer's media type and body, or a one-line
+        QueryError.
 
         All of it, redirects included, must end within ``timeout`` seconds. A redirect sends the query again
         (a 303 asks for the answer at its location, with GET).
         """
         end = time.monotonic() + self.timeout
-        data: bytes | None = urllib.parse.urlencode({"query": sparql}).encode()
+        data: bytes | None = urllib.parse.urlencode([("query", sparql), *dataset]).encode()
         url, hops = self.url, [self.url]
         for _ in range(MAX_REDIRECTS + 1):
             try:
@@ -367,6 +425,7 @@ class EndpointStore(Store):
         request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST", headers=headers)
         try:
             with _opener(end).open(request, timeout=_left(end)) as answer:
+                self._check_headers(answer.headers)
                 return answer.headers.get_content_type(), self._read(answer)
         except urllib.error.HTTPError as exc:
             location = exc.headers.get("Location") if exc.headers else None
@@ -386,6 +445,41 @@ class EndpointStore(Store):
                 raise self._timeout_error() from None
             raise QueryError(f"the SPARQL endpoint {self.url} failed to answer ({exc}); "
                              "check the URL and that the server is running") from None
+
+    def _check_headers(self, headers: Any) -> None:
+        """Refuse an answer Virtuoso says it cut short, and Virtuoso's union default graph where no
+        ``default_graph`` was given (each would give other rows than the embedded engine, silently)."""
+        self._virtuoso = (headers.get("Server") or "").startswith("Virtuoso")
+        cap, state = headers.get(MAX_ROWS_HEADER), headers.get(STATE_HEADER)
+        if cap:
+            raise self._cut(f"at {cap} rows")
+        if state:
+            raise QueryError(f"the SPARQL endpoint {self.url} stopped the query early and sent a partial answer "
+                             f"({state}: {' '.join((headers.get('X-SQL-Message') or '').split())[:200]}); raise "
+                             "MaxQueryExecutionTime in the [SPARQL] section of its virtuoso.ini, or narrow the query")
+        if self._virtuoso and self.default_graph is None:
+            raise QueryError(f"the SPARQL endpoint {self.url} is Virtuoso, whose default graph is the union of all "
+                             "its graphs (system graphs included, a fact once per source); load the merge into its "
+                             f"own graph and pass --default-graph with it, e.g. --default-graph {MERGE_GRAPH} "
+                             "(see the README's --endpoint section)")
+
+    def _cut(self, where: str) -> QueryError:
+        return QueryError(f"the SPARQL endpoint {self.url} cut its answer {where} (Virtuoso's ResultSetMaxRows, "
+                          "in the [SPARQL] section of its virtuoso.ini); raise it and restart the server, or add "
+                          "LIMIT or narrow the query")
+
+    def _capped_triples(self, result: Result) -> Result:
+        """``result`` unless Virtuoso cut it: a CONSTRUCT answer has no header saying so, but as many triples as
+        ResultSetMaxRows (the cap is asked for once, with a Virtuoso built-in)."""
+        if self._virtuoso and result.rows and self._cap is None:
+            try:
+                cap = self._json(*self._post(VIRTUOSO_CAP, RESULT_TYPES["SELECT"], [])).scalar()
+            except QueryError:  # the built-ins refused: no check
+                cap = ""
+            self._cap = int(cap) if cap.isdigit() else 0
+        if self._virtuoso and self._cap and len(result.rows) >= self._cap:  # Virtuoso 7.2 sends one more
+            raise self._cut(f"at {self._cap:,} triples")
+        return result
 
     def _read(self, answer: http.client.HTTPResponse) -> bytes:
         """The body of ``answer``, read a chunk at a time and refused as soon as it passes ``max_bytes``."""
@@ -421,6 +515,7 @@ class EndpointStore(Store):
         hint = ("check the URL: give the endpoint's query address, e.g. http://127.0.0.1:7878/query"
                 if exc.code in (404, 405, 501) else
                 "check the query" if exc.code < 500 else "the server failed; try again or ask its operator")
+        hint = next((text for marker, text in VIRTUOSO_HINTS.items() if marker in detail), hint)
         return f"the SPARQL endpoint {self.url} answered HTTP {exc.code} {exc.reason}: {detail or 'no message'}; {hint}"
 
     def _not_sparql(self, content_type: str) -> QueryError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "BASE", "VOCAB", "GRAPH_BASE", "ONTOLOGY_GRAPH", "SOURCES_GRAPH", "PREFIXES",
+    "BASE", "VOCAB", "GRAPH_BASE", "ONTOLOGY_GRAPH", "SOURCES_GRAPH", "MERGE_GRAPH", "PREFIXES",
     "SLUG", "entity_iri", "node_iri", "source_iri", "graph_iri", "slugify", "shorten",
 ]
 
@@ -19,6 +19,10 @@ GRAPH_BASE = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 #: Named graph that holds the source registry (title, publisher, licence of every source).
 SOURCES_GRAPH = GRAPH_BASE + "sources"
+
+#: Where the merge of the named graphs goes on a server whose default graph is not that merge (Virtuoso's is the union
+#: of all its graphs): given as --default-graph, outside graph: so that it is not taken for a source's graph.
+MERGE_GRAPH = BASE + "merge"
 
 #: The form every curated id takes.
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -21,14 +21,14 @@ MINI = Path(__file__).parent / "resources" / "mini"
 
 
 #: Fixtures that cost tens of seconds each (rdflib's parse of the whole graph, the reasoners, an Oxigraph server,
-#: a wheel build, Chromium): a test using one is marked ``slow``, so ``pytest -m "not slow"`` is the quick loop.
-SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "wheel", "browser"}
+#: a Virtuoso server, a wheel build, Chromium): a test using one is marked ``slow``, so ``pytest -m "not slow"`` is the quick loop.
+SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "virtuoso", "wheel", "browser"}
 
 
 #: The files that take longest, started first so that the two workers (pytest-xdist, a file each) finish together
 #: instead of one running a long file alone at the end.
-LONGEST_FILES = ("test_hostile_serve.py", "test_endpoint.py", "test_reason.py", "test_queries.py", "test_export.py",
-                 "test_validate.py", "test_browser.py", "test_build.py")
+LONGEST_FILES = ("test_hostile_serve.py", "test_endpoint.py", "test_reason.py", "test_queries.py", "test_virtuoso.py",
+                 "test_export.py", "test_validate.py", "test_browser.py", "test_build.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

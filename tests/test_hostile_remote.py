@@ -115,6 +115,17 @@ class _Hostile(BaseHTTPRequestHandler):
         self._head(Content_Length="1000")
         self.wfile.write(YES)
 
+    def route_virtuoso(self, case: str) -> None:
+        """What Virtuoso 7.2 answers: a cut answer, a partial one, a union default graph, a refused estimate."""
+        headers = {"capped": {"X_SPARQL_MaxRows": "10000"},
+                   "partial": {"X_SQL_State": "S1TAT", "X_SQL_Message": "RC...: Returning incomplete results"},
+                   "union": {}, "estimate": {"Content_Type": "text/plain"}}[case]
+        body = (b"Virtuoso 42000 Error The estimated execution time 4577065 (sec) exceeds the limit of 400 (sec)."
+                if case == "estimate" else YES)
+        self.server_version, self.sys_version = "Virtuoso/07.20.3229", "(Linux) x86_64-pc-linux-gnu"  # its Server header
+        self._head(500 if case == "estimate" else 200, Content_Length=str(len(body)), **headers)
+        self.wfile.write(body)
+
     def log_message(self, *args: object) -> None:
         pass
 
@@ -354,3 +365,20 @@ def test_follow_redirects_needs_an_endpoint() -> None:
 def test_broken_http_is_a_clean_error(hostile, path: str, words: str) -> None:
     base, _ = hostile
     _clean_error(_cli("--endpoint", base + path), f"the SPARQL endpoint {base}{path} failed to answer", words)
+
+
+# --- what Virtuoso says -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case, words", [
+    pytest.param("capped", ["cut its answer at 10000 rows", "ResultSetMaxRows", "virtuoso.ini"], id="cut-at-its-cap"),
+    pytest.param("partial", ["partial answer", "S1TAT", "MaxQueryExecutionTime"], id="stopped-early"),
+    pytest.param("union", ["is Virtuoso", "union of all its graphs", "--default-graph https://w3id.org/mrkg/merge"],
+                 id="union-default-graph"),
+    pytest.param("estimate", ["HTTP 500", "estimated execution time", "MaxQueryCostEstimationTime = 0"],
+                 id="refused-estimate"),
+])
+def test_what_virtuoso_says_is_a_clean_error(hostile, case: str, words: list[str]) -> None:
+    """Answers Virtuoso cut, stopped or drew from the union of its graphs are refused, not passed on as rows."""
+    base, _ = hostile
+    _clean_error(_cli("--endpoint", f"{base}/virtuoso?case={case}"), *words)
