@@ -27,8 +27,9 @@ SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "virtuoso", "wheel", "b
 
 #: The files that take longest, started first so that the two workers (pytest-xdist, a file each) finish together
 #: instead of one running a long file alone at the end.
-LONGEST_FILES = ("test_hostile_serve.py", "test_endpoint.py", "test_reason.py", "test_queries.py", "test_virtuoso.py",
-                 "test_export.py", "test_validate.py", "test_browser.py", "test_build.py")
+LONGEST_FILES = ("test_hostile_serve.py", "test_export.py", "test_queries.py", "test_endpoint.py", "test_virtuoso.py",
+                 "test_build.py", "test_browser.py", "test_serve.py", "test_reason.py", "test_hostile_remote.py",
+                 "test_validate.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
