@@ -183,6 +183,7 @@ class MR(DefinedNamespace):
     metabolite: URIRef
     mondoId: URIRef
     ncbigeneId: URIRef
+    nameKey: URIRef
     nameKind: URIRef
     nameRank: URIRef
     ndfrtId: URIRef

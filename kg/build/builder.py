@@ -25,6 +25,7 @@ from ..paths import DATA_DIR, ONTOLOGY_DIR
 from ..vocab import MR
 from .context import BuildContext, Entity, Triple, Withheld
 from .label_precedence import apply_label_precedence
+from .name_index import add_name_index
 from .registry import ENTITY_TABLES, REGISTRY, read_tables, spec_of
 from .summaries import add_summaries
 from .tables import Row
@@ -68,6 +69,7 @@ class Build:
         check_class_cycles(rows["drug_classes.tsv"])
         apply_label_precedence(ctx.dataset, ctx.ontology)  # a label's word decides the plain use edges
         add_summaries(ctx.dataset, ctx.ontology)  # derived from the statements just emitted
+        add_name_index(ctx.dataset, ctx.ontology)  # every name in lower case, for lookups by name
         return ctx.dataset
 
     def emit_row(self, row: Row) -> None:
