@@ -194,7 +194,7 @@ def test_injection_in_string_parameter_matches_nothing(graph, value: str) -> Non
     assert graph.query("find-by-name", name=value).rows == []
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=40))
 def test_any_string_parameter_is_data(graph, value: str) -> None:
     """Whatever the text, a string parameter is a literal: it matches a name or nothing, never changes the query."""
