@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import QueryError
 from .files import atomic_path, check_rdf_text, check_sealed, hold, release, remove_dead_temps, share, still_there, try_exclusive
 from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
+from .progress import stage
 
 if TYPE_CHECKING:
     from .store import OxigraphStore
@@ -124,13 +125,15 @@ def _build(fingerprint: str, data_dir: Path) -> Path:
 
     for _ in range(BUILD_ATTEMPTS):
         with _WorkFolder(cache_dir(), f"mrkg-{checkout_key(data_dir)}-{fingerprint}") as work:
-            build_to_file(work.path / GRAPH, data_dir, documents=document_files(data_dir))
+            with stage("building the graph from the tables"):
+                build_to_file(work.path / GRAPH, data_dir, documents=document_files(data_dir))
             now = source_fingerprint(data_dir)
             if now != fingerprint:  # a table changed while the build read it: its content is not that key's
                 fingerprint = now
                 continue
             try:
-                _prepare_store(work.path / GRAPH, work.path / STORE)
+                with stage("preparing the store"):
+                    _prepare_store(work.path / GRAPH, work.path / STORE)
             except QueryError as exc:
                 raise QueryError(f"the new build could not be loaded ({exc}); the previous build is kept; "
                                  "check the tables for an over-long cell") from None

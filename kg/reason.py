@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from .errors import MRKGError
 from .iris import BASE, GRAPH_BASE, ONTOLOGY_GRAPH, SOURCES_GRAPH, VOCAB, shorten
+from .progress import stage
 from .rules import ClassTree, asserted_tree, consequences
 from .store import Store
 
@@ -137,10 +138,12 @@ def reason(store: Store, graph_path: Path, use_hermit: bool | None = None) -> Re
     if hermit and not java_available():
         raise MRKGError("HermiT needs Java, and no 'java' is on the PATH; install a JRE or run without --hermit")
     start = time.perf_counter()
-    ontology = ontology_graph(store)
-    tree = (_classify_with_hermit if hermit else _classify_with_owlrl)(ontology)
     name = "HermiT (owlready2)" if hermit else "OWL-RL closure (owlrl)"
-    found = consequences(store, ontology, tree)
+    with stage(f"classifying the ontology with {name}"):
+        ontology = ontology_graph(store)
+        tree = (_classify_with_hermit if hermit else _classify_with_owlrl)(ontology)
+    with stage("reasoning over the data with the ontology's rules"):
+        found = consequences(store, ontology, tree)
     if found.clashes:
         raise Inconsistent(f"{name} on the ontology, its rules on the data,", found.clashes)
     report = ReasonReport(f"{name} on the ontology, its rules on the data", time.perf_counter() - start,

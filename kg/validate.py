@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .iris import BASE, VOCAB, shorten
 from .paths import ONTOLOGY_DIR, QUERIES_DIR
+from .progress import stage
 from .store import Store
 
 __all__ = ["Problem", "Report", "validate", "shacl_problems", "qc_problems", "where_defined"]
@@ -130,9 +131,11 @@ def validate(store: Store, origins: Mapping[str, str] | None = None) -> Report:
     """SHACL shapes and QC queries on ``store``; the report lists every problem and the time each stage took."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    problems = shacl_problems(store, origins)
+    with stage("checking the SHACL shapes"):
+        problems = shacl_problems(store, origins)
     timings["shacl"] = time.perf_counter() - start
     start = time.perf_counter()
-    problems += qc_problems(store, origins)
+    with stage("running the QC queries"):
+        problems += qc_problems(store, origins)
     timings["qc queries"] = time.perf_counter() - start
     return Report(problems, timings)

@@ -209,3 +209,44 @@ def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
     process.stdout.close()  # as `| true` does; `| head -1` closes after the first lines
     assert process.wait(120) == 141
     assert process.stderr.read() == b""
+
+
+def _run_with_stderr_on_a_terminal(args: list[str]) -> tuple[str, str]:
+    """Run ``mrkg ARGS`` with standard error on a pseudo-terminal: (stdout, what the terminal showed)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main_tty, child_tty = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "kg", *args], stdout=subprocess.PIPE, stderr=child_tty, text=True,
+                          timeout=300)
+    os.close(child_tty)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main_tty, 65536)
+        except OSError:  # the terminal's other end is closed: all was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main_tty)
+    return done.stdout, shown.decode(errors="replace")
+
+
+def test_progress_is_shown_on_a_terminal_and_nowhere_else(tmp_path: Path) -> None:
+    """`mrkg reason` names each step and its time on a terminal's standard error (issue 14); piped, stderr stays empty,
+    and standard output is the same either way."""
+    import subprocess
+    import sys
+
+    from kg.build import build_to_file
+
+    path = tmp_path / "mini.nq"
+    build_to_file(path, MINI)
+    args = ["reason", "--owlrl", "--graph", str(path)]
+    out, terminal = _run_with_stderr_on_a_terminal(args)
+    assert "reasoning over the data with the ontology's rules: " in terminal and " s" in terminal
+    piped = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=300)
+    assert piped.stderr == "" and piped.stdout.split("\n")[1:] == out.split("\n")[1:]  # the first line has the time

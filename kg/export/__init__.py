@@ -28,6 +28,7 @@ import networkx as nx
 
 from ..errors import MRKGError
 from ..files import atomic_path
+from ..progress import stage
 from ..rdf_formats import FORMATS as RDF_FORMATS
 from ..store import OxigraphStore, Store, Term
 from .graphs import (
@@ -158,7 +159,7 @@ def export(store: Store, fmt: str, path: Path, around: Sequence[str] = (), depth
     if path.is_dir():
         raise MRKGError(f"--output {path} is a directory; give a file name such as {path / ('mrkg' + spec.suffix)}")
     if not around and not spec.projection:
-        with atomic_path(path) as tmp:
+        with atomic_path(path) as tmp, stage(f"writing {fmt}"):
             spec.write(store, tmp)
         return path
     from ..traverse import project
@@ -167,7 +168,7 @@ def export(store: Store, fmt: str, path: Path, around: Sequence[str] = (), depth
     entities = subgraph(everything, around, depth) if around else everything
     if around:
         entities.graph.update(around=list(around), depth=depth)
-    with tempfile.TemporaryDirectory() as scratch, atomic_path(path) as tmp:
+    with tempfile.TemporaryDirectory() as scratch, atomic_path(path) as tmp, stage(f"writing {fmt}"):
         if spec.statements:
             source = property_graph(store, entities)
         else:
