@@ -39,13 +39,50 @@ def _cell(term: Term | None) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def to_table(result: Result) -> str:
-    """An aligned plain-text table with IRIs shortened, and a row count."""
+#: The narrowest a column is made to fit a terminal.
+MIN_COLUMN = 8
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal standard output is on, or None when it is a pipe or a file (tables are then whole)."""
+    import shutil
+    import sys
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def fit(widths: list[int], width: int) -> list[int]:
+    """Column widths narrowed, widest first and never below MIN_COLUMN, until the row (two spaces between columns)
+    fits in ``width`` characters.
+
+    >>> fit([4, 40, 30], 50)
+    [4, 21, 21]
+    """
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > width:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= MIN_COLUMN:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def to_table(result: Result, width: int | None = None) -> str:
+    """An aligned plain-text table with IRIs shortened, and a row count; on a terminal (or with ``width``) long cells
+    are cut with "…" so that each row fits its width."""
     if result.boolean is not None:
         return "yes" if result.boolean else "no"
     rows = [[_cell(t) for t in row] for row in result.rows]
     widths = [max([len(v), *(len(r[i]) for r in rows)]) for i, v in enumerate(result.variables)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    width = width if width is not None else terminal_width()
+    if width is not None:
+        widths = fit(widths, width)
+        rows = [[_clip(c, w) for c, w in zip(r, widths)] for r in rows]
+    line = lambda cells: "  ".join(_clip(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(result.variables), line(["-" * w for w in widths]), *(line(r) for r in rows)]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)

@@ -250,3 +250,17 @@ def test_progress_is_shown_on_a_terminal_and_nowhere_else(tmp_path: Path) -> Non
     assert "reasoning over the data with the ontology's rules: " in terminal and " s" in terminal
     piped = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, timeout=300)
     assert piped.stderr == "" and piped.stdout.split("\n")[1:] == out.split("\n")[1:]  # the first line has the time
+
+
+def test_a_table_fits_the_terminal_width(graph) -> None:
+    """On a terminal, long cells are cut with … so that every row fits; piped (no width), every cell is whole (as far as
+    MAX_CELL)."""
+    from kg.results import MIN_COLUMN, to_table
+
+    result = graph.query("drug-interactions", drug="baclofen")
+    narrow = to_table(result, width=160).splitlines()  # 13 columns: 128 characters at the narrowest
+    assert all(len(line) <= 160 for line in narrow) and any("…" in line for line in narrow)
+    assert len(narrow) == len(to_table(result).splitlines())  # the same rows and count line
+    assert max(len(line) for line in to_table(result).splitlines()) > 160
+    tiny = to_table(result, width=10).splitlines()  # narrower than the columns can go: each stops at MIN_COLUMN
+    assert all(len(cell) <= MIN_COLUMN for cell in tiny[1].split())
