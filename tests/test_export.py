@@ -394,8 +394,16 @@ def kgx_counts(held: nx.MultiDiGraph) -> tuple[int, int]:
     kept = {n for n, d in held.nodes(data=True) if d["type"] not in kinds or not biolink_category(d["type"]).endswith("Association")}
     edges = sum(1 for u, v in held.edges() if u in kept and v in kept)
     as_edges = sum(1 for n, d in held.nodes(data=True) if n not in kept and d["type"] in kinds and kinds[d["type"]].predicate
-                   and all(v in kept for v in held.successors(n)))
+                   and all(v in kept for v in held.successors(n)) and _binary(held, n))
     return len(kept), edges + as_edges
+
+
+def _binary(held: nx.MultiDiGraph, statement: str) -> bool:
+    """Whether a statement has the two ends a KGX edge needs: a precipitant and an affected drug, or two participants
+    (a three-way interaction, such as a label's pancuronium with tricyclic antidepressants under halothane, has none)."""
+    keys = [key for _, _, key in held.out_edges(statement, keys=True)]
+    return {"mr:precipitantDrug", "mr:affectedDrug"} <= set(keys) or len(
+        {v for _, v, key in held.out_edges(statement, keys=True) if key == "mr:participant"}) == 2
 
 
 def test_kgx_tables_follow_the_kgx_rules(graph, held, tmp_path: Path) -> None:
