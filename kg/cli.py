@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,27 @@ GRAPH_OPTION = click.option("--graph", "graph_path", type=click.Path(path_type=P
 INFERRED_OPTION = click.option("--inferred", is_flag=True, help="Include the facts inferred by `mrkg reason` (graph:inferred).")
 
 
+@dataclass
+class Options:
+    """The options that are not a command's own arguments: where a query runs (TARGET_OPTIONS) and ``--debug``."""
+
+    endpoint: str | None = None
+    timeout: float | None = None
+    follow_redirects: bool = False
+    default_graph: str | None = None
+    store: Path | None = None
+    debug: bool = False
+
+
+def options(ctx: click.Context | None = None) -> Options:
+    """The command line's :class:`Options`, kept on the root context (commands need no extra arguments)."""
+    return (ctx or click.get_current_context()).find_root().ensure_object(Options)
+
+
 def _remember(ctx: click.Context, param: click.Parameter, value: object) -> object:
-    """Keep a where-to-query option on the context, where :func:`_load` reads it (commands need no extra arguments)."""
+    """Keep an option of :class:`Options` where :func:`options` finds it."""
     if value is not None and value is not False:
-        ctx.meta[f"mrkg.{param.name}"] = value
+        setattr(options(ctx), str(param.name), value)
     return value
 
 
@@ -93,7 +111,7 @@ class Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
             sys.exit(141)
         except Exception as exc:
-            if ctx.meta.get("mrkg.debug"):
+            if options(ctx).debug:
                 raise
             echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in MRKG, not in your input: "
                  "run the command again with `mrkg --debug ...` for the traceback and report it", err=True)
@@ -121,9 +139,9 @@ def _load(engine: str, graph_path: Path | None, inferred: bool = False):
     """The graph to query: the embedded engine, or what --endpoint / --store name (see TARGET_OPTIONS)."""
     from .api import connect, load
 
-    meta = click.get_current_context().meta
+    where = options()
     endpoint, store, timeout, follow, default_graph = (
-        meta.get(f"mrkg.{name}") for name in ("endpoint", "store", "timeout", "follow_redirects", "default_graph"))
+        where.endpoint, where.store, where.timeout, where.follow_redirects, where.default_graph)
     if endpoint:
         clashes = [option for option, given in (("--engine rdflib", engine == "rdflib"), ("--graph", graph_path),
                                                 ("--inferred", inferred), ("--store", store)) if given]

@@ -115,6 +115,18 @@ def _statement_data(store: Store) -> dict[str, Any]:
                                 shorten(t.value) if t else None, shorten(pred.value) if pred else None,
                                 level.value if level else None, agent.value if agent else None]
              for k, label, f, t, pred, level, agent in store.query(KINDS_QUERY).rows if k}
+    statements, types = _statements(store, kinds, projection)
+    property_labels = {shorten(p.value): label.value for p, label in store.query(PROPERTY_LABELS_QUERY).rows if p and label}
+    prefixes = {b.value: bl.value for b, bl in store.query(BIOLINK_PREFIXES_QUERY).rows if b and bl}
+    return {"kinds": kinds, "fields": _fields(kinds, statements, types), "property_labels": property_labels,
+            "statements": sorted(statements.values()), "xrefs": _xrefs(store, projection),
+            "biolink_prefixes": prefixes,
+            "mapping_predicates": {p.value: shorten(o.value) for p, o in store.query(MAPPING_PREDICATES_QUERY).rows if p and o}}
+
+
+def _statements(store: Store, kinds: dict[str, list], projection: Any) -> tuple[dict[str, list], dict[tuple[str, str], str]]:
+    """Statement IRI → ``[iri, kind, {field: [values]}, [[property, entity], ...]]`` (values and links sorted), and
+    (kind, field) → the field's datatype where it is not a string."""
     statements: dict[str, list] = {}
     types: dict[tuple[str, str], str] = {}
     for s, cls, p, o, label, ident, negated in store.query(VALUES_QUERY).rows:
@@ -142,6 +154,12 @@ def _statement_data(store: Store) -> dict[str, Any]:
         rows[3].sort()
         for values in rows[2].values():
             values.sort()
+    return statements, types
+
+
+def _fields(kinds: dict[str, list], statements: dict[str, list],
+            types: dict[tuple[str, str], str]) -> dict[str, list[list]]:
+    """Kind → its fields as ``[name, datatype, multiple]``: multiple when some statement has several values."""
     fields: dict[str, list[list]] = {}
     for kind in kinds:
         multiple: dict[str, bool] = {}
@@ -152,7 +170,11 @@ def _statement_data(store: Store) -> dict[str, Any]:
         is_node = not kinds[kind][1]
         fields[kind] = [[name, types.get((kind, name), "string"), multiple[name]] for name in sorted(multiple)
                         if not (is_node and name == "name")]  # a node's label is its name
-    property_labels = {shorten(p.value): label.value for p, label in store.query(PROPERTY_LABELS_QUERY).rows if p and label}
+    return fields
+
+
+def _xrefs(store: Store, projection: Any) -> dict[str, list[list[str]]]:
+    """Entity IRI → its cross-references as sorted ``[curie, graph, detail]``."""
     details = {(e.value, f"{p.value}:{c.value}"): d.value
                for e, p, c, d in store.query(XREF_DETAILS_QUERY).rows if e and p and c and d}
     xrefs: dict[str, list[list[str]]] = {}
@@ -161,11 +183,7 @@ def _statement_data(store: Store) -> dict[str, Any]:
         if entity.value in projection:
             curie = xref.value.removeprefix(BIOREGISTRY)
             xrefs.setdefault(entity.value, []).append([curie, g.value, details.get((entity.value, curie), "")])
-    prefixes = {b.value: bl.value for b, bl in store.query(BIOLINK_PREFIXES_QUERY).rows if b and bl}
-    return {"kinds": kinds, "fields": fields, "property_labels": property_labels,
-            "statements": sorted(statements.values()), "xrefs": {e: sorted(x) for e, x in sorted(xrefs.items())},
-            "biolink_prefixes": prefixes,
-            "mapping_predicates": {p.value: shorten(o.value) for p, o in store.query(MAPPING_PREDICATES_QUERY).rows if p and o}}
+    return {e: sorted(x) for e, x in sorted(xrefs.items())}
 
 
 def statement_data(store: Store) -> dict[str, Any]:
