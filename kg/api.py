@@ -179,8 +179,8 @@ def _open(engine: str, path: Path | str | None, rebuild: bool, inferred: bool, s
         from .disk_store import open_store_directory
 
         if path is not None or inferred or engine != "oxigraph":
-            raise QueryError("--store opens an on-disk Oxigraph store; it cannot be combined with "
-                             "--graph, --inferred or --engine rdflib")
+            raise QueryError("an on-disk Oxigraph store cannot be combined with a graph file, the inferred facts or "
+                             "the rdflib engine", option="store")
         return KnowledgeGraph(open_store_directory(Path(store)), Path(store))
     if path is None:
         from .cache import cached_graph, open_prepared

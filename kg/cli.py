@@ -103,7 +103,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except MRKGError as exc:
-            echo(f"error: {exc}", err=True)
+            flag = self.flag_of(ctx, exc.option)
+            echo(f"error: {flag + ': ' if flag else ''}{exc}", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, KeyboardInterrupt):
             raise
@@ -116,6 +117,21 @@ class Group(click.Group):
             echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in MRKG, not in your input: "
                  "run the command again with `mrkg --debug ...` for the traceback and report it", err=True)
             sys.exit(3)
+
+
+    def flag_of(self, ctx: click.Context, option: str | None) -> str | None:
+        """The flag of the running command that sets the API parameter ``option`` (``store`` → ``--store``; the
+        file an API function calls ``path`` is ``--graph`` or ``--output`` here)."""
+        command = self.get_command(ctx, ctx.invoked_subcommand) if option and ctx.invoked_subcommand else None
+        names = (option, *PARAMETER_ALIASES.get(option or "", ()))
+        for param in command.params if command else ():
+            if param.name in names and isinstance(param, click.Option):
+                return param.opts[0]
+        return None
+
+
+#: API parameters that the commands' options name otherwise.
+PARAMETER_ALIASES = {"path": ("graph_path", "output")}
 
 
 def echo(text: str = "", nl: bool = True, err: bool = False, exact: bool = False) -> None:

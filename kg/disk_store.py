@@ -80,13 +80,15 @@ def open_store_directory(directory: Path) -> OxigraphStore:
     """Open the on-disk Oxigraph store at ``directory`` read-only; QueryError when it is not one."""
     if not (directory / "CURRENT").is_file():
         what = "does not exist" if not directory.exists() else "is not an Oxigraph store"
-        raise QueryError(f"--store {directory} {what}; create one with 'mrkg load-store {directory} [FILES.nq]'")
+        raise QueryError(f"the store {directory} {what}; create one with 'mrkg load-store {directory} [FILES.nq]'",
+                         option="store")
     try:
         store = OxigraphStore(directory=directory)
     except OSError as exc:
-        raise QueryError(f"--store {directory}: cannot open it as an Oxigraph store ({exc}); "
-                         "it may be in use by a writer or from another Oxigraph version") from None
+        raise QueryError(f"the store {directory} cannot be opened as an Oxigraph store ({exc}); "
+                         "it may be in use by a writer or from another Oxigraph version", option="store") from None
     if not store.query("ASK { ?s ?p ?o }").boolean and store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
-        raise QueryError(f"--store {directory}: its default graph is empty, so queries without GRAPH find nothing; "
-                         f"create it with 'mrkg load-store', which also loads the merge of the named graphs")
+        raise QueryError(f"the store {directory} has an empty default graph, so queries without GRAPH find nothing; "
+                         f"create it with 'mrkg load-store', which also loads the merge of the named graphs",
+                         option="store")
     return store

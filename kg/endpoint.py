@@ -338,15 +338,15 @@ class EndpointStore(Store):
                  follow_redirects: bool = False, default_graph: str | None = None) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise QueryError(f"--endpoint '{url}' is not an http:// or https:// URL; give the query URL, "
-                             "e.g. http://127.0.0.1:7878/query")
+            raise QueryError(f"the endpoint '{url}' is not an http:// or https:// URL; give the query URL, "
+                             "e.g. http://127.0.0.1:7878/query", option="endpoint")
         if not (timeout > 0 and math.isfinite(timeout)):
-            raise QueryError(f"--timeout must be a number of seconds more than 0, not {timeout}")
+            raise QueryError(f"the timeout must be a number of seconds more than 0, not {timeout}", option="timeout")
         if max_bytes < 1:
-            raise QueryError(f"max_bytes must be at least 1 byte, not {max_bytes}")
+            raise QueryError(f"the answer limit must be at least 1 byte, not {max_bytes}", option="max_bytes")
         if default_graph is not None and (IRI_FORBIDDEN.search(default_graph) or ":" not in default_graph):
-            raise QueryError(f"--default-graph '{default_graph}' is not an IRI; give the graph the merge was "
-                             f"loaded into, e.g. {MERGE_GRAPH}")
+            raise QueryError(f"the default graph '{default_graph}' is not an IRI; give the graph the merge was "
+                             f"loaded into, e.g. {MERGE_GRAPH}", option="default_graph")
         self.url, self.timeout, self.max_bytes, self.follow_redirects = url, timeout, max_bytes, follow_redirects
         self.default_graph = default_graph
         self._quads: int | None = None
@@ -376,9 +376,9 @@ class EndpointStore(Store):
             graphs = [row[0].value for row in self._json(*self._post(GRAPHS, RESULT_TYPES["SELECT"], [])).rows
                       if row[0] is not None]
             if self.default_graph not in graphs:
-                raise QueryError(f"the SPARQL endpoint {self.url} has no graph <{self.default_graph}> (--default-graph);"
-                                 " load the merge there (the built file's triples without a graph), as the README's "
-                                 "--endpoint section shows")
+                raise QueryError(f"the SPARQL endpoint {self.url} has no graph <{self.default_graph}> (the default "
+                                 "graph asked for); load the merge there (the built file's triples without a graph), as "
+                                 "the README's --endpoint section shows", option="default_graph")
             named = sorted(g for g in graphs if g.startswith(GRAPH_BASE) and g != self.default_graph)
             fields = [("default-graph-uri", self.default_graph), *(("named-graph-uri", g) for g in named)]
             if self._virtuoso:  # the same dataset, as Virtuoso's pragmas
@@ -413,8 +413,8 @@ class EndpointStore(Store):
                              "https:// URL; check the URL")
         if _origin(location) != _origin(url) and not self.follow_redirects:
             raise QueryError(f"the SPARQL endpoint {url} redirects to {location}, another scheme, host or port; "
-                             f"give --endpoint {location} if you trust it, or pass --follow-redirects "
-                             "(follow_redirects=True in Python)")
+                             f"give {location} as the endpoint if you trust it, or allow redirects to other origins",
+                             option="follow_redirects")
         return location
 
     def _request(self, url: str, data: bytes | None, accept: str, end: float) -> tuple[str, bytes]:
@@ -460,8 +460,8 @@ class EndpointStore(Store):
         if self._virtuoso and self.default_graph is None:
             raise QueryError(f"the SPARQL endpoint {self.url} is Virtuoso, whose default graph is the union of all "
                              "its graphs (system graphs included, a fact once per source); load the merge into its "
-                             f"own graph and pass --default-graph with it, e.g. --default-graph {MERGE_GRAPH} "
-                             "(see the README's --endpoint section)")
+                             f"own graph and give that graph as the default graph, e.g. {MERGE_GRAPH} "
+                             "(see the README's --endpoint section)", option="default_graph")
 
     def _cut(self, where: str) -> QueryError:
         return QueryError(f"the SPARQL endpoint {self.url} cut its answer {where} (Virtuoso's ResultSetMaxRows, "
@@ -497,12 +497,12 @@ class EndpointStore(Store):
 
     def _too_big(self, announced: str = "") -> QueryError:
         return QueryError(f"the SPARQL endpoint {self.url} sent an answer over the limit of {self.max_bytes:,} "
-                          f"bytes{announced}; ask for less: add LIMIT or narrow the query (in Python, "
-                          "kg.connect(url, max_bytes=...) raises the limit)")
+                          f"bytes{announced}; ask for less: add LIMIT or narrow the query, or raise the limit",
+                          option="max_bytes")
 
     def _timeout_error(self) -> QueryError:
         return QueryError(f"the SPARQL endpoint {self.url} did not answer within {self.timeout:g} s; "
-                          "raise --timeout or ask a narrower question")
+                          "raise the timeout or ask a narrower question", option="timeout")
 
     def _http_message(self, exc: urllib.error.HTTPError) -> str:
         try:

@@ -6,7 +6,16 @@ __all__ = ["MRKGError", "DataError", "QueryError", "EntityNotFound"]
 
 
 class MRKGError(Exception):
-    """Base class of every error the CLI reports without a traceback."""
+    """Base class of every error the CLI reports without a traceback.
+
+    ``option`` names the parameter of the Python API that the error is about and that fixes it (``store``,
+    ``timeout``, ...), so that each front can name it in its own way: the CLI as its flag (``--store``). Messages
+    themselves name no front's spelling.
+    """
+
+    def __init__(self, *args: object, option: str | None = None) -> None:
+        super().__init__(*args)
+        self.option = option
 
 
 class DataError(MRKGError):

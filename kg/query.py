@@ -192,7 +192,8 @@ def bind_params(query: NamedQuery, values: dict[str, str], resolver_factory) -> 
                          f"its parameters: {', '.join(declared) or 'none'}")
     missing = [p.name for p in query.params if not p.optional and p.name not in values]
     if missing:
-        raise QueryError(f"query '{query.name}' needs --param {missing[0]}=VALUE ({declared[missing[0]].description})")
+        raise QueryError(f"query '{query.name}' needs the parameter {missing[0]} ({declared[missing[0]].description})",
+                         option="params")
     bindings: dict[str, Term] = {}
     resolver = None
     for name, value in values.items():

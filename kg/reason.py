@@ -136,7 +136,8 @@ def reason(store: Store, graph_path: Path, use_hermit: bool | None = None) -> Re
     """
     hermit = java_available() if use_hermit is None else use_hermit
     if hermit and not java_available():
-        raise MRKGError("HermiT needs Java, and no 'java' is on the PATH; install a JRE or run without --hermit")
+        raise MRKGError("HermiT needs Java, and no 'java' is on the PATH; install a JRE or use the OWL-RL closure",
+                        option="use_hermit")
     start = time.perf_counter()
     name = "HermiT (owlready2)" if hermit else "OWL-RL closure (owlrl)"
     with stage(f"classifying the ontology with {name}"):

@@ -101,7 +101,7 @@ ERRORS = {
     "unknown query": (("query", "drug-interactionz"), "did you mean 'drug-interactions'"),
     "unknown drug": (("query", "drug-interactions", "--param", "drug=bacl0fen"), "no Substance named 'bacl0fen'"),
     "bad param syntax": (("query", "drug-interactions", "--param", "drug"), "must look like NAME=VALUE"),
-    "missing param": (("query", "drug-interactions"), "needs --param drug=VALUE"),
+    "missing param": (("query", "drug-interactions"), "--param: query 'drug-interactions' needs the parameter drug"),
     "extra param": (("query", "drug-interactions", "-p", "drug=baclofen", "-p", "x=1"), "has no parameter x"),
     "bad sparql": (("query", "--sparql", "SELECT WHERE {"), "error: "),
     "both name and sparql": (("query", "stats-claims", "--sparql", "ASK {}"), "either a query name"),

@@ -97,7 +97,7 @@ def test_query_past_the_memory_limit_is_stopped_and_the_server_goes_on(memory_se
 
 
 @pytest.mark.parametrize("option, value, words", [
-    pytest.param("--worker-memory", "100", "--worker-memory 100: give at least 256 MB", id="worker-memory-too-small"),
+    pytest.param("--worker-memory", "100", "--worker-memory: a worker's memory of 100 MB is too little: give at least 256 MB", id="worker-memory-too-small"),
     pytest.param("--worker-memory", "-1", "Invalid value for '--worker-memory'", id="worker-memory-negative"),
     pytest.param("--read-timeout", "0", "Invalid value for '--read-timeout'", id="read-timeout-zero"),
     pytest.param("--read-timeout", "nan", "Invalid value for '--read-timeout'", id="read-timeout-nan"),

@@ -364,7 +364,10 @@ def test_without_a_base_url_the_descriptions_name_the_address_listened_on(built:
     pytest.param("https://kg.example.org/<x>", id="angle-brackets"),
 ])
 def test_a_bad_base_url_is_refused_with_the_reason(built: Path, base_url: str) -> None:
-    with pytest.raises(QueryError, match="--base-url") as refused:
+    with pytest.raises(QueryError, match="the base URL") as refused:
+        create_app(built, workers=1, base_url=base_url)
+    assert refused.value.option == "base_url"
+    with pytest.raises(QueryError) as refused:
         create_app(built, workers=1, base_url=base_url)
     assert base_url in str(refused.value)
 
@@ -377,5 +380,5 @@ def test_the_base_url_loses_its_trailing_slash(built: Path) -> None:
 def test_serve_refuses_a_bad_base_url_in_one_line(built: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--graph", str(built), "--base-url", "ftp://kg.example.org"])
     assert result.exit_code != 0
-    assert "--base-url 'ftp://kg.example.org': it must be an absolute http:// or https:// URL" in result.output
+    assert "--base-url: the base URL 'ftp://kg.example.org': it must be an absolute http:// or https:// URL" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1

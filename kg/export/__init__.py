@@ -84,7 +84,7 @@ def subgraph(source: Store | nx.MultiDiGraph, around: Sequence[str], depth: int 
     if missing:
         raise MRKGError(f"not an entity of the graph: {', '.join(missing)}")
     if depth < 0:
-        raise MRKGError(f"--depth must be 0 or more, not {depth}")
+        raise MRKGError(f"the depth must be 0 or more, not {depth}", option="depth")
     undirected = graph.to_undirected(as_view=True)
     keep: set[str] = set()
     for iri in around:
@@ -157,7 +157,8 @@ def export(store: Store, fmt: str, path: Path, around: Sequence[str] = (), depth
         raise MRKGError(f"unknown export format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     spec, path = FORMATS[fmt], Path(path)
     if path.is_dir():
-        raise MRKGError(f"--output {path} is a directory; give a file name such as {path / ('mrkg' + spec.suffix)}")
+        raise MRKGError(f"{path} is a directory; give a file name such as {path / ('mrkg' + spec.suffix)}",
+                        option="path")
     if not around and not spec.projection:
         with atomic_path(path) as tmp, stage(f"writing {fmt}"):
             spec.write(store, tmp)

@@ -61,12 +61,13 @@ def _graph_files(path: Path | str | None, store: Path | str | None) -> tuple[Pat
 
     if store is not None:
         if path is not None:
-            raise QueryError("give --graph or --store, not both")
+            raise QueryError("give a graph file or an on-disk store, not both", option="store")
         directory = _checked_store(Path(store))
         return directory, directory
     graph_path = Path(path) if path is not None else cached_graph()
     if not graph_path.is_file():
-        raise QueryError(f"--graph {graph_path}: no such file; build one with 'mrkg build --output {graph_path}'")
+        raise QueryError(f"{graph_path}: no such file; build one with 'mrkg build --output {graph_path}'",
+                         option="path")
     if path is not None:
         check_sealed(graph_path, count_lines=True)
     opened = open_prepared(graph_path)  # held by this process while it serves: no build removes it meanwhile
@@ -97,8 +98,8 @@ def _checked_base_url(base_url: str | None) -> str | None:
         except ValueError:
             problem = "it is not a valid IRI (a space, a quote or an angle bracket?)"
     if problem:
-        raise QueryError(f"--base-url {base_url!r}: {problem}; give the server's public URL, "
-                         "such as https://kg.example.org")
+        raise QueryError(f"the base URL {base_url!r}: {problem}; give the server's public URL, "
+                         "such as https://kg.example.org", option="base_url")
     return url
 
 
@@ -172,8 +173,8 @@ def create_app(path: Path | str | None = None, *, workers: int | None = None, ti
 
     base_url = _checked_base_url(base_url)
     if 0 < worker_memory < MIN_WORKER_MEMORY:
-        raise QueryError(f"--worker-memory {worker_memory}: give at least {MIN_WORKER_MEMORY} MB (a worker needs about "
-                         "150 MB to open the graph), or 0 for no limit")
+        raise QueryError(f"a worker's memory of {worker_memory} MB is too little: give at least {MIN_WORKER_MEMORY} MB "
+                         "(a worker needs about 150 MB to open the graph), or 0 for no limit", option="worker_memory")
     graph_path, directory = _graph_files(path, store)
     size = workers or max(2, min(os.cpu_count() or 2, 8))
     admission = {"memory_mb": worker_memory, "slow_after": slow_after, "max_waiting": max_waiting}
