@@ -89,10 +89,10 @@ def parse_named_query(path: Path) -> NamedQuery:
             continue
         key, value = match.groups()
         if key == "param":
-            param = PARAM_LINE.match(value)
-            if not param:
+            declared = PARAM_LINE.match(value)
+            if not declared:
                 raise QueryError(f"{path.name}: bad param line '{value}'; write '# param: name (Type) description'")
-            name, kind, optional, description = param.groups()
+            name, kind, optional, description = declared.groups()
             if kind not in ENTITY_TYPES and kind not in LITERAL_TYPES:
                 raise QueryError(f"{path.name}: param '{name}' has unknown type '{kind}'; "
                                  f"use one of {', '.join([*ENTITY_TYPES, *LITERAL_TYPES])}")
@@ -151,8 +151,10 @@ class Resolver:
         types: dict[str, set[str]] = {}
         supers: dict[str, set[str]] = {}
         for sub, sup in store.query(cls.TYPES_QUERY).rows:
+            assert sub is not None and sup is not None
             supers.setdefault(sub.value, set()).add(sup.value)
         for entity, name, rank, type_, *_ in store.query(NAMES_QUERY).rows:
+            assert entity is not None and name is not None and rank is not None and type_ is not None
             ranks = names.setdefault(name.value.casefold(), {})
             ranks[entity.value] = min(int(rank.value), ranks.get(entity.value, 9))
             types.setdefault(entity.value, set()).update(supers.get(type_.value, {type_.value}))

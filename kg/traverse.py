@@ -104,14 +104,17 @@ def _project(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     graph.graph["kinds"] = {shorten(cls.value): kind.value for cls, kind in store.query(KINDS_QUERY).rows if cls and kind}
     for entity, label, cls, type_label in store.query(NODES_QUERY).rows:
+        assert entity is not None and cls is not None
         graph.add_node(entity.value, label=label.value if label else shorten(entity.value),
                        type=shorten(cls.value), type_label=type_label.value if type_label else shorten(cls.value))
     for s, p, o, predicate_label, sources in store.query(EDGES_QUERY).rows:
+        assert s is not None and p is not None and o is not None
         if s.value in graph and o.value in graph:
             graph.add_edge(s.value, o.value, key=shorten(p.value), predicate=p.value,
                            label=predicate_label.value if predicate_label else shorten(p.value),
                            sources=sorted(set(sources.value.split(";"))) if sources and sources.value else [])
     for a, b, severity, disagreement, evidence, through in store.query(SUMMARY_QUERY).rows:
+        assert a is not None and b is not None and severity is not None and disagreement is not None
         if graph.has_edge(a.value, b.value, "mr:interactsWith"):
             graph.edges[a.value, b.value, "mr:interactsWith"].update(
                 severity=severity.value, disagreement=disagreement.value,

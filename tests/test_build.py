@@ -93,6 +93,9 @@ BREAKAGES = {
                              "interactions.tsv:2", "'severe' is not allowed in column 'level'"),
     "bad name language": (lambda d: append(d, "names.tsv", "drug-a", "Baclofène", "synonym", "French", "ref-a", ""),
                           "names.tsv:4", "not a language tag"),
+    # names.kind chooses among the name properties of mrkg.ttl (mr:nameKind)
+    "unknown name kind": (lambda d: append(d, "names.tsv", "drug-a", "Baccy", "nickname", "", "ref-a", ""),
+                          "names.tsv:4", "'nickname' is not allowed in column 'kind'; allowed: abbreviation, brand, synonym"),
     "bad identifier": (lambda d: append(d, "identifiers.tsv", "drug-a", "chebi", "CHEBI:2972", "ref-a", ""),
                        "identifiers.tsv:3", "not a valid chebi identifier"),
     "unknown scheme": (lambda d: append(d, "identifiers.tsv", "drug-a", "wikidata", "Q1", "ref-a", ""),

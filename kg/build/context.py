@@ -52,6 +52,11 @@ class BuildContext:
     def __init__(self, ontology: Graph, vocab: Vocabulary) -> None:
         self.ontology = ontology
         self.vocab = vocab
+        #: names.kind → the name property it chooses, and the broader name properties it implies (mr:nameKind and
+        #: rdfs:subPropertyOf in mrkg.ttl: an abbreviation is also a synonym); the label is a table's own column
+        self.name_properties: dict[str, URIRef] = dict(sorted(
+            (str(kind), prop) for prop, kind in ontology.subject_objects(MR.nameKind)
+            if isinstance(prop, URIRef) and str(kind) != "label"))
         self.dataset = Dataset()
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, URIRef] = {}

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 #: drug_targets.relation → property (``substrate`` depends on the target's kind: enzyme or transporter).
 TARGET_RELATIONS = {"target": MR.hasTarget, "inhibitor": MR.inhibits, "inducer": MR.induces,
                     "substrate": MR.metabolisedBy}
-#: names.kind → property.
-NAME_PROPERTIES = {"synonym": SKOS.altLabel, "brand": MR.brandName, "abbreviation": MR.abbreviation}
 #: A language tag (BCP 47, simplified).
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
@@ -83,13 +81,13 @@ def identifier(ctx: BuildContext, row: Row) -> list[Triple]:
 
 def name(ctx: BuildContext, row: Row) -> list[Triple]:
     node = ctx.ref(row, "entity")
-    prop = ctx.choice(row, "kind", NAME_PROPERTIES)
+    prop = ctx.choice(row, "kind", ctx.name_properties)
     if row["lang"] and not LANGUAGE_TAG.fullmatch(row["lang"]):
         raise row.error(f"'{row['lang']}' in column 'lang' is not a language tag such as 'fr' or 'en'; leave it empty for none")
     label = Literal(row["name"], lang=row["lang"] or None)
     triples = ctx.edge(row, node, prop, label)
-    if row["kind"] == "abbreviation":
-        triples.append((node, SKOS.altLabel, label))
+    triples += [(node, broader, label) for broader in ctx.ontology.objects(prop, RDFS.subPropertyOf)
+                if broader in ctx.name_properties.values()]
     return triples
 
 
