@@ -6,11 +6,13 @@ import csv
 import io
 import json
 import re
+from xml.sax.saxutils import escape, quoteattr
 
 from .iris import shorten
 from .store import Result, Term
 
-__all__ = ["RESULT_FORMATS", "format_result", "to_table", "to_json", "to_csv", "to_tsv", "printable"]
+__all__ = ["RESULT_FORMATS", "SPARQL_RESULT_WRITERS", "format_result", "to_table", "to_json", "to_csv", "to_tsv", "to_xml",
+           "printable"]
 
 #: Widest a table cell may be before it is cut with an ellipsis.
 MAX_CELL = 44
@@ -128,8 +130,41 @@ def to_tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: Output format name → writer.
+def to_xml(result: Result) -> str:
+    """SPARQL Query Results XML."""
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>")
+    if result.boolean is not None:
+        out.append(f"<boolean>{str(result.boolean).lower()}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for name, term in zip(result.variables, row):
+                if term is None:
+                    continue
+                if term.kind == "uri":
+                    value = f"<uri>{escape(term.value)}</uri>"
+                elif term.kind == "bnode":
+                    value = f"<bnode>{escape(term.value)}</bnode>"
+                elif term.lang:
+                    value = f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
+                elif term.datatype:
+                    value = f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+                else:
+                    value = f"<literal>{escape(term.value)}</literal>"
+                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+#: Output format name → writer (the CLI's choices).
 RESULT_FORMATS = {"table": to_table, "json": to_json, "csv": to_csv, "tsv": to_tsv}
+#: The SPARQL 1.1 result formats → writer (what the server answers).
+SPARQL_RESULT_WRITERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
 
 
 def format_result(result: Result, fmt: str = "table") -> str:

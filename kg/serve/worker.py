@@ -14,7 +14,6 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import EntityNotFound, MRKGError
 from ..iris import BASE, PREFIXES
@@ -23,7 +22,7 @@ from ..rdf_formats import oxigraph_format, prefixes_for
 from ..store import Result, Term, from_oxigraph
 from .formats import GRAPH_TYPES, RESULT_TYPES, BadFormat, Choice
 
-__all__ = ["Reply", "Worker", "main", "memory_reply", "to_xml"]
+__all__ = ["Reply", "Worker", "main", "memory_reply"]
 
 
 @dataclass
@@ -65,42 +64,10 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
-def to_xml(result: Result) -> str:
-    """SPARQL Query Results XML."""
-    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-    out.append("</head>")
-    if result.boolean is not None:
-        out.append(f"<boolean>{str(result.boolean).lower()}</boolean>")
-    else:
-        out.append("<results>")
-        for row in result.rows:
-            out.append("<result>")
-            for name, term in zip(result.variables, row):
-                if term is None:
-                    continue
-                if term.kind == "uri":
-                    value = f"<uri>{escape(term.value)}</uri>"
-                elif term.kind == "bnode":
-                    value = f"<bnode>{escape(term.value)}</bnode>"
-                elif term.lang:
-                    value = f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
-                elif term.datatype:
-                    value = f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
-                else:
-                    value = f"<literal>{escape(term.value)}</literal>"
-                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return "\n".join(out) + "\n"
-
-
 def _serialize_results(result: Result, fmt: str) -> bytes:
-    from ..results import to_csv, to_json, to_tsv
+    from ..results import SPARQL_RESULT_WRITERS
 
-    writers = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
-    return writers[fmt](result).encode()
+    return SPARQL_RESULT_WRITERS[fmt](result).encode()
 
 
 class Worker:
