@@ -362,6 +362,8 @@ class MR(DefinedNamespace):
     quoteEnd: URIRef
     quoteStart: URIRef
     recommendation: URIRef
+    relationCode: URIRef
+    relationTargetKind: URIRef
     ruleClass: URIRef
     ruleEffect: URIRef
     rxnormCui: URIRef

@@ -161,3 +161,17 @@ def test_data_readme_lists_each_controlled_value_of_the_ontology(table: str, col
         listed = set(re.findall(r"(?<![\w`(-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?=\s*[,.;]|\s*$|\s+or\b)", first_sentence))
     assert codes <= listed, f"missing in the README: {codes - listed}"
     assert listed - {"or", "empty"} <= codes, f"not in ontology/values.ttl: {listed - codes}"
+
+
+@pytest.mark.parametrize("column, annotation", [("names.kind", "nameKind"), ("drug_targets.relation", "relationCode")])
+def test_data_readme_lists_the_codes_the_ontology_gives_a_choice_column(column: str, annotation: str) -> None:
+    """names.kind and drug_targets.relation choose a property by the codes on the ontology's properties
+    (mr:nameKind, mr:relationCode): the data README lists exactly those codes."""
+    from kg.ontology import load_ontology
+    from kg.vocab import MR
+
+    codes = {str(code) for code in load_ontology().objects(None, MR[annotation])} - {"label"}
+    line = re.search(rf"^- `{re.escape(column)}`: (.*?)(?=^- |^$)", README, re.M | re.S)
+    assert line, f"the data README has no line for {column}"
+    listed = set(re.findall(r"(?<![\w(-])([a-z][a-z0-9-]*)(?=\s*[,(]|\s*$)", re.sub(r"\([^)]*\)", "", line.group(1))))
+    assert listed == codes

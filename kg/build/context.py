@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
+from typing import TypeVar
 
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -26,6 +27,7 @@ from .tables import Row
 __all__ = ["Triple", "Entity", "Withheld", "BuildContext"]
 
 Triple = tuple[Node, Node, Node]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ class BuildContext:
         self.name_properties: dict[str, URIRef] = dict(sorted(
             (str(kind), prop) for prop, kind in ontology.subject_objects(MR.nameKind)
             if isinstance(prop, URIRef) and str(kind) != "label"))
+        #: drug_targets.relation → its properties, each with the target kind it is for (mr:relationCode,
+        #: mr:relationTargetKind: a substrate of an enzyme is metabolised by it, of anything else transported by it)
+        self.target_relations: dict[str, list[tuple[URIRef, Node | None]]] = {}
+        for prop, code in sorted(ontology.subject_objects(MR.relationCode)):
+            kind = ontology.value(prop, MR.relationTargetKind)
+            self.target_relations.setdefault(str(code), []).append((URIRef(str(prop)), kind))
+        for choices in self.target_relations.values():
+            choices.sort(key=lambda choice: choice[1] is None)
         self.dataset = Dataset()
         self.entities: dict[str, Entity] = {}
         self.sources: dict[str, URIRef] = {}
@@ -148,8 +158,8 @@ class BuildContext:
             raise row.error(f"'{code}' is not allowed in column 'kind'; allowed: {', '.join(allowed)}")
         return allowed[code]
 
-    def choice(self, row: Row, column: str, allowed: dict[str, URIRef]) -> URIRef:
-        """The IRI a cell chooses from a small fixed table (names.kind → property)."""
+    def choice(self, row: Row, column: str, allowed: dict[str, T]) -> T:
+        """What a cell chooses from a small table the ontology gives (names.kind → property)."""
         code = row[column]
         if code not in allowed:
             raise row.error(f"'{code}' is not allowed in column '{column}'; allowed: {', '.join(allowed)}")

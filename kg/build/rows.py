@@ -20,9 +20,6 @@ from .tables import Row
 if TYPE_CHECKING:
     from .context import BuildContext, Triple
 
-#: drug_targets.relation → property (``substrate`` depends on the target's kind: enzyme or transporter).
-TARGET_RELATIONS = {"target": MR.hasTarget, "inhibitor": MR.inhibits, "inducer": MR.induces,
-                    "substrate": MR.metabolisedBy}
 #: A language tag (BCP 47, simplified).
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
@@ -104,9 +101,9 @@ def drug_mechanism(ctx: BuildContext, row: Row) -> list[Triple]:
 
 def drug_target(ctx: BuildContext, row: Row) -> list[Triple]:
     drug, target = ctx.ref(row, "drug", "drug"), ctx.ref(row, "target", "target")
-    prop = ctx.choice(row, "relation", TARGET_RELATIONS)
-    if row["relation"] == "substrate" and ctx.entities[row["target"]].cls != MR.Enzyme:
-        prop = MR.transportedBy
+    kind = ctx.entities[row["target"]].cls
+    choices = ctx.choice(row, "relation", ctx.target_relations)
+    prop = next(p for p, for_kind in choices if for_kind in (kind, None))
     triples = ctx.edge(row, drug, prop, target)
     if (action := ctx.value(row, "action")) is not None:
         if row["relation"] != "target":
