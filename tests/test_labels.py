@@ -175,6 +175,23 @@ def test_stats_report_the_label_layer(graph) -> None:
     assert int(coverage["suxamethonium"][3].value) >= 5  # contraindications
 
 
+def test_older_relaxants_carry_their_last_label(graph) -> None:
+    """Drugs with no current US or EU label keep the last national one (issue 12, label layer). DECONTRACTYL 500 mg RCP
+    (ANSM, 30/11/2015), 4.1: "Traitement d'appoint des contractures musculaires douloureuses", 4.3: "porphyrie"; ANSM
+    withdrew the authorisation from 28 June 2019. GAMAKUİL 400 mg KÜB (phenprobamate, Turkey), 4.2: "Günlük maksimum
+    dozu 2,4 g'ı aşmamalıdır". Flaxedil CPS monograph (gallamine), Contra-Indications: "iodine sensitivity"."""
+    uses = {(r[1].value, r[2].value, r[3].value, r[4].value if r[4] else None)
+            for r in graph.query("drug-uses", drug="mephenesin").rows}
+    assert ("painful muscle contractures", "approved", "regulatory label", "oral") in uses
+    assert "porphyria" in {r[1].value for r in graph.query("contraindications", drug="mephenesin").rows}
+    warnings = {r[0].value: r[6].value for r in graph.query("drug-warnings", drug="mephenesin").rows}
+    assert "ansm-decontractyl-retrait-amm-2019" in warnings["abuse-potential"], "the withdrawal is a sourced fact"
+    limit = graph.query(f"""SELECT ?value ?unit WHERE {{ ?d a mr:DoseLimit ; mr:drug <{DRUG}phenprobamate> ;
+                              mr:doseLimitKind mr:limit-max-daily-dose ; mr:quantityValue ?value ; mr:unit/mr:code ?unit }}""").rows
+    assert [(str(r[0].value), r[1].value) for r in limit] == [("2.4", "g")]
+    assert "hypersensitivity to iodine" in {r[1].value for r in graph.query("contraindications", drug="gallamine").rows}
+
+
 # --- the rules, on the fixture tables ----------------------------------------------------------------------------
 
 
