@@ -100,6 +100,10 @@ CONTROLLED_VALUES = (
     "recommendation-monitor",
     "recommendation-no-adjustment",
     "recommendation-not-established",
+    "regulatory-action-discontinued",
+    "regulatory-action-restricted",
+    "regulatory-action-suspended",
+    "regulatory-action-withdrawn",
     "role-disease-modifying",
     "role-symptomatic",
     "role-unknown",
@@ -240,6 +244,8 @@ class MR(DefinedNamespace):
     Product: URIRef
     Receptor: URIRef
     Recommendation: URIRef
+    RegulatoryAction: URIRef
+    RegulatoryActionKind: URIRef
     RegulatoryDecision: URIRef
     Severity: URIRef
     SeverityScale: URIRef
@@ -258,6 +264,7 @@ class MR(DefinedNamespace):
     Warning: URIRef
     WarningTopic: URIRef
     abbreviation: URIRef
+    actionDate: URIRef
     active: URIRef
     activeIngredient: URIRef
     actsOn: URIRef
@@ -312,6 +319,7 @@ class MR(DefinedNamespace):
     hasMechanism: URIRef
     hasMember: URIRef
     hasMetabolite: URIRef
+    hasRegulatoryAction: URIRef
     hasTarget: URIRef
     hasWarningAbout: URIRef
     hierarchicalCode: URIRef
@@ -326,6 +334,7 @@ class MR(DefinedNamespace):
     inhibits: URIRef
     interactsWith: URIRef
     investigatedFor: URIRef
+    jurisdiction: URIRef
     kindName: URIRef
     listedInClass: URIRef
     management: URIRef
@@ -362,6 +371,7 @@ class MR(DefinedNamespace):
     quoteEnd: URIRef
     quoteStart: URIRef
     recommendation: URIRef
+    regulatoryActionKind: URIRef
     relationCode: URIRef
     relationTargetKind: URIRef
     ruleClass: URIRef

@@ -96,6 +96,8 @@ BREAKAGES = {
     # names.kind chooses among the name properties of mrkg.ttl (mr:nameKind)
     "unknown name kind": (lambda d: append(d, "names.tsv", "drug-a", "Baccy", "nickname", "", "ref-a", ""),
                           "names.tsv:4", "'nickname' is not allowed in column 'kind'; allowed: abbreviation, brand, synonym"),
+    "bad action date": (lambda d: replace(d, "regulatory_actions.tsv", "\t2001-05\t", "\tMay 2001\t"),
+                        "regulatory_actions.tsv:2", "'May 2001' in column 'date' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"),
     "bad identifier": (lambda d: append(d, "identifiers.tsv", "drug-a", "chebi", "CHEBI:2972", "ref-a", ""),
                        "identifiers.tsv:3", "not a valid chebi identifier"),
     "unknown scheme": (lambda d: append(d, "identifiers.tsv", "drug-a", "wikidata", "Q1", "ref-a", ""),

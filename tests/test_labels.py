@@ -175,6 +175,22 @@ def test_stats_report_the_label_layer(graph) -> None:
     assert int(coverage["suxamethonium"][3].value) >= 5  # contraindications
 
 
+def test_withdrawn_and_suspended_drugs_say_so(graph) -> None:
+    """A drug off the market says where, when and on whose word (issue 12): EMA, tetrazepam referral (CMDh position of
+    24 April 2013): "the marketing authorisations should be suspended throughout the EU"; ANSM on Décontractyl: "Ce
+    retrait entrera en vigueur le 28 juin 2019"; Sanofi's Dear Doctor letter of 7 November 1996: "we shall discontinue
+    supplying Trancopal on November 15th, 1996"."""
+    actions = {(r[1].value, r[2].value, r[3].value, r[4].value, r[6].value)
+               for r in graph.query("regulatory-actions").rows}
+    assert ("tetrazepam", "suspended", "European Union", "2013-04-24", "ema-tetrazepam-referral-2013") in actions
+    assert ("mephenesin", "withdrawn", "France", "2019-06-28", "ansm-decontractyl-retrait-amm-2019") in actions
+    assert ("chlormezanone", "discontinued by its holder", "United States", "1996-11-15",
+            "fda-medwatch-trancopal-1996") in actions
+    assert {r[1].value for r in graph.query("regulatory-actions", drug="Myolastan").rows} == {"tetrazepam"}
+    coverage = {r[1].value: r for r in graph.query("label-coverage").rows}
+    assert coverage["tetrazepam"][10].value == "suspended" and coverage["baclofen"][10].value == ""
+
+
 def test_older_relaxants_carry_their_last_label(graph) -> None:
     """Drugs with no current US or EU label keep the last national one (issue 12, label layer). DECONTRACTYL 500 mg RCP
     (ANSM, 30/11/2015), 4.1: "Traitement d'appoint des contractures musculaires douloureuses", 4.3: "porphyrie"; ANSM

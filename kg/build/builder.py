@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+from rdflib import RDF, RDFS, Dataset, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF
 
@@ -23,7 +22,7 @@ from ..files import atomic_path, seal
 from ..ontology import load_ontology, load_vocabulary
 from ..paths import DATA_DIR, ONTOLOGY_DIR
 from ..vocab import MR
-from .context import BuildContext, Entity, Triple, Withheld
+from .context import BuildContext, Entity, Triple, Withheld, date_literal
 from .label_precedence import apply_label_precedence
 from .name_index import add_name_index
 from .registry import ENTITY_TABLES, REGISTRY, read_tables, spec_of
@@ -153,16 +152,6 @@ def check_class_cycles(rows: list[Row]) -> None:
 
     for slug in parents:
         visit(slug, [])
-
-
-def date_literal(text: str) -> Literal:
-    """A typed date literal for YYYY, YYYY-MM or YYYY-MM-DD; other text stays a plain string. ValueError for a month
-    or day that does not exist (``2024-13``, ``2024-02-30``), which would make an ill-typed literal."""
-    for pattern, datatype in ((r"\d{4}-\d{2}-\d{2}", XSD.date), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}", XSD.gYear)):
-        if re.fullmatch(pattern, text):
-            date.fromisoformat(f"{text}-01-01"[:10])
-            return Literal(text, datatype=datatype)
-    return Literal(text)
 
 
 #: Characters no IRI may hold (RFC 3987): blanks, control characters and < > " { } | \ ^ `

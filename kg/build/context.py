@@ -11,10 +11,11 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from difflib import get_close_matches
 from typing import TypeVar
 
-from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
@@ -165,6 +166,18 @@ class BuildContext:
             raise row.error(f"'{code}' is not allowed in column '{column}'; allowed: {', '.join(allowed)}")
         return allowed[code]
 
+    def date(self, row: Row, column: str) -> Literal | None:
+        """A YYYY, YYYY-MM or YYYY-MM-DD cell as a typed date literal (None when empty)."""
+        if not row[column]:
+            return None
+        try:
+            value = date_literal(row[column])
+        except ValueError as exc:
+            raise row.error(f"'{row[column]}' in column '{column}' is not a date ({exc})", column) from None
+        if value.datatype is None:
+            raise row.error(f"'{row[column]}' in column '{column}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD", column)
+        return value
+
     def flag(self, row: Row, column: str) -> Literal | None:
         """A yes/no cell as a boolean literal (None when empty)."""
         if not row[column]:
@@ -236,6 +249,16 @@ class BuildContext:
         given = (self.ontology.value(self.source_kinds[s], MR.givesEvidence) for s in self.row_sources(row))
         levels = [level for level in given if level is not None]
         return min(levels, key=lambda level: int(str(self.ontology.value(level, MR.evidenceRank))), default=None)
+
+
+def date_literal(text: str) -> Literal:
+    """A typed date literal for YYYY, YYYY-MM or YYYY-MM-DD; other text stays a plain string. ValueError for a month
+    or day that does not exist (``2024-13``, ``2024-02-30``), which would make an ill-typed literal."""
+    for pattern, datatype in ((r"\d{4}-\d{2}-\d{2}", XSD.date), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}", XSD.gYear)):
+        if re.fullmatch(pattern, text):
+            date.fromisoformat(f"{text}-01-01"[:10])
+            return Literal(text, datatype=datatype)
+    return Literal(text)
 
 
 def statement_key(spec: registry.TableSpec, row: Row) -> str:

@@ -266,6 +266,18 @@ def warning(ctx: BuildContext, row: Row) -> list[Triple]:
     return triples + stated(ctx, row, node)
 
 
+def regulatory_action(ctx: BuildContext, row: Row) -> list[Triple]:
+    """A withdrawal, suspension or discontinuation of a drug's marketing in one jurisdiction, with its date."""
+    drug, kind = ctx.ref(row, "drug", "drug"), ctx.code(row, "action")
+    node = ctx.new_node(row)
+    triples: list[Triple] = [(node, RDF.type, MR.RegulatoryAction), (node, DCTERMS.identifier, Literal(row["id"])),
+                             (node, MR.drug, drug), (node, MR.regulatoryActionKind, kind),
+                             (node, MR.jurisdiction, Literal(row["jurisdiction"])), (drug, MR.hasRegulatoryAction, kind)]
+    if (when := ctx.date(row, "date")) is not None:
+        triples.append((node, MR.actionDate, when))
+    return triples + stated(ctx, row, node)
+
+
 def schedule(ctx: BuildContext, row: Row) -> list[Triple]:
     return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.controlledSubstanceSchedule, ctx.code(row, "schedule"),
                     source_text=row["source_text"])
