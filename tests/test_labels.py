@@ -345,3 +345,25 @@ def test_label_uses_keep_the_labels_population_and_qualifier(graph) -> None:
     assert baclofen and all(r[6] is not None for r in baclofen), "every oral label use names its patients"
     soma = [r for r in graph.query("drug-uses", drug="carisoprodol").rows if r[3].value == "regulatory label"]
     assert {r[1].value for r in soma if r[2].value == "approved"} == {"acute, painful musculoskeletal conditions"}
+
+
+def test_clonazepam_label_contraindicates_significant_liver_disease(graph) -> None:
+    """Clonazepam tablets label (DailyMed set ee7f0165, CONTRAINDICATIONS): "contraindicated in patients with the
+    following conditions: History of sensitivity to benzodiazepines - Clinical or biochemical evidence of significant
+    liver disease"; the condition is the label's, narrower than liver disease. KLONOPIN, PRECAUTIONS: Nursing Mothers:
+    the effects on the breastfed infant are unknown, so no recommendation is recorded."""
+    rows = {r[1].value: r for r in graph.query("contraindications", drug="clonazepam").rows}
+    assert {"significant liver disease", "hypersensitivity to benzodiazepines"} <= set(rows)
+    liver = rows["significant liver disease"]
+    assert liver[2].value == "absolute" and liver[3].value == "oral" and liver[7].value == "CONTRAINDICATIONS"
+    lactation = [r for r in graph.query("pregnancy-lactation", drug="clonazepam").rows if r[2].value == "lactation"]
+    assert lactation and lactation[0][3] is None
+
+
+def test_thiocolchicoside_intramuscular_peak_is_stated_with_its_route(graph) -> None:
+    """THIOSIDE 4 insert (India, June 2025), PHARMACOKINETICS: "After intramuscular administration, thiocolchicoside
+    Cmax occur in 30 min"; the value keeps the route it was measured by, not the capsule's."""
+    rows = graph.query(f"""SELECT ?value ?unit ?route WHERE {{ ?p a mr:PharmacokineticValue ;
+                             mr:drug <{DRUG}thiocolchicoside> ; mr:pharmacokineticParameter/mr:code "time-to-peak" ;
+                             mr:quantityValue ?value ; mr:unit/mr:code ?unit ; mr:administrationRoute/mr:code ?route }}""").rows
+    assert [(str(r[0].value), r[1].value, r[2].value) for r in rows] == [("30", "min", "intramuscular")]
