@@ -107,12 +107,29 @@ def describe(store: Store, iri: str) -> EntityReport:
     """Collect the plain edges (both directions), qualified statements and article claims of ``iri``."""
     bound = {"entity": Term.iri(iri)}
     header = store.query(HEADER_QUERY, bound).rows
-    label = header[0][1].value if header else shorten(iri)
+    label = header[0][1].value if header and header[0][1] else shorten(iri)
     types = sorted({_text(t, tl) for _, _, t, tl in header})
     report = EntityReport(iri, label, types)
+    edge_groups, literal_groups = _edges(store, bound)
+    report.groups.update(edge_groups)
+    statement_groups, label_groups = _statements(store, bound)
+    for kind, facts in statement_groups.items():
+        report.groups.setdefault(kind, []).extend(facts)
+    report.groups.update(sorted(label_groups.items()))
+    report.groups.update(literal_groups)
+    for row in store.query(CLAIMS_QUERY, bound).dicts():
+        target = row["objectLabel"] or row["objectValue"] or ""
+        text = (f"{row['subjectLabel']} {row['pLabel']} {target} — {(row['assessment'] or '').upper()}: "
+                f"\"{row['quote']}\"" + (f" ({row['note']})" if row["note"] else ""))
+        report.groups.setdefault("article claims", []).append(Fact(text, [row["article"] or ""]))
+    return report
 
+
+def _edges(store: Store, bound: dict[str, Term]) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
+    """The entity's plain edges grouped by relation: to other entities, and to names, codes and other values."""
     merged: dict[tuple[int, str, str], set[str]] = defaultdict(set)
     for _, direction, p, p_label, other, other_label, source in store.query(EDGES_QUERY, bound).rows:
+        assert direction is not None and p is not None and other is not None
         if direction.value == "in" and p.value in SYMMETRIC:
             continue  # already listed as an outgoing edge
         relation = PREDICATE_NAMES.get(p.value) or _text(p, p_label)
@@ -122,36 +139,34 @@ def describe(store: Store, iri: str) -> EntityReport:
         merged[key]  # keep facts that have no source id
         if source:
             merged[key].add(source.value)
+    entity_groups: dict[str, list[Fact]] = {}
     literal_groups: dict[str, list[Fact]] = {}
     for (order, group, text), sources in sorted(merged.items()):
-        (report.groups if order == 0 else literal_groups).setdefault(group, []).append(Fact(text, sorted(sources)))
+        (entity_groups if order == 0 else literal_groups).setdefault(group, []).append(Fact(text, sorted(sources)))
+    return entity_groups, literal_groups
 
+
+def _statements(store: Store, bound: dict[str, Term]) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
+    """The statements about the entity grouped by kind, and those resting on a label grouped by the label's section."""
     nodes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[str, str] = {}
     for _, node, kind, p, p_label, value, value_label in store.query(STATEMENTS_QUERY, bound).rows:
+        assert node is not None and kind is not None and p is not None and value is not None
         kinds[node.value] = kind.value
         if p.value == DCTERMS_SOURCE:
             nodes[node.value][DCTERMS_SOURCE].append(value.value.rsplit("/", 1)[-1])
         else:
             nodes[node.value][_text(p, p_label)].append(_text(value, value_label))
-    label_groups: dict[str, list[Fact]] = {}
-    for node, props in sorted(nodes.items()):
+    by_kind: dict[str, list[Fact]] = {}
+    by_section: dict[str, list[Fact]] = {}
+    for statement, props in sorted(nodes.items()):
         sources = sorted(set(props.pop(DCTERMS_SOURCE, [])))
         section, rest = label_section(props)
         if section:
             props.pop(SOURCE_DETAIL)
             if rest:
                 props[SOURCE_DETAIL] = [rest]
-            props[KIND] = [kinds[node]]
+            props[KIND] = [kinds[statement]]
         parts = [f"{name}: {', '.join(sorted(set(values)))}" for name, values in sorted(props.items())]
-        groups = label_groups if section else report.groups
-        groups.setdefault(section or kinds[node], []).append(Fact("; ".join(parts), sources))
-    report.groups.update(sorted(label_groups.items()))
-
-    report.groups.update(literal_groups)
-    for row in store.query(CLAIMS_QUERY, bound).dicts():
-        target = row["objectLabel"] or row["objectValue"] or ""
-        text = (f"{row['subjectLabel']} {row['pLabel']} {target} — {row['assessment'].upper()}: \"{row['quote']}\""
-                + (f" ({row['note']})" if row["note"] else ""))
-        report.groups.setdefault("article claims", []).append(Fact(text, [row["article"]]))
-    return report
+        (by_section if section else by_kind).setdefault(section or kinds[statement], []).append(Fact("; ".join(parts), sources))
+    return by_kind, by_section
