@@ -29,11 +29,15 @@ ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicate
                      "contraindicated-in", "has-adverse-effect", "interacts-with", "has-metabolite", "therapy-for")
 VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as", "has-strength", "statistic", "statement")
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
-             "form", "availability", "dose", "statistic")
+             "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price")
 STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml)\b")
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
 PLURAL_START = re.compile(r"^(they|these (drugs|medications|medicines|agents))\b", re.I)
+#: Words that take two drugs named before as a pair ("taking them together").
+PAIR = re.compile(r"\b(them|both|the two|these (two )?(drugs|medications|medicines))\b", re.I)
+#: Free-form kinds whose claims are made even when the sentence gives typed claims too.
+FREE_KINDS = ("comparison", "attribution")
 #: How many sentences back a class statement still lends its claims to members listed after it.
 CLASS_REACH = 4
 
@@ -97,8 +101,41 @@ class _State:
     classes: dict[str, tuple[int, int, list[Claim]]] = field(default_factory=dict)
 
 
-def extract(text: str, sentences: list[Sentence], mentions: list[Mention], brands: dict[str, set[str]]) -> list[Claim]:
-    """The candidate claims of an article. ``brands`` maps a casefolded brand name to the drugs that carry it."""
+@dataclass
+class Lexicon:
+    """What extraction knows besides the mentions: the brands, ligands, mechanisms and mode subclasses of the gazetteer
+    (:class:`.entities.Gazetteer`), and the mechanisms and targets the graph records for each drug (``known``), which
+    choose among the readings of a less precise name ("GABA receptor agonist": GABA-A or GABA-B)."""
+
+    brands: dict[str, set[str]] = field(default_factory=dict)
+    ligands: dict[str, set[str]] = field(default_factory=dict)
+    mechanisms: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    modes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    known: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, gazetteer: object, known: dict[str, set[str]] | None = None) -> Lexicon:
+        """The lexicon of a gazetteer, with what the graph records of the drugs (``known``)."""
+        return cls(brands=getattr(gazetteer, "brands", {}), ligands=getattr(gazetteer, "ligands", {}),
+                   mechanisms=getattr(gazetteer, "mechanisms", {}), modes=getattr(gazetteer, "modes", {}),
+                   known=known or {})
+
+    def choose(self, subject: str, candidates: list[str], keep: int = 1) -> list[str]:
+        """The readings of a name to claim: those the graph records for the subject, else the first ``keep``."""
+        held = [c for c in candidates if c in self.known.get(subject, ())]
+        return held or candidates[:keep]
+
+    def acting_on(self, targets: Iterable[str], actions: list[str]) -> list[str]:
+        """The mechanisms acting on any of ``targets`` whose action fits the sentence's verbs, best fit first."""
+        wanted = set(targets)
+        found = [(iri, action) for iri, (action, on) in sorted(self.mechanisms.items()) if on & wanted]
+        if actions and "any" not in actions:
+            found = sorted((f for f in found if f[1] in actions), key=lambda f: actions.index(f[1]))
+        return [iri for iri, _ in found]
+
+
+def extract(text: str, sentences: list[Sentence], mentions: list[Mention], lexicon: Lexicon) -> list[Claim]:
+    """The candidate claims of an article."""
     state = _State()
     claims: list[Claim] = []
     cursor = 0
@@ -114,7 +151,7 @@ def extract(text: str, sentences: list[Sentence], mentions: list[Mention], brand
         if line != state.line:
             state.classes.clear()
             state.line = line
-        claims += _sentence_claims(sentence, index, inside, brands, state)
+        claims += _sentence_claims(sentence, index, inside, lexicon, state)
     return _unique(claims)
 
 
@@ -133,7 +170,7 @@ def _drug(mention: Mention) -> str | None:
     return mention.entities[0][0] if mention.entities[0][1] == "Drug" else None
 
 
-def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], brands: dict[str, set[str]],
+def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], lexicon: Lexicon,
                      state: _State) -> list[Claim]:
     text = sentence.text
     drug_mentions = [m for m in mentions if _drug(m)]
@@ -141,7 +178,7 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], br
     class_subject = None
     if drugs:
         subjects = drugs
-    elif PRONOUN_START.match(text) or REFERS_BACK.search(text) or _only_strengths(text):
+    elif PRONOUN_START.match(text) or REFERS_BACK.search(text) or _only_strengths(text) or _matches("price", text):
         subjects = state.last if PLURAL_START.match(text) and state.last else [state.topic] if state.topic else []
     else:
         subjects = []
@@ -158,8 +195,10 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], br
         before = [m for m in drug_mentions if m.start - sentence.start < interaction[0][0]]
         subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
     found: list[Claim] = []
+    if interaction and not drugs and not class_subject and len(state.last) >= 2 and PAIR.search(text):
+        found += _pair_claims(sentence, state.last, interaction)  # "Taking them together ..." of two drugs named before
     for subject in subjects:
-        found += _claims_about(subject, sentence, mentions, brands, interaction, subjects)
+        found += _claims_about(subject, sentence, mentions, lexicon, interaction, subjects)
     if class_subject:
         if class_subject in state.classes and state.last == [class_subject]:
             start, _, earlier = state.classes[class_subject]
@@ -197,7 +236,19 @@ def _only_strengths(text: str) -> bool:
     return bool(STRENGTH.search(text)) and (len(STRENGTH.sub("", text).split()) <= 2 or bool(STRENGTH.match(text)))
 
 
-def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], brands: dict[str, set[str]],
+def _pair_claims(sentence: Sentence, drugs: list[str], interaction: list[tuple[int, int, str]]) -> list[Claim]:
+    """An interaction of the drugs the last sentences named, said of them as a pair ("taking them together")."""
+    found = context.scopes(sentence.text)
+    out = []
+    for other in drugs[1:]:
+        claim = Claim(drugs[0], "interacts-with", other, None, sentence.start, sentence.end, sentence.text)
+        claim.negated = context.in_scope(found, "negated", interaction[0][0])
+        claim.hedged = context.in_scope(found, "hedged", interaction[0][0])
+        out.append(claim)
+    return out
+
+
+def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lexicon: Lexicon,
                   interaction: list[tuple[int, int, str]], subjects: list[str]) -> list[Claim]:
     text, base = sentence.text, sentence.start
     found = context.scopes(text)
@@ -210,6 +261,14 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], bra
         claims.append(claim)
 
     uses = {kind: _matches(kind, text) for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
+    actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
+    modes = {value for _, _, value in _matches("mode", text)}
+    brands = lexicon.brands
+
+    def mechanisms(candidates: list[str], at: int) -> None:
+        for mechanism in lexicon.choose(subject, candidates):
+            add("has-mechanism", mechanism, None, at)
+
     warnings = _matches("warning", text)
     warned = [(s, e) for s, e, _ in warnings]
     for mention in mentions:
@@ -233,12 +292,21 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], bra
                 add("interacts-with", cls, None, at)
             elif not subject.endswith("/" + cls.rsplit("/", 1)[1]):
                 add("member-of-class", cls, None, at)
+                for adverb, subclass in lexicon.modes.get(cls, ()):
+                    if adverb in modes and subclass not in ids:
+                        add("member-of-class", subclass, None, at)
+                if "Mechanism" in kinds:  # "a GABA agonist" names a class and a mechanism
+                    mechanisms(mention.of_kind("Mechanism"), at)
             continue
         if "Mechanism" in kinds:
-            add("has-mechanism", mention.of_kind("Mechanism")[0], None, at)
+            mechanisms(mention.of_kind("Mechanism"), at)
         if "Target" in kinds:
-            for target in mention.of_kind("Target"):
-                add("has-target", target, None, at)
+            targets = mention.of_kind("Target")
+            if mention.name.casefold() not in lexicon.ligands:  # a ligand ("GABA") names no target by itself
+                for target in lexicon.choose(subject, targets, keep=2):
+                    add("has-target", target, None, at)
+            if actions and "Mechanism" not in kinds:
+                mechanisms(lexicon.acting_on(targets, actions), at)
         if any(s <= at < e for s, e in warned):
             continue
         if "AdverseEffect" in kinds and (uses["adverse"] or "Condition" not in kinds or not uses["use"]):
@@ -268,6 +336,11 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], bra
     figures = _matches("statistic", text)
     if figures:
         add("statistic", None, "; ".join(text[s:e] for s, e, _ in figures), figures[0][0])
+    for kind in FREE_KINDS:
+        if cue := _matches(kind, text):
+            add("statement", None, f"{kind}: " + _paraphrase(text), cue[0][0])
+    if not claims and _matches("price", text):
+        add("statement", None, "price: " + _paraphrase(text), 0)
     if not claims and _is_statement(text):
         add("statement", None, _paraphrase(text), 0)
     return claims

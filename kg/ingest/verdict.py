@@ -14,6 +14,7 @@ Article sources, the curated seed articles included, never count as evidence.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,22 @@ SELECT ?d ?c ?src WHERE {
   ?n a mr:Contraindication ; mr:drug ?d ; mr:condition ?c ; dcterms:source ?src .
 }"""
 MEMBERSHIP = "SELECT ?d ?c ?src WHERE { GRAPH ?g { ?d mr:memberOf ?c } ?src mr:graph ?g . }"
+LISTED = "SELECT ?d ?c ?src WHERE { GRAPH ?g { ?d mr:listedInClass ?c } ?src mr:graph ?g . }"
+SCHEDULES = """
+SELECT ?d ?code ?src WHERE {
+  VALUES ?d { %s }
+  GRAPH ?g { ?d mr:controlledSubstanceSchedule ?s } ?s mr:code ?code . ?src mr:graph ?g .
+}"""
+DOSE_LIMITS = """
+SELECT ?d ?limit ?value ?unit ?src WHERE {
+  VALUES ?d { %s }
+  ?n a mr:DoseLimit ; mr:drug ?d ; mr:doseLimitKind/mr:code ?limit ; mr:quantityValue ?value ; mr:unit/mr:code ?unit ;
+     dcterms:source ?src .
+}"""
+#: Warning topics that a controlled-substance schedule bears out: a drug is scheduled for its potential for abuse
+#: and dependence (US Controlled Substances Act, 21 U.S.C. 812(b)).
+SCHEDULE_TOPICS = ("abuse-potential", "dependence-withdrawal", "controlled-substance")
+AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g)\b(\s*(?:a|per|/|each)\s*day|\s*daily)?", re.I)
 PARENTS = "SELECT DISTINCT ?c ?p WHERE { ?c mr:parentClass ?p }"
 CLASS_SOURCES = "SELECT DISTINCT ?c ?src WHERE { GRAPH ?g { ?c a mr:DrugClass } ?src mr:graph ?g . }"
 LABELS = "SELECT ?e ?l WHERE { VALUES ?e { %s } ?e rdfs:label ?l }"
@@ -88,6 +105,9 @@ class Evidence:
     member: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     class_members_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # class → assigning sources
     class_known_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # class → sources defining it
+    listed: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    schedules: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    dose_limits: dict[str, list[tuple[str, float, str, str]]] = field(default_factory=lambda: defaultdict(list))
     ancestors: dict[str, set[str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -128,6 +148,15 @@ class Evidence:
             ev.member[row["d"]][row["c"]].add(row["src"])
             if row["src"] in ev.assigns:
                 ev.class_members_by[row["c"]].add(row["src"])
+        for row in store.query(LISTED).dicts():
+            if ev.usable(row["src"]):
+                ev.listed[row["d"]][row["c"]].add(row["src"])
+        for row in store.query(SCHEDULES % values).dicts():
+            if ev.usable(row["src"]):
+                ev.schedules[row["d"]][row["code"]].add(row["src"])
+        for row in store.query(DOSE_LIMITS % values).dicts():
+            if ev.usable(row["src"]) and ev.kind[row["src"]] in ("DrugLabel", "RegulatoryDecision"):
+                ev.dose_limits[row["d"]].append((row["limit"], float(row["value"]), row["unit"], row["src"]))
         for row in store.query(CLASS_SOURCES).dicts():
             if ev.usable(row["src"]):
                 ev.class_known_by[row["c"]].add(row["src"])
@@ -138,6 +167,21 @@ class Evidence:
         wanted = set(subjects) | set(others)
         ev.labels = {row["e"]: row["l"] for row in store.query(LABELS % _values(wanted)).dicts()}
         return ev
+
+    def links(self) -> dict[str, set[str]]:
+        """Each subject → the mechanisms and targets non-article sources give it (they choose among the readings of a
+        less precise name, :meth:`.extract.Lexicon.choose`)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for (s, p, o) in self.facts:
+            if p in ("has-mechanism", "has-target"):
+                out[s].add(o)
+        return dict(out)
+
+    def add_labels(self, store: Any, iris: Iterable[str]) -> None:
+        """Read the labels of more entities (objects the extractor chose that the article does not name)."""
+        wanted = set(iris) - set(self.labels)
+        if wanted:
+            self.labels.update({row["e"]: row["l"] for row in store.query(LABELS % _values(wanted)).dicts()})
 
     def usable(self, source: str) -> bool:
         """A source that may count as evidence: registered, and not an article."""
@@ -151,10 +195,11 @@ class Evidence:
     def name(self, iri: str | None) -> str:
         return self.labels.get(iri or "", _slug(iri) if iri else "")
 
-    def classes_of(self, drug: str) -> dict[str, set[str]]:
-        """Each class the drug belongs to (directly or through the class tree) → the sources that say so."""
+    def classes_of(self, drug: str, listed: bool = False) -> dict[str, set[str]]:
+        """Each class the drug belongs to (directly or through the class tree) → the sources that say so; with
+        ``listed``, the classes sources list it in against the class's own code scheme (mr:listedInClass)."""
         out: dict[str, set[str]] = defaultdict(set)
-        for cls, srcs in self.member.get(drug, {}).items():
+        for cls, srcs in (self.listed if listed else self.member).get(drug, {}).items():
             for c in {cls} | self.ancestors.get(cls, set()):
                 out[c] |= srcs
         return out
@@ -196,7 +241,7 @@ def _judge(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]]:
     if p == "statistic":
         return "not-checkable", "a usage figure; the graph does not hold usage statistics", set()
     if p == "statement":
-        return "not-checkable", "no structured claim recognised in the sentence (a vague or free-form statement)", set()
+        return _statement(claim, ev, subject)
     if p == "member-of-class":
         return _membership(claim, ev, subject, obj)
     if p in ("used-for", "indicated-for", "used-off-label-for"):
@@ -213,6 +258,12 @@ def _judge(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]]:
     what = f"{subject} {p.replace('-', ' ')} {obj}"
     if held:
         return "supported", f"{_cite(ev, held)} state that {what}", held
+    if p == "has-warning" and claim.object_value in SCHEDULE_TOPICS:
+        scheduled = {code: srcs for code, srcs in ev.schedules.get(s, {}).items() if code != "not-controlled"}
+        if scheduled:
+            srcs = {src for v in scheduled.values() for src in v}
+            return ("supported", f"{_cite(ev, srcs)} schedule {subject} as a controlled substance "
+                    f"({', '.join(sorted(scheduled))}), which rests on its potential for abuse and dependence", srcs)
     if p == "has-strength":
         known = sorted({fo for (fs, fp, fo) in ev.facts if fs == s and fp == p})
         if known:
@@ -230,6 +281,11 @@ def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tu
     if held.get(cls):
         return "supported", f"{_cite(ev, held[cls])} class {subject} as {obj}", held[cls]
     assigned = {src for c, srcs in held.items() for src in srcs if src in ev.assigns}
+    listed = ev.classes_of(s, listed=True).get(cls)
+    if listed:
+        against = f"; {_cite(ev, assigned)} class it as {_list(ev, held, assigned)}" if assigned else ""
+        return ("supported", f"{_cite(ev, listed)} list {subject} among {obj}, against the class's code scheme{against}",
+                listed)
     if not ev.class_known_by.get(cls) and assigned:
         return ("contradicted", f"no reference source recognises '{obj}' as a class (only articles name it); "
                 f"{_cite(ev, assigned)} class {subject} as {_list(ev, held, assigned)}", assigned)
@@ -284,3 +340,36 @@ def _interaction(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> t
             return ("supported", f"{_cite(ev, through)} record an interaction of {subject} with {ev.name(cls)}, "
                     f"a class {obj} belongs to ({_cite(ev, srcs, 2)})", set(through))
     return "not-in-graph", f"no reference source in the graph records an interaction of {subject} with {obj}", set()
+
+
+def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]]:
+    """A free-form claim: a dose checked against the labels' limits; comparisons, attributions and prices by kind."""
+    kind = (claim.object_value or "").partition(": ")[0]
+    if kind == "comparison":
+        return ("not-in-graph", "a comparison with other treatments; the graph holds no comparative evidence (trials and "
+                "reviews answer it)", set())
+    if kind == "attribution":
+        return "not-checkable", "an appeal to a person or body the article does not cite traceably", set()
+    if kind == "price":
+        return "not-checkable", "a price; the graph holds no prices", set()
+    if kind == "dose":
+        over = _over_limit(claim, ev)
+        if over:
+            return over
+    return "not-checkable", "no structured claim recognised in the sentence (a vague or free-form statement)", set()
+
+
+def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
+    """Contradicted when a dose the sentence states is above a maximum the labels set (a daily amount against the
+    maximum daily dose, any amount against the maximum single dose)."""
+    limits = ev.dose_limits.get(claim.subject, [])
+    for match in AMOUNT.finditer(claim.quote):
+        amount, unit, daily = float(match.group(1).replace(",", ".")), match.group(2).lower(), bool(match.group(3))
+        for limit, value, limit_unit, src in sorted(limits, key=lambda li: li[1]):
+            if limit_unit != unit or claim.negated:
+                continue
+            if amount > value and (limit == "max-single-dose" or (limit == "max-daily-dose" and daily)):
+                words = limit.replace("max-", "maximum ").replace("-", " ")
+                return ("contradicted", f"{match.group(0).strip()} is above the {words} of {value:g} {unit} that "
+                        f"{_cite(ev, {src})} set", {src})
+    return None
