@@ -159,7 +159,8 @@ class Gazetteer:
 
         An abbreviation the text defines ("spinal muscular atrophy (SMA)") stands, further on, for what its long form
         names; a long form the graph has no name for is read as its abbreviation ("gamma-aminobutyric acid (GABA)
-        agonists" as "GABA agonists"). The drugs named inside a class name ("dantrolene and derivatives") are
+        agonists" as "GABA agonists"); a name inside a longer defined name is no mention ("drug abuse" in "National
+        Institute on Drug Abuse (NIDA)"). The drugs named inside a class name ("dantrolene and derivatives") are
         mentions too."""
         if not self.size:
             return []
@@ -179,7 +180,7 @@ class Gazetteer:
         found = plain
         if substituted:
             found = self._scan(*_view(text, substituted))
-        mentions = _longest(text, found)
+        mentions = [m for m in _longest(text, found) if not any(d.start < m.start and m.end <= d.end for d in definitions)]
         if aliases:
             mentions = _with_aliases(text, mentions, aliases, {d.short_start for d in definitions})
         return [m for m in mentions if not re.fullmatch(r"[\W\d_]+", m.text)]

@@ -58,6 +58,8 @@ class Claim:
     verdict: str = ""
     reason: str = ""
     sources: list[str] = field(default_factory=list)
+    #: the other drugs a comparison names (a free-form claim's verdict may compare their facts)
+    related: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -206,7 +208,7 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         else:
             state.classes[class_subject] = (sentence.start, index, found)
         state.last = [class_subject]
-        return []  # a class statement speaks through the members listed after it (or stays a class-level remark)
+        return found  # a claim about the class, which also speaks through the members listed after it
     if drugs:
         found += _inherited(sentence, index, mentions, drugs, state)
         state.topic, state.last = drugs[0], drugs
@@ -269,7 +271,9 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
         for mechanism in lexicon.choose(subject, candidates):
             add("has-mechanism", mechanism, None, at)
 
-    warnings = _matches("warning", text)
+    named = [(m.start - base, m.end - base) for m in mentions if m.kinds & {"Condition", "AdverseEffect"}]
+    warnings = [w for w in _matches("warning", text)  # not a word of a longer name ("alcohol withdrawal")
+                if not any(s <= w[0] and w[1] <= e and e - s > w[1] - w[0] for s, e in named)]
     warned = [(s, e) for s, e, _ in warnings]
     for mention in mentions:
         at = mention.start - base
@@ -339,6 +343,8 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
     for kind in FREE_KINDS:
         if cue := _matches(kind, text):
             add("statement", None, f"{kind}: " + _paraphrase(text), cue[0][0])
+            if kind == "comparison":
+                claims[-1].related = list(dict.fromkeys(d for m in mentions if (d := _drug(m)) and d != subject))
     if not claims and _matches("price", text):
         add("statement", None, "price: " + _paraphrase(text), 0)
     if not claims and _is_statement(text):

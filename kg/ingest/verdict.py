@@ -276,7 +276,7 @@ def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tu
     if s in ev.ancestors or s in ev.class_known_by:  # a class said to be a kind of another class
         if cls in ev.ancestors.get(s, set()):
             return "supported", f"the class tree of the graph puts {subject} under {obj}", ev.class_known_by.get(s, set())
-        return "not-in-graph", f"the graph's class tree does not put {subject} under {obj}", set()
+        return _class_in_class(ev, s, cls, subject, obj)
     held = ev.classes_of(s)
     if held.get(cls):
         return "supported", f"{_cite(ev, held[cls])} class {subject} as {obj}", held[cls]
@@ -294,6 +294,23 @@ def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tu
         return ("contradicted", f"{_cite(ev, covering)} class {subject} as {_list(ev, held, covering)} and list the "
                 f"members of {obj} without it", covering)
     return "not-in-graph", f"no reference source in the graph classes {subject} as {obj}", set()
+
+
+def _class_in_class(ev: Evidence, s: str, cls: str, subject: str, obj: str | None) -> tuple[str, str, set[str]]:
+    """A class said to be a kind of another that the class tree does not put under it: judged by its members. When
+    sources that assign classes list the members of both and place none of the first among the second (nor does any
+    source list one there), the claim is contradicted."""
+    members = sorted(d for d, classes in ev.member.items() if classes.get(s))
+    covering = ev.class_members_by.get(cls, set())
+    if not members or not covering:
+        return "not-in-graph", f"the graph's class tree does not put {subject} under {obj}", set()
+    inside = [d for d in members if ev.classes_of(d).get(cls) or ev.classes_of(d, listed=True).get(cls)]
+    if inside:
+        return ("not-in-graph", f"the graph's class tree does not put {subject} under {obj}, though sources class "
+                f"{len(inside)} of its {len(members)} members so ({', '.join(ev.name(d) for d in inside[:3])})", set())
+    names = ", ".join(ev.name(d) or _slug(d) for d in members[:4]) + (" …" if len(members) > 4 else "")
+    return ("contradicted", f"{_cite(ev, covering)} list the members of {obj} and none of the members of {subject} "
+            f"({names}) is among them", covering)
 
 
 def _list(ev: Evidence, held: dict[str, set[str]], sources: set[str]) -> str:
@@ -345,6 +362,10 @@ def _interaction(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> t
 def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]]:
     """A free-form claim: a dose checked against the labels' limits; comparisons, attributions and prices by kind."""
     kind = (claim.object_value or "").partition(": ")[0]
+    if kind == "comparison" and claim.related and re.search(r"mechanism|mode of action|work|act", claim.quote, re.I):
+        judged = _mechanisms_compared(claim, ev, subject)
+        if judged:
+            return judged
     if kind == "comparison":
         return ("not-in-graph", "a comparison with other treatments; the graph holds no comparative evidence (trials and "
                 "reviews answer it)", set())
@@ -373,3 +394,25 @@ def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
                 return ("contradicted", f"{match.group(0).strip()} is above the {words} of {value:g} {unit} that "
                         f"{_cite(ev, {src})} set", {src})
     return None
+
+
+def _mechanisms_compared(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]] | None:
+    """A sentence saying drugs work differently (or alike), against the mechanisms the graph gives each."""
+    def mechanisms(drug: str) -> dict[str, set[str]]:
+        return {o: srcs for (s, p, o), srcs in ev.facts.items() if s == drug and p == "has-mechanism"}
+
+    mine = mechanisms(claim.subject)
+    others = {d: mechanisms(d) for d in claim.related}
+    if not mine or not all(others.values()):
+        return None
+    alike = bool(re.search(r"\b(the same|similar)\b", claim.quote, re.I))
+    shared = {d: set(m) & set(mine) for d, m in others.items()}
+    sources = {src for m in [mine, *others.values()] for srcs in m.values() for src in srcs}
+    names = ", ".join(ev.name(d) for d in claim.related)
+    if any(shared.values()):
+        both = sorted({ev.name(m) for ms in shared.values() for m in ms})
+        return ("supported" if alike else "contradicted",
+                f"{_cite(ev, sources)} give {subject} and {names} a shared mechanism ({', '.join(both)})", sources)
+    return ("contradicted" if alike else "supported",
+            f"{_cite(ev, sources)} give {subject} ({', '.join(sorted(ev.name(m) for m in mine))}) no mechanism in common "
+            f"with {names}", sources)
