@@ -29,7 +29,8 @@ ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicate
                      "contraindicated-in", "has-adverse-effect", "interacts-with", "has-metabolite", "therapy-for")
 VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as", "has-strength", "statistic", "statement")
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
-             "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price")
+             "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
+             "metabolite")
 STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml)\b")
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
@@ -193,8 +194,10 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
             and PRONOUN_START.match(text):  # "They ..." / "This ..." right after a sentence about a class
         class_subject = state.last[0]
         subjects = [class_subject]
-    if interaction and drugs:
-        before = [m for m in drug_mentions if m.start - sentence.start < interaction[0][0]]
+    metabolite = _matches("metabolite", text)
+    if (interaction or metabolite) and drugs:  # the drug named before the cue is the subject, those after its objects
+        cue = (interaction or metabolite)[0][0]
+        before = [m for m in drug_mentions if m.start - sentence.start < cue]
         subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
     found: list[Claim] = []
     if interaction and not drugs and not class_subject and len(state.last) >= 2 and PAIR.search(text):
@@ -264,6 +267,7 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
 
     uses = {kind: _matches(kind, text) for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
     actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
+    metabolite = _matches("metabolite", text)
     modes = {value for _, _, value in _matches("mode", text)}
     brands = lexicon.brands
 
@@ -289,6 +293,8 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
         if first == "Drug":
             if interaction and interaction[0][0] < at:
                 add("interacts-with", mention.of_kind("Drug")[0], None, at)
+            elif metabolite and metabolite[0][0] < at:
+                add("has-metabolite", mention.of_kind("Drug")[0], None, at)
             continue
         if "DrugClass" in kinds:
             cls = mention.of_kind("DrugClass")[0]

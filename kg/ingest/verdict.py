@@ -76,7 +76,8 @@ SELECT ?d ?limit ?value ?unit ?src WHERE {
 #: Warning topics that a controlled-substance schedule bears out: a drug is scheduled for its potential for abuse
 #: and dependence (US Controlled Substances Act, 21 U.S.C. 812(b)).
 SCHEDULE_TOPICS = ("abuse-potential", "dependence-withdrawal", "controlled-substance")
-AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g)\b(\s*(?:a|per|/|each)\s*day|\s*daily)?", re.I)
+AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g)\b", re.I)
+DAILY = re.compile(r"\b(daily|a day|per day|each day|every day|/\s?day)\b", re.I)
 PARENTS = "SELECT DISTINCT ?c ?p WHERE { ?c mr:parentClass ?p }"
 CLASS_SOURCES = "SELECT DISTINCT ?c ?src WHERE { GRAPH ?g { ?c a mr:DrugClass } ?src mr:graph ?g . }"
 LABELS = "SELECT ?e ?l WHERE { VALUES ?e { %s } ?e rdfs:label ?l }"
@@ -264,6 +265,9 @@ def _judge(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]]:
             srcs = {src for v in scheduled.values() for src in v}
             return ("supported", f"{_cite(ev, srcs)} schedule {subject} as a controlled substance "
                     f"({', '.join(sorted(scheduled))}), which rests on its potential for abuse and dependence", srcs)
+        free = ev.schedules.get(s, {}).get("not-controlled", set())
+        if claim.object_value == "controlled-substance" and free:
+            return "contradicted", f"{_cite(ev, free)} say {subject} is not a controlled substance", free
     if p == "has-strength":
         known = sorted({fo for (fs, fp, fo) in ev.facts if fs == s and fp == p})
         if known:
@@ -385,7 +389,7 @@ def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
     maximum daily dose, any amount against the maximum single dose)."""
     limits = ev.dose_limits.get(claim.subject, [])
     for match in AMOUNT.finditer(claim.quote):
-        amount, unit, daily = float(match.group(1).replace(",", ".")), match.group(2).lower(), bool(match.group(3))
+        amount, unit, daily = float(match.group(1).replace(",", ".")), match.group(2).lower(), bool(DAILY.search(claim.quote))
         for limit, value, limit_unit, src in sorted(limits, key=lambda li: li[1]):
             if limit_unit != unit or claim.negated:
                 continue
