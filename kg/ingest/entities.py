@@ -252,10 +252,10 @@ def _with_aliases(text: str, mentions: list[Mention], aliases: dict[str, tuple[t
     """The mentions plus each later use of a defined abbreviation, as a mention of what its long form names."""
     extra = []
     for short, entities in aliases.items():
-        for match in re.finditer(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", text):
+        for match in re.finditer(r"(?<![\w-])" + re.escape(short) + r"s?(?![\w-])", text):
             if match.start() in defined_at or any(m.start < match.end() and match.start() < m.end for m in mentions):
                 continue
-            extra.append(Mention(match.start(), match.end(), short, entities, short))
+            extra.append(Mention(match.start(), match.end(), match.group(), entities, short))
     return sorted(mentions + extra, key=lambda m: (m.start, -(m.end - m.start)))
 
 

@@ -30,7 +30,7 @@ ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicate
 VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as", "has-strength", "statistic", "statement")
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
              "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
-             "metabolite")
+             "metabolite", "membership", "likeness")
 STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml)\b")
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
@@ -41,6 +41,11 @@ PAIR = re.compile(r"\b(them|both|the two|these (two )?(drugs|medications|medicin
 FREE_KINDS = ("comparison", "attribution")
 #: How many sentences back a class statement still lends its claims to members listed after it.
 CLASS_REACH = 4
+#: How many sentences after the drug under discussion was last named a sentence that names no drug (but a condition
+#: or an effect, with a cue) still speaks of it ("Common side effects include nausea and dizziness.").
+TOPIC_REACH = 4
+#: A sentence of at most this many words is a heading or a title: it names a class without a verb.
+HEADING_WORDS = 12
 
 
 @dataclass
@@ -98,6 +103,7 @@ class _State:
     """What earlier sentences said: the drug under discussion, the last subjects, classes described lately."""
 
     topic: str | None = None
+    topic_at: int = -99
     last: list[str] = field(default_factory=list)
     line: int = -1
     #: class IRI → (sentence start, index of its sentence, claims made about the class)
@@ -183,6 +189,8 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         subjects = drugs
     elif PRONOUN_START.match(text) or REFERS_BACK.search(text) or _only_strengths(text) or _matches("price", text):
         subjects = state.last if PLURAL_START.match(text) and state.last else [state.topic] if state.topic else []
+    elif state.topic and index - state.topic_at <= TOPIC_REACH and _elliptic(text, mentions):
+        subjects = [state.topic]
     else:
         subjects = []
     if not drugs and mentions and mentions[0].entities[0][1] == "DrugClass" and mentions[0].start - sentence.start < 40 \
@@ -214,9 +222,18 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         return found  # a claim about the class, which also speaks through the members listed after it
     if drugs:
         found += _inherited(sentence, index, mentions, drugs, state)
-        state.topic, state.last = drugs[0], drugs
+        state.topic, state.last, state.topic_at = drugs[0], drugs, index
     found += _therapy_claims(sentence, mentions)
     return found
+
+
+def _elliptic(text: str, mentions: list[Mention]) -> bool:
+    """A sentence that names no drug but says what one does ("Common side effects include nausea."): a cue of use,
+    adverse effect or warning, and a condition or an effect it names."""
+    if not any(m.kinds & {"Condition", "AdverseEffect"} for m in mentions) or any(m.kinds & {"Therapy", "DrugClass"}
+                                                                                   for m in mentions):
+        return False
+    return any(_matches(kind, text) for kind in ("adverse", "use", "indicated", "contraindicated"))
 
 
 def _inherited(sentence: Sentence, index: int, mentions: list[Mention], drugs: list[str], state: _State) -> list[Claim]:
@@ -268,6 +285,8 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
     uses = {kind: _matches(kind, text) for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
     actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
     metabolite = _matches("metabolite", text)
+    membership = _matches("membership", text)
+    likeness = _matches("likeness", text)
     modes = {value for _, _, value in _matches("mode", text)}
     brands = lexicon.brands
 
@@ -300,7 +319,8 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
             cls = mention.of_kind("DrugClass")[0]
             if interaction and interaction[0][0] < at:
                 add("interacts-with", cls, None, at)
-            elif not subject.endswith("/" + cls.rsplit("/", 1)[1]):
+            elif not subject.endswith("/" + cls.rsplit("/", 1)[1]) and (membership or len(text.split()) <= HEADING_WORDS) \
+                    and not any(s < at for s, _, _ in likeness):
                 add("member-of-class", cls, None, at)
                 for adverb, subclass in lexicon.modes.get(cls, ()):
                     if adverb in modes and subclass not in ids:

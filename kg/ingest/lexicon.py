@@ -102,6 +102,8 @@ def _families(family: str) -> set[str]:
     """A family name and its less precise forms (lower case, words separated by single spaces)."""
     words = family.lower().replace("/", " ").split()
     forms = {" ".join(words), " ".join(_without_subtype(words))}
+    if len(words) == 3 and words[-1] in FAMILY_HEADS and any(c.isdigit() for c in words[0]):
+        forms.add(f"{words[0]} {words[-1]}")  # "alpha-2 adrenergic receptor" is also "alpha-2 receptor"
     return {f for f in forms if f}
 
 
