@@ -69,8 +69,26 @@ def normalise(text: str, keep_case: bool = False) -> str:
     return "".join(out)
 
 
+#: British spellings and their American forms ("diarrhoea" → "diarrhea", "oedema" → "edema", "haemorrhage" →
+#: "hemorrhage", "depolarising" → "depolarizing"): the graph's names come from sources of both kinds.
+SPELLINGS = ((re.compile(r"oea\b"), "ea"), (re.compile(r"\boe(?=[dst])"), "e"),
+             (re.compile(r"(?<=[bcdfghklmnprstv])ae(?=[a-z])"), "e"),
+             (re.compile(r"(?<=[a-z]{3})is(?=(e|ed|es|ing|ation)\b)"), "iz"))
+
+
 def variants(name: str) -> set[str]:
-    """A name and its plural or singular forms."""
+    """A name, its plural or singular forms, and its American spelling."""
+    forms = _number(name)
+    american = name
+    for pattern, replacement in SPELLINGS:
+        american = pattern.sub(replacement, american)
+    if american != name:
+        forms |= _number(american)
+    return forms
+
+
+def _number(name: str) -> set[str]:
+    """A name and its plural or singular form."""
     forms = {name}
     if len(name) < 4:
         return forms

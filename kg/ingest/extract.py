@@ -31,7 +31,13 @@ VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as",
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
              "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
              "metabolite", "membership", "likeness")
-STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml)\b")
+STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml|milligrams?|micrograms?)\b")
+#: A length of treatment ("three weeks", "10 days").
+COURSE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
+                    re.I)
+#: Words that make a length of time a length of treatment ("prescribed for three weeks").
+TREATMENT = re.compile(r"\b(courses?|treatment|prescri\w*|taken|take|use[ds]?|therapy)\b", re.I)
+UNITS = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ml": "mL"}
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
 PLURAL_START = re.compile(r"^(they|these (drugs|medications|medicines|agents))\b", re.I)
@@ -46,6 +52,10 @@ CLASS_REACH = 4
 TOPIC_REACH = 4
 #: A sentence of at most this many words is a heading or a title: it names a class without a verb.
 HEADING_WORDS = 12
+#: A list item: a line that starts with a bullet or a number ("• drowsiness", "2. Dizziness").
+BULLET = re.compile(r"^(?:[•*·▪◦‣-]|\d{1,2}[.)])\s*")
+#: The cue kinds a list's lead-in ("Common side effects include:") lends to its items.
+LIST_CUES = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction")
 
 
 @dataclass
@@ -108,6 +118,8 @@ class _State:
     line: int = -1
     #: class IRI → (sentence start, index of its sentence, claims made about the class)
     classes: dict[str, tuple[int, int, list[Claim]]] = field(default_factory=dict)
+    #: the lead-in of the list being read: its subjects, the cue kinds it lends, the class it names (or None)
+    lead: tuple[list[str], frozenset[str], str | None] | None = None
 
 
 @dataclass
@@ -160,8 +172,51 @@ def extract(text: str, sentences: list[Sentence], mentions: list[Mention], lexic
         if line != state.line:
             state.classes.clear()
             state.line = line
+        item = bool(BULLET.match(sentence.text))
+        if state.lead and item:
+            claims += _item_claims(sentence, index, inside, lexicon, state)
+            continue
+        state.lead = None
         claims += _sentence_claims(sentence, index, inside, lexicon, state)
+        if sentence.text.endswith((":", ";")):
+            state.lead = _lead_in(sentence, index, inside, state)
     return _unique(claims)
+
+
+def _lead_in(sentence: Sentence, index: int, mentions: list[Mention],
+             state: _State) -> tuple[list[str], frozenset[str], str | None] | None:
+    """What a sentence ending with a colon lends to the list items after it: its subject (the drug it names, else the
+    drug under discussion), its cues ("side effects include:") and a class it names with a membership word."""
+    text = sentence.text
+    drugs = list(dict.fromkeys(d for m in mentions if (d := _drug(m))))
+    subjects = drugs or ([state.topic] if state.topic and index - state.topic_at <= TOPIC_REACH else [])
+    given = frozenset(kind for kind in LIST_CUES if _matches(kind, text))
+    classes = [iri for m in mentions for iri in m.of_kind("DrugClass")[:1]]
+    cls = classes[0] if classes and _matches("membership", text) and not drugs else None
+    if not given and cls is None:
+        return None
+    return subjects, given, cls
+
+
+def _item_claims(sentence: Sentence, index: int, mentions: list[Mention], lexicon: Lexicon,
+                 state: _State) -> list[Claim]:
+    """A list item: the drugs it names (members of the class the lead-in names), or what the lead-in's drug does."""
+    assert state.lead is not None
+    subjects, given, cls = state.lead
+    drugs = list(dict.fromkeys(d for m in mentions if (d := _drug(m))))
+    found: list[Claim] = []
+    if drugs and cls:
+        for drug in drugs[:1]:
+            found.append(Claim(drug, "member-of-class", cls, None, sentence.start, sentence.end, sentence.text))
+        if cls in state.classes:
+            start, _, class_claims = state.classes[cls]
+            found += [replace(c, subject=drugs[0], start=start, end=sentence.end, quote="", sources=[])
+                      for c in class_claims]
+        return found
+    interaction = [(-1, -1, "")] if "interaction" in given else []
+    for subject in subjects:
+        found += _claims_about(subject, sentence, mentions, lexicon, interaction, subjects, given)
+    return [c for c in found if c.predicate != "statement"]
 
 
 def _unique(claims: Iterable[Claim]) -> list[Claim]:
@@ -207,6 +262,9 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         cue = (interaction or metabolite)[0][0]
         before = [m for m in drug_mentions if m.start - sentence.start < cue]
         subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
+        if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text):
+            subjects = [state.topic]  # "Alcohol can increase the risks of taking the drug": the drug under discussion
+            interaction = [(-1, -1, "")]
     found: list[Claim] = []
     if interaction and not drugs and not class_subject and len(state.last) >= 2 and PAIR.search(text):
         found += _pair_claims(sentence, state.last, interaction)  # "Taking them together ..." of two drugs named before
@@ -228,12 +286,15 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
 
 
 def _elliptic(text: str, mentions: list[Mention]) -> bool:
-    """A sentence that names no drug but says what one does ("Common side effects include nausea."): a cue of use,
-    adverse effect or warning, and a condition or an effect it names."""
-    if not any(m.kinds & {"Condition", "AdverseEffect"} for m in mentions) or any(m.kinds & {"Therapy", "DrugClass"}
-                                                                                   for m in mentions):
+    """A sentence that names no drug but says what one does: a cue of use or adverse effect and a condition or an
+    effect it names ("Common side effects include nausea."), a warning ("It may lead to dependence and withdrawal."),
+    or a dose ("The maximum daily dose is 36 mg.")."""
+    if any(m.kinds & {"Therapy", "DrugClass"} for m in mentions):
         return False
-    return any(_matches(kind, text) for kind in ("adverse", "use", "indicated", "contraindicated"))
+    if any(m.kinds & {"Condition", "AdverseEffect"} for m in mentions) \
+            and any(_matches(kind, text) for kind in ("adverse", "use", "indicated", "contraindicated")):
+        return True
+    return bool(_matches("warning", text)) or bool(_matches("dose", text) and STRENGTH.search(text))
 
 
 def _inherited(sentence: Sentence, index: int, mentions: list[Mention], drugs: list[str], state: _State) -> list[Claim]:
@@ -271,7 +332,8 @@ def _pair_claims(sentence: Sentence, drugs: list[str], interaction: list[tuple[i
 
 
 def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lexicon: Lexicon,
-                  interaction: list[tuple[int, int, str]], subjects: list[str]) -> list[Claim]:
+                  interaction: list[tuple[int, int, str]], subjects: list[str],
+                  given: frozenset[str] = frozenset()) -> list[Claim]:
     text, base = sentence.text, sentence.start
     found = context.scopes(text)
     claims: list[Claim] = []
@@ -282,7 +344,8 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
         claim.hedged = context.in_scope(found, "hedged", at)
         claims.append(claim)
 
-    uses = {kind: _matches(kind, text) for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
+    uses = {kind: _matches(kind, text) or ([(0, 0, "")] if kind in given else [])
+            for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
     actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
     metabolite = _matches("metabolite", text)
     membership = _matches("membership", text)
@@ -358,11 +421,15 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
     if _matches("availability", text):
         for start, _, form in _forms(text):
             add("available-as", None, form, start)
-    for match in STRENGTH.finditer(text):
-        add("has-strength", None, f"{match.group(1).replace(',', '.')} {match.group(2).replace('ml', 'mL')}", match.start())
     doses = _matches("dose", text)
+    strengths = not doses or _only_strengths(text) or bool(_matches("availability", text))
+    for match in STRENGTH.finditer(text) if strengths else ():  # a dose is not a strength
+        unit = UNITS.get(match.group(2), match.group(2))
+        add("has-strength", None, f"{match.group(1).replace(',', '.')} {unit}", match.start())
     if doses and STRENGTH.search(text):
         add("statement", None, "dose: " + _paraphrase(text), doses[0][0])
+    elif (course := COURSE.search(text)) and TREATMENT.search(text):
+        add("statement", None, "dose: " + _paraphrase(text), course.start())
     figures = _matches("statistic", text)
     if figures:
         add("statistic", None, "; ".join(text[s:e] for s, e, _ in figures), figures[0][0])

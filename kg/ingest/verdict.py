@@ -76,7 +76,15 @@ SELECT ?d ?limit ?value ?unit ?src WHERE {
 #: Warning topics that a controlled-substance schedule bears out: a drug is scheduled for its potential for abuse
 #: and dependence (US Controlled Substances Act, 21 U.S.C. 812(b)).
 SCHEDULE_TOPICS = ("abuse-potential", "dependence-withdrawal", "controlled-substance")
-AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g)\b", re.I)
+AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g|milligrams?|micrograms?)\b", re.I)
+UNIT_CODES = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg"}
+NUMBERS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
+                      re.I)
+DURATION_CODES = {"week": "wk", "day": "d", "month": "mo"}
+#: Words that make an amount or a duration a maximum ("no more than 36 mg a day", "up to three weeks").
+LIMIT_WORDS = re.compile(r"\b(max(imum)?|no more than|not (take )?more than|up to|at most|or less|limit(ed)?|exceed)\b",
+                         re.I)
 DAILY = re.compile(r"\b(daily|a day|per day|each day|every day|/\s?day)\b", re.I)
 PARENTS = "SELECT DISTINCT ?c ?p WHERE { ?c mr:parentClass ?p }"
 CLASS_SOURCES = "SELECT DISTINCT ?c ?src WHERE { GRAPH ?g { ?c a mr:DrugClass } ?src mr:graph ?g . }"
@@ -385,18 +393,32 @@ def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[
 
 
 def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
-    """Contradicted when a dose the sentence states is above a maximum the labels set (a daily amount against the
-    maximum daily dose, any amount against the maximum single dose)."""
+    """A dose or a duration the sentence states, against the maxima the labels set: contradicted when it is above the
+    highest of them (a daily amount against the maximum daily dose, any amount against the maximum single dose, a
+    course against the maximum duration); supported when the sentence gives a maximum and it is one of them."""
     limits = ev.dose_limits.get(claim.subject, [])
-    for match in AMOUNT.finditer(claim.quote):
-        amount, unit, daily = float(match.group(1).replace(",", ".")), match.group(2).lower(), bool(DAILY.search(claim.quote))
-        for limit, value, limit_unit, src in sorted(limits, key=lambda li: li[1]):
-            if limit_unit != unit or claim.negated:
-                continue
-            if amount > value and (limit == "max-single-dose" or (limit == "max-daily-dose" and daily)):
-                words = limit.replace("max-", "maximum ").replace("-", " ")
-                return ("contradicted", f"{match.group(0).strip()} is above the {words} of {value:g} {unit} that "
-                        f"{_cite(ev, {src})} set", {src})
+    bounded = bool(LIMIT_WORDS.search(claim.quote))
+    daily = bool(DAILY.search(claim.quote))
+    stated = [(float(m.group(1).replace(",", ".")), UNIT_CODES.get(m.group(2).lower(), m.group(2).lower()), m.group(0))
+              for m in AMOUNT.finditer(claim.quote)]
+    stated += [(float(NUMBERS.get(m.group(1).lower(), m.group(1))), DURATION_CODES[m.group(2).lower().rstrip("s")],
+                m.group(0)) for m in DURATION.finditer(claim.quote)]
+    for amount, unit, words in stated:
+        kinds = {"max-single-dose", "max-daily-dose"} if daily else {"max-single-dose"}
+        if unit in DURATION_CODES.values():
+            kinds = {"max-duration"}
+        fitting = [(limit, value, src) for limit, value, limit_unit, src in limits if limit in kinds and limit_unit == unit]
+        if not fitting or claim.negated:
+            continue
+        highest = max(value for _, value, _ in fitting)
+        if amount > highest:
+            srcs = {src for _, value, src in fitting if value == highest}
+            name = next(limit for limit, value, _ in fitting if value == highest).replace("max-", "maximum ").replace("-", " ")
+            return ("contradicted", f"{words.strip()} is above the {name} of {highest:g} {unit} that "
+                    f"{_cite(ev, srcs)} set", srcs)
+        same = {src for _, value, src in fitting if value == amount}
+        if bounded and same:
+            return "supported", f"{_cite(ev, same)} set a maximum of {amount:g} {unit}", same
     return None
 
 
