@@ -6,8 +6,16 @@ The rules are generic: an entity's kind gives the predicate (a class: member of 
 condition with a use cue: used for, indicated for, off-label, contraindicated; an adverse effect; another drug with an
 interaction cue), and the cue words give the coded objects (warning topics, elimination routes, dosage forms) and
 the literal ones (strengths, brands, figures). A sentence about a class ("Benzodiazepines are muscle relaxants ...")
-passes its claims to the members a later sentence of the same paragraph lists ("Common benzodiazepines include
-diazepam ..."), quoting both.
+makes claims about the class and passes them to the members a later sentence of the same paragraph lists ("Common
+benzodiazepines include diazepam ..."), quoting both. A less precise name ("GABA receptor agonist") is read as the
+mechanisms or targets the graph records for the drug, when it records one of them (:class:`Lexicon`).
+
+Beyond single sentences: the drug under discussion is the subject of a sentence that refers back to it ("it", "the
+drug") or names no drug but an effect or a condition with a cue ("Common side effects include nausea."); the items
+of a list take the cue and subject of its lead-in ("Side effects include:"), or the class it names ("MAOIs
+include:"); two drugs named before are a pair in "taking them together". Free-form claims of a kind the graph can
+say something about are typed by their first words (``dose:``, ``comparison:``, ``attribution:``, ``price:``,
+``mechanism:``), so that :mod:`.verdict` can check a dose against the labels or mechanisms compared.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicate
 VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as", "has-strength", "statistic", "statement")
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
              "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
-             "metabolite", "membership", "likeness")
+             "metabolite", "membership", "likeness", "mechanism")
 STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml|milligrams?|micrograms?)\b")
 #: A length of treatment ("three weeks", "10 days").
 COURSE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
@@ -438,6 +446,8 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
             add("statement", None, f"{kind}: " + _paraphrase(text), cue[0][0])
             if kind == "comparison":
                 claims[-1].related = list(dict.fromkeys(d for m in mentions if (d := _drug(m)) and d != subject))
+    if (cue := _matches("mechanism", text)) and not any(c.predicate in ("has-mechanism", "has-target") for c in claims):
+        add("statement", None, "mechanism: " + _paraphrase(text), cue[0][0])
     if not claims and _matches("price", text):
         add("statement", None, "price: " + _paraphrase(text), 0)
     if not claims and _is_statement(text):

@@ -1,13 +1,17 @@
 """Verdicts: each candidate claim against the graph's facts from sources that are not articles.
 
-- **supported**: a non-article source holds the fact (class membership through the class tree, an interaction
-  through a class the partner belongs to); the reason names it and ``sources`` lists those sources.
+- **supported**: a non-article source holds the fact (class membership through the class tree, or a listing against
+  the class's code scheme, said so in the reason; an interaction through a class the partner belongs to; an abuse or
+  dependence warning through a controlled-substance schedule; a stated maximum dose or duration that a label sets;
+  drugs said to work differently that share no mechanism); the reason names it and ``sources`` lists those sources.
 - **contradicted**: the graph holds a conflicting fact: a classification (or label, or curation) that classes the
-  drug and lists members of the claimed class places the drug elsewhere; no reference source recognises the claimed
-  class; a label or curated source says "not indicated"; the labels' approved uses exclude an "indicated for" claim;
-  or the article denies (negation) a fact the graph holds.
-- **not in the graph**: no source either way.
-- **not checkable**: a usage figure, or a sentence with no structured claim (a vague claim).
+  drug and lists members of the claimed class places the drug elsewhere; a class said to be under another none of
+  whose members is there; no reference source recognises the claimed class; a label or curated source says "not
+  indicated"; the labels' approved uses exclude an "indicated for" claim; a label says the drug is not a controlled
+  substance; a dose or duration above the highest maximum the labels set; or the article denies (negation) a fact the
+  graph holds.
+- **not in the graph**: no source either way; a comparison of treatments (the graph holds no comparative evidence).
+- **not checkable**: a usage figure, a price, an appeal to an authority, or a sentence with no structured claim.
 
 Article sources, the curated seed articles included, never count as evidence.
 """
@@ -383,6 +387,9 @@ def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[
                 "reviews answer it)", set())
     if kind == "attribution":
         return "not-checkable", "an appeal to a person or body the article does not cite traceably", set()
+    if kind == "mechanism":
+        return ("not-checkable", "a description of how the drug works that names no mechanism or target the graph knows",
+                set())
     if kind == "price":
         return "not-checkable", "a price; the graph holds no prices", set()
     if kind == "dose":
