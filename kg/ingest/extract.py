@@ -63,7 +63,7 @@ HEADING_WORDS = 12
 #: A list item: a line that starts with a bullet or a number ("• drowsiness", "2. Dizziness").
 BULLET = re.compile(r"^(?:[•*·▪◦‣-]|\d{1,2}[.)])\s*")
 #: The cue kinds a list's lead-in ("Common side effects include:") lends to its items.
-LIST_CUES = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction")
+LIST_CUES = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "availability")
 
 
 @dataclass
@@ -128,6 +128,8 @@ class _State:
     classes: dict[str, tuple[int, int, list[Claim]]] = field(default_factory=dict)
     #: the lead-in of the list being read: its subjects, the cue kinds it lends, the class it names (or None)
     lead: tuple[list[str], frozenset[str], str | None] | None = None
+    #: the sentences of the last paragraph, a lead-in when a list follows it without a colon ("... listed below.")
+    paragraph: list[tuple[Sentence, int, list[Mention]]] = field(default_factory=list)
 
 
 @dataclass
@@ -181,14 +183,28 @@ def extract(text: str, sentences: list[Sentence], mentions: list[Mention], lexic
             state.classes.clear()
             state.line = line
         item = bool(BULLET.match(sentence.text))
+        if item and not state.lead and state.paragraph:  # a list after a paragraph that introduces it
+            state.lead = _lead_in(*_joined(state.paragraph), state)
+            state.paragraph = []
         if state.lead and item:
             claims += _item_claims(sentence, index, inside, lexicon, state)
             continue
         state.lead = None
+        if state.paragraph and state.paragraph[-1][0].end < sentence.start \
+                and "\n" in text[state.paragraph[-1][0].end:sentence.start]:
+            state.paragraph = []
+        state.paragraph = [*state.paragraph, (sentence, index, inside)][-3:]
         claims += _sentence_claims(sentence, index, inside, lexicon, state)
         if sentence.text.endswith((":", ";")):
             state.lead = _lead_in(sentence, index, inside, state)
     return _unique(claims)
+
+
+def _joined(paragraph: list[tuple[Sentence, int, list[Mention]]]) -> tuple[Sentence, int, list[Mention]]:
+    """The last sentences of a paragraph as one (for the cues and names a list's lead-in gives)."""
+    first, last = paragraph[0][0], paragraph[-1][0]
+    words = " ".join(s.text for s, _, _ in paragraph)
+    return Sentence(first.start, last.end, words), paragraph[-1][1], [m for _, _, ms in paragraph for m in ms]
 
 
 def _lead_in(sentence: Sentence, index: int, mentions: list[Mention],
@@ -426,11 +442,11 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
         add("has-warning", None, topic, start)
     for start, _, route in _matches("elimination", text):
         add("eliminated-by", None, route, start)
-    if _matches("availability", text):
+    if _matches("availability", text) or "availability" in given:
         for start, _, form in _forms(text):
             add("available-as", None, form, start)
     doses = _matches("dose", text)
-    strengths = not doses or _only_strengths(text) or bool(_matches("availability", text))
+    strengths = not doses or _only_strengths(text) or bool(_matches("availability", text)) or "availability" in given
     for match in STRENGTH.finditer(text) if strengths else ():  # a dose is not a strength
         unit = UNITS.get(match.group(2), match.group(2))
         add("has-strength", None, f"{match.group(1).replace(',', '.')} {unit}", match.start())
