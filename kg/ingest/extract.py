@@ -62,6 +62,8 @@ TOPIC_REACH = 4
 HEADING_WORDS = 12
 #: A list item: a line that starts with a bullet or a number ("• drowsiness", "2. Dizziness").
 BULLET = re.compile(r"^(?:[•*·▪◦‣-]|\d{1,2}[.)])\s*")
+#: Words of a paragraph that announce the list after it ("... are listed below.", "the following forms").
+ANNOUNCES = re.compile(r"\b(following|below|as follows|include|includes|including)\b", re.I)
 #: The cue kinds a list's lead-in ("Common side effects include:") lends to its items.
 LIST_CUES = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "availability")
 
@@ -183,10 +185,10 @@ def extract(text: str, sentences: list[Sentence], mentions: list[Mention], lexic
             state.classes.clear()
             state.line = line
         item = bool(BULLET.match(sentence.text))
-        if item and not state.lead and state.paragraph:  # a list after a paragraph that introduces it
-            state.lead = _lead_in(*_joined(state.paragraph), state)
+        if item and not state.lead and any(ANNOUNCES.search(s.text) for s, _, _ in state.paragraph):
+            state.lead = _lead_in(*_joined(state.paragraph), state)  # a list after a paragraph that announces it
             state.paragraph = []
-        if state.lead and item:
+        if state.lead and item and (any(_drug(m) for m in inside) or not any("DrugClass" in m.kinds for m in inside)):
             claims += _item_claims(sentence, index, inside, lexicon, state)
             continue
         state.lead = None
