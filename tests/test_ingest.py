@@ -153,8 +153,10 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
                                                                   "muscle-relaxants"), "contradicted"),
     ("Baclofen and naproxen both cause drowsiness. Taking them together may add up.",
      ("baclofen", "interacts-with", "naproxen"), "not-in-graph"),
+    ("Baclofen is a muscle relaxant. Its side effects include:\n• drowsiness\n• dizziness",
+     ("baclofen", "has-adverse-effect", "dizziness"), "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
-        "pair-taken-together"])
+        "pair-taken-together", "list-item"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
