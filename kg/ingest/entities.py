@@ -189,16 +189,21 @@ class Gazetteer:
         definitions = abbreviations(text)
         aliases: dict[str, tuple[tuple[str, str], ...]] = {}
         substituted = []
+        plain.sort(key=lambda f: f[0])
+        starts = [f[0] for f in plain]
         for definition in definitions:
-            named = [f for f in plain if definition.start <= f[0] < definition.end and f[1] == definition.end]
+            near = _near(plain, starts, definition.start, definition.end)
+            named = [f for f in near if definition.start <= f[0] < definition.end and f[1] == definition.end]
             if named:
                 aliases.setdefault(definition.short, named[0][2])
-            elif not any(f[0] < definition.end and definition.start < f[1] for f in plain):
+            elif not any(f[0] < definition.end and definition.start < f[1] for f in near):
                 substituted.append(definition)
         found = plain
         if substituted:
             found = self._scan(*_view(text, substituted))
-        mentions = [m for m in _longest(text, found) if not any(d.start < m.start and m.end <= d.end for d in definitions)]
+        spans = sorted((d.start, d.end) for d in definitions)
+        mentions = [m for m in _longest(text, found) if not any(s < m.start and m.end <= e for s, e in
+                                                                _near(spans, [s for s, _ in spans], m.start, m.end))]
         if aliases:
             mentions = _with_aliases(text, mentions, aliases, {d.short_start for d in definitions})
         return [m for m in mentions if not re.fullmatch(r"[\W\d_]+", m.text)]
@@ -265,13 +270,27 @@ def _longest(text: str, found: list[Found]) -> list[Mention]:
     return sorted(mentions + inner, key=lambda m: (m.start, -(m.end - m.start))) if inner else mentions
 
 
+#: The longest span a name or a defined long form covers, in characters (how far back an overlap is looked for).
+LONGEST_SPAN = 400
+
+
+def _near(items: list[Any], starts: list[int], start: int, end: int) -> list[Any]:
+    """The items (sorted by their first field, a start offset, listed in ``starts``) that may overlap start..end."""
+    from bisect import bisect_left
+
+    return items[bisect_left(starts, start - LONGEST_SPAN):bisect_left(starts, end)]
+
+
 def _with_aliases(text: str, mentions: list[Mention], aliases: dict[str, tuple[tuple[str, str], ...]],
                   defined_at: set[int]) -> list[Mention]:
     """The mentions plus each later use of a defined abbreviation, as a mention of what its long form names."""
     extra = []
+    spans = [(m.start, m.end) for m in mentions]
+    starts = [m.start for m in mentions]
     for short, entities in aliases.items():
         for match in re.finditer(r"(?<![\w-])" + re.escape(short) + r"s?(?![\w-])", text):
-            if match.start() in defined_at or any(m.start < match.end() and match.start() < m.end for m in mentions):
+            if match.start() in defined_at or any(s < match.end() and match.start() < e
+                                                  for s, e in _near(spans, starts, match.start(), match.end())):
                 continue
             extra.append(Mention(match.start(), match.end(), match.group(), entities, short))
     return sorted(mentions + extra, key=lambda m: (m.start, -(m.end - m.start)))

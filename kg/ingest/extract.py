@@ -169,9 +169,12 @@ class Lexicon:
 
 def extract(text: str, sentences: list[Sentence], mentions: list[Mention], lexicon: Lexicon) -> list[Claim]:
     """The candidate claims of an article."""
+    from bisect import bisect_right
+
     state = _State()
     claims: list[Claim] = []
     cursor = 0
+    newlines = [at for at, char in enumerate(text) if char == "\n"]
     for index, sentence in enumerate(sentences):
         while cursor < len(mentions) and mentions[cursor].start < sentence.start:
             cursor += 1
@@ -180,7 +183,7 @@ def extract(text: str, sentences: list[Sentence], mentions: list[Mention], lexic
         while probe < len(mentions) and mentions[probe].end <= sentence.end:
             inside.append(mentions[probe])
             probe += 1
-        line = text.count("\n", 0, sentence.start)
+        line = bisect_right(newlines, sentence.start - 1)
         if line != state.line:
             state.classes.clear()
             state.line = line
