@@ -17,12 +17,16 @@ from kg.ingest.sentences import split_sentences
 from kg.paths import DATA_DIR
 
 SEEDS = {"seed-article-kidney": "000_b52af10c717145d4.txt", "seed-article-exercise": "002_08e766c72c7ae98f.txt"}
-#: Reached on the seeds when this test was written (goal of issue 17: recall 0.80, agreement 0.85). The goal is not
-#: reached: the misses are curated claims whose words the graph has no name for ("GABA receptor agonist", "muscle
-#: tension", "weakness") or whose object the curators inferred from the context; the disagreements are mostly uses
-#: and warnings the curators found in sources the graph does not hold (a Swiss 25 mg tablet, off-label uses).
-RECALL_REACHED = 0.61
-AGREEMENT_REACHED = 0.70
+#: Reached on the seeds (goal of issue 17: recall 0.80, agreement 0.85; the first step had 0.619 and 0.703). The
+#: recall goal is met (0.810); the misses are lay words the graph has no name for ("muscle tension", "weakness",
+#: "sedatives") and objects the curators inferred from the context. Agreement (0.756) stops short on facts the
+#: curators found in sources the graph does not hold (a Swiss 25 mg tablet, the opioids' boxed abuse warnings,
+#: muscle stiffness as a use, a condition hierarchy for "chronic pain") and on free-form statements, which the graph
+#: cannot check.
+RECALL_REACHED = 0.80
+AGREEMENT_REACHED = 0.75
+GOAL_RECALL, GOAL_AGREEMENT = 0.80, 0.85
+OWN = Path(__file__).parent / "resources" / "ingest"
 
 text_pieces = st.lists(st.one_of(st.text(min_size=0, max_size=40), st.sampled_from(
     ["Baclofen is a drug. ", "It may cause drowsiness! ", "\n", "\n\n", "Dr. Smith said so. ", "  ", "e.g. this; "])),
@@ -82,6 +86,7 @@ def test_recall_and_agreement_on_the_seed_articles(seeds: dict) -> None:
     assert total.supported_where_contradicted == 0, "an automatic 'supported' where the curators said 'contradicted'"
     assert total.recall >= RECALL_REACHED, total.table()
     assert total.agreement >= AGREEMENT_REACHED, total.table()
+    print(f"recall {total.recall:.3f}, agreement {total.agreement:.3f} (issue 17: {GOAL_RECALL}, {GOAL_AGREEMENT})")
     # the known contradictions of the seeds are found from the reference classifications, not from the articles
     kidney = {(c.subject.rsplit("/", 1)[1], c.object and c.object.rsplit("/", 1)[1]): c for c in seeds["seed-article-kidney"].claims
               if c.predicate == "member-of-class"}
@@ -89,6 +94,76 @@ def test_recall_and_agreement_on_the_seed_articles(seeds: dict) -> None:
         claim = kidney[(drug, "muscle-relaxants")]
         assert claim.verdict == "contradicted" and "who-atc-ddd-2026" in claim.sources, claim.reason
         assert not any(s.startswith("seed-article") for s in claim.sources)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17's agreement goal is not reached yet (see RECALL_REACHED); when it "
+                   "is, this test passes, strict xfail fails the run, and the mark should go")
+def test_the_goal_of_issue_17(seeds: dict) -> None:
+    from kg.ingest.evaluate import Score, curated_claims, score
+
+    total = Score()
+    for source, report in seeds.items():
+        total.matches += score(report.article.text, report.claims, curated_claims(DATA_DIR / "claims.tsv", source)).matches
+    assert total.recall >= GOAL_RECALL and total.agreement >= GOAL_AGREEMENT, total.table()
+
+
+def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
+    """tests/resources/ingest/own-article.md, written with known truth values after the extractor was built, and
+    its hand-labelled claims (own-article.tsv). On its first run ingest recalled 25 of the 28 claims and agreed on 19
+    of them (0.893, 0.760): prohibitions read as denials, "controlled substance" and metabolites not extracted, a
+    daily dose worded before its amount. Those causes were fixed in general ways; this keeps the result."""
+    import csv
+
+    from kg.ingest.evaluate import score
+
+    report = ingest_bytes((OWN / "own-article.md").read_bytes(), "own-article.md", graph)
+    with (OWN / "own-article.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    result = score(report.article.text, report.claims, rows)
+    print("\n" + result.table())
+    assert result.supported_where_contradicted == 0
+    assert result.recall >= 0.95 and result.agreement >= 0.90, result.table()
+
+
+def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGraph) -> None:
+    """A mechanism's agent noun, a target family, a class name without "receptor", a defined abbreviation, a British
+    spelling, and the drugs inside a class name are all found."""
+    from kg.ingest.entities import Gazetteer
+
+    found = {m.text: {iri.rsplit("/", 1)[1] for iri, _ in m.entities}
+             for m in Gazetteer.from_store(graph.store).find(
+        "It is a gamma-aminobutyric acid (GABA) agonist that binds GABA-B receptors and opioid receptors. Some have "
+        "spinal muscular atrophy (SMA); in SMA, diarrhea is common. Baclofen and gabapentin are named together. "
+        "The National Institute on Drug Abuse (NIDA) says so.")}
+    assert {"gaba-agonists", "gaba-b-receptor-agonism"} <= found["gamma-aminobutyric acid (GABA) agonist"]
+    assert found["GABA-B receptors"] == {"gabbr1", "gabbr2"} and found["opioid receptors"] == {"oprm1"}
+    assert found["SMA"] == {"spinal-muscular-atrophy"} and found["diarrhea"] == {"diarrhoea"}
+    assert found["Baclofen and gabapentin"] == {"baclofen-and-gabapentin-class"} and "gabapentin" in found
+    assert "Drug Abuse" not in found  # a name inside an organisation's defined name
+
+
+@pytest.mark.parametrize("sentence, claim, verdict", [
+    ("Tizanidine must not be taken with fluvoxamine.", ("tizanidine", "interacts-with", "fluvoxamine"), "supported"),
+    ("Gabapentin is not a muscle relaxant.", ("gabapentin", "member-of-class", "muscle-relaxants"), "supported"),
+    ("Tizanidine is usually taken at 60 mg a day.", ("tizanidine", "statement", None), "contradicted"),
+    ("Carisoprodol is broken down into meprobamate.", ("carisoprodol", "has-metabolite", "meprobamate"), "supported"),
+    ("Tizanidine is a controlled substance.", ("tizanidine", "has-warning", "controlled-substance"), "contradicted"),
+    ("Tramadol is an opioid. Opioid receptor agonists are a kind of muscle relaxant.", ("opioid-receptor-agonists",
+                                                                                        "member-of-class",
+                                                                  "muscle-relaxants"), "contradicted"),
+    ("Baclofen and naproxen both cause drowsiness. Taking them together may add up.",
+     ("baclofen", "interacts-with", "naproxen"), "not-in-graph"),
+    ("Baclofen is a muscle relaxant. Its side effects include:\n• drowsiness\n• dizziness",
+     ("baclofen", "has-adverse-effect", "dizziness"), "supported"),
+], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
+        "pair-taken-together", "list-item"])
+def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
+    report = ingest_bytes(sentence.encode(), "s.txt", graph)
+    got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
+            None if c.predicate == "statement" else c.object_value): c
+           for c in report.claims if c.predicate != "statement" or (c.object_value or "").startswith("dose:")}
+    assert claim in got, sorted(got)
+    assert got[claim].verdict == verdict, got[claim].reason
 
 
 def test_report_formats(seeds: dict, graph: kg.KnowledgeGraph) -> None:

@@ -78,7 +78,7 @@ def ingest_bytes(data: bytes, name: str, graph: KnowledgeGraph, title: str = "",
                  publisher: str = "", kind: str | None = None) -> IngestReport:
     """Read, split, find entities, extract claims and judge them: the whole pipeline on one article's bytes."""
     from .entities import Gazetteer
-    from .extract import extract
+    from .extract import Lexicon, extract
     from .sentences import split_sentences
     from .verdict import Evidence, assess
 
@@ -91,10 +91,12 @@ def ingest_bytes(data: bytes, name: str, graph: KnowledgeGraph, title: str = "",
         raise IngestError(f"{name} names no drug the graph knows (by label, synonym, brand or id); "
                           "give an article about a drug (see `mrkg query find-by-name`)")
     sentences = split_sentences(article.text)
-    claims = extract(article.text, sentences, mentions, gazetteer.brands)
+    named = {iri for m in mentions for iri, _ in m.entities}
+    evidence = Evidence.load(graph.store, named, named)
+    claims = extract(article.text, sentences, mentions, Lexicon.of(gazetteer, evidence.links()))
     for claim in claims:
         claim.quote = article.text[claim.start:claim.end]
-    evidence = Evidence.load(graph.store, {c.subject for c in claims}, {c.object for c in claims if c.object})
+    evidence.add_labels(graph.store, {c.object for c in claims if c.object} - named)
     assess(claims, evidence)
     heading = title or article.title or _first_line(article.text)
     document = Document(document_id(data, heading), heading, url, date, publisher)

@@ -1,5 +1,7 @@
 """Negation and hedging, the ConText way: trigger phrases (``data/context.tsv``) open a scope that runs forward or
 backward within the sentence until a terminating phrase; a claim whose object lies in a scope is negated or hedged.
+A pseudo-trigger (ConText's term) is a phrase that holds a trigger word without its sense, and cancels the triggers
+inside it: "should not be taken with" warns of an interaction, it does not deny one.
 
 medspaCy's ConText was measured as the alternative (issue 17): it installs and runs offline, but brings spaCy and
 its stack (283 MB), takes 1.6 s to import and 0.8 s per article, and its default rules are written for clinical
@@ -16,7 +18,7 @@ from importlib import resources
 
 __all__ = ["Trigger", "Scope", "triggers", "scopes", "in_scope"]
 
-CATEGORIES = ("negated", "hedged", "terminate")
+CATEGORIES = ("negated", "hedged", "terminate", "pseudo")
 DIRECTIONS = ("forward", "backward")
 
 
@@ -53,8 +55,17 @@ def triggers() -> tuple[Trigger, ...]:
             raise IngestError(f"kg/ingest/data/context.tsv:{number}: write phrase, category ({', '.join(CATEGORIES)}) "
                               f"and direction ({', '.join(DIRECTIONS)}) separated by tabs")
         phrase = cells[0].strip()
-        words = r"\s+".join(re.escape(w) for w in phrase.split()).replace("'", "['’]")
-        pattern = re.compile(r"(?<![\w’'])" + words + r"(?![\w’'])", re.I)
+        if phrase.startswith("re:"):  # a pattern for a family of phrases ("should not be taken with", ...)
+            try:
+                pattern = re.compile(r"(?<![\w’'])(?:" + phrase[3:] + r")(?![\w’'])", re.I)
+            except re.error as exc:
+                from .read import IngestError
+
+                raise IngestError(f"kg/ingest/data/context.tsv:{number}: the pattern is not a regular expression "
+                                  f"({exc})") from None
+        else:
+            words = r"\s+".join(re.escape(w) for w in phrase.split()).replace("'", "['’]")
+            pattern = re.compile(r"(?<![\w’'])" + words + r"(?![\w’'])", re.I)
         found.append(Trigger(phrase, cells[1], cells[2], pattern))
     return tuple(found)
 
@@ -63,9 +74,12 @@ def scopes(sentence: str) -> list[Scope]:
     """The negated and hedged scopes of a sentence."""
     hits = [(m.start(), m.end(), t) for t in triggers() for m in t.pattern.finditer(sentence)]
     stops = sorted(start for start, _, t in hits if t.category == "terminate")
+    pseudo = [(start, end) for start, end, t in hits if t.category == "pseudo"]
     found = []
     for start, end, trig in hits:
-        if trig.category == "terminate":
+        if trig.category in ("terminate", "pseudo"):
+            continue
+        if any(s <= start and end <= e for s, e in pseudo):  # "should not be taken with": a warning, not a denial
             continue
         if trig.direction == "forward":
             stop = next((s for s in stops if s >= end), len(sentence))

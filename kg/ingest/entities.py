@@ -47,6 +47,8 @@ class Mention:
     end: int
     text: str
     entities: tuple[tuple[str, str], ...]
+    #: the name it matched, as the gazetteer writes it (lower case unless an abbreviation)
+    name: str = ""
 
     def of_kind(self, *kinds: str) -> list[str]:
         """The IRIs of this mention's entities of the given kinds."""
@@ -57,17 +59,36 @@ class Mention:
         return {kind for _, kind in self.entities}
 
 
-def normalise(text: str) -> str:
-    """Lower case, dashes and slashes as spaces, the same length as ``text`` (offsets stay valid)."""
+def normalise(text: str, keep_case: bool = False) -> str:
+    """Lower case (unless ``keep_case``), dashes and slashes as spaces, the same length as ``text`` (offsets stay
+    valid)."""
     out = []
     for char in text:
-        low = char.lower()
+        low = char if keep_case else char.lower()
         out.append(" " if char in DASHES else low if len(low) == 1 else char)
     return "".join(out)
 
 
+#: British spellings and their American forms ("diarrhoea" → "diarrhea", "oedema" → "edema", "haemorrhage" →
+#: "hemorrhage", "depolarising" → "depolarizing"): the graph's names come from sources of both kinds.
+SPELLINGS = ((re.compile(r"oea\b"), "ea"), (re.compile(r"\boe(?=[dst])"), "e"),
+             (re.compile(r"(?<=[bcdfghklmnprstv])ae(?=[a-z])"), "e"),
+             (re.compile(r"(?<=[a-z]{3})is(?=(e|ed|es|ing|ation)\b)"), "iz"))
+
+
 def variants(name: str) -> set[str]:
-    """A name and its plural or singular forms."""
+    """A name, its plural or singular forms, and its American spelling."""
+    forms = _number(name)
+    american = name
+    for pattern, replacement in SPELLINGS:
+        american = pattern.sub(replacement, american)
+    if american != name:
+        forms |= _number(american)
+    return forms
+
+
+def _number(name: str) -> set[str]:
+    """A name and its plural or singular form."""
     forms = {name}
     if len(name) < 4:
         return forms
@@ -90,14 +111,26 @@ def _case_sensitive(name: str) -> bool:
     return len(name) <= 6 and len(letters) >= 2 and sum(c.isupper() for c in letters) >= len(letters) - 1
 
 
+Found = tuple[int, int, tuple[tuple[str, str], ...], str]
+
+
 class Gazetteer:
-    """The graph's names as one automaton; :meth:`find` gives the mentions of a text."""
+    """The graph's names as one automaton; :meth:`find` gives the mentions of a text.
+
+    Besides the names the graph writes, it holds those :func:`.lexicon.derive` derives from its labels; ``ligands``,
+    ``mechanisms`` and ``modes`` are what the derivation found (see there)."""
 
     def __init__(self, names: dict[str, dict[str, int]], types: dict[str, set[str]], originals: dict[str, str]) -> None:
         import ahocorasick
 
         #: casefolded brand name → the drugs that carry it
         self.brands: dict[str, set[str]] = {}
+        #: casefolded ligand name ("gaba") → the targets it reaches
+        self.ligands: dict[str, set[str]] = {}
+        #: mechanism IRI → (its action code, the targets it acts on)
+        self.mechanisms: dict[str, tuple[str, frozenset[str]]] = {}
+        #: class IRI → its mode subclasses, as (adverb, subclass IRI): ("centrally", centrally acting muscle relaxants)
+        self.modes: dict[str, list[tuple[str, str]]] = {}
         self.automaton: Any = ahocorasick.Automaton()
         entries: dict[str, dict[str, tuple[int, str]]] = {}
         words = english_words()
@@ -106,7 +139,7 @@ class Gazetteer:
             if len(name) < MIN_LENGTH or name in words or name.isdigit():
                 continue
             sensitive = _case_sensitive(original)
-            for form in variants(normalise(original) if sensitive else normalise(name)):
+            for form in variants(normalise(original, keep_case=True) if sensitive else normalise(name)):
                 slot = entries.setdefault(("=" if sensitive else "~") + form, {})
                 for iri, rank in ranked.items():
                     kind = kind_of(types.get(iri, set()))
@@ -129,37 +162,138 @@ class Gazetteer:
     def from_store(cls, store: Any) -> Gazetteer:
         """The gazetteer of a graph's store; its name table is kept beside a prepared store (kg.cache.kept_beside)."""
         from ..cache import kept_beside
+        from . import lexicon
 
         names, types, originals, brands = kept_beside(store, "ingest-names.json", __file__, lambda: _name_table(store))
+        table = kept_beside(store, "ingest-structure.json", lexicon.__file__, lambda: lexicon.structure_table(store))
+        ligands, mechanisms, modes = lexicon.derive(names, originals, table)
         gazetteer = cls(names, {iri: set(kinds) for iri, kinds in types.items()}, originals)
         gazetteer.brands = {name: set(iris) for name, iris in brands.items()}
+        gazetteer.ligands, gazetteer.mechanisms, gazetteer.modes = ligands, mechanisms, modes
         return gazetteer
 
     def find(self, text: str) -> list[Mention]:
-        """The mentions of ``text``: whole words only, longest first where matches overlap, in text order."""
+        """The mentions of ``text``: whole words only, longest first where matches overlap, in text order.
+
+        An abbreviation the text defines ("spinal muscular atrophy (SMA)") stands, further on, for what its long form
+        names; a long form the graph has no name for is read as its abbreviation ("gamma-aminobutyric acid (GABA)
+        agonists" as "GABA agonists"); a name inside a longer defined name is no mention ("drug abuse" in "National
+        Institute on Drug Abuse (NIDA)"). The drugs named inside a class name ("dantrolene and derivatives") are
+        mentions too."""
         if not self.size:
             return []
-        norm = normalise(text)
-        found: list[tuple[int, int, tuple[tuple[str, str], ...]]] = []
+        from .lexicon import abbreviations
+
+        identity = list(range(len(text)))
+        plain = self._scan(text, identity, [i + 1 for i in identity])
+        definitions = abbreviations(text)
+        aliases: dict[str, tuple[tuple[str, str], ...]] = {}
+        substituted = []
+        plain.sort(key=lambda f: f[0])
+        starts = [f[0] for f in plain]
+        for definition in definitions:
+            near = _near(plain, starts, definition.start, definition.end)
+            named = [f for f in near if definition.start <= f[0] < definition.end and f[1] == definition.end]
+            if named:
+                aliases.setdefault(definition.short, named[0][2])
+            elif not any(f[0] < definition.end and definition.start < f[1] for f in near):
+                substituted.append(definition)
+        found = plain
+        if substituted:
+            found = self._scan(*_view(text, substituted))
+        spans = sorted((d.start, d.end) for d in definitions)
+        mentions = [m for m in _longest(text, found) if not any(s < m.start and m.end <= e for s, e in
+                                                                _near(spans, [s for s, _ in spans], m.start, m.end))]
+        if aliases:
+            mentions = _with_aliases(text, mentions, aliases, {d.short_start for d in definitions})
+        return [m for m in mentions if not re.fullmatch(r"[\W\d_]+", m.text)]
+
+    def _scan(self, view: str, starts: list[int], ends: list[int]) -> list[Found]:
+        """Every whole-word match in ``view`` (the text, or the text with abbreviations in place of their long forms),
+        as offsets in the text: ``starts``/``ends`` map each character of the view to the text."""
+        norm = normalise(view)
+        cased = normalise(view, keep_case=True)
+        found: list[Found] = []
         for end, entries in self.automaton.iter(norm):
             for sensitive, form, ordered in entries:
                 start = end - len(form) + 1
-                if sensitive and text[start:end + 1] != form:
+                if sensitive and cased[start:end + 1] != form:
                     continue
                 if (start > 0 and norm[start - 1].isalnum()) or (end + 1 < len(norm) and norm[end + 1].isalnum()):
                     continue
-                found.append((start, end + 1, ordered))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        mentions: list[Mention] = []
-        last_end = -1
-        for start, end, ordered in found:
-            if start >= last_end:
-                mentions.append(Mention(start, end, text[start:end], ordered))
-                last_end = end
-            elif mentions and mentions[-1].start == start and mentions[-1].end == end:
-                merged = mentions[-1].entities + tuple(e for e in ordered if e not in mentions[-1].entities)
-                mentions[-1] = Mention(start, end, text[start:end], merged)
-        return [m for m in mentions if not re.fullmatch(r"[\W\d_]+", m.text)]
+                found.append((starts[start], ends[end], ordered, form))
+        return found
+
+
+def _view(text: str, definitions: list[Any]) -> tuple[str, list[int], list[int]]:
+    """The text with each definition's "long form (SHORT)" written as SHORT, and where each character came from."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    cursor = 0
+    for d in sorted(definitions, key=lambda d: d.start):
+        if d.start < cursor:
+            continue
+        for k in range(cursor, d.start):
+            chars.append(text[k])
+            starts.append(k)
+            ends.append(k + 1)
+        last = len(d.short) - 1
+        for j, char in enumerate(d.short):
+            chars.append(char)
+            starts.append(d.start if j == 0 else d.short_start + j)
+            ends.append(d.close if j == last else d.short_start + j + 1)
+        cursor = d.close
+    for k in range(cursor, len(text)):
+        chars.append(text[k])
+        starts.append(k)
+        ends.append(k + 1)
+    return "".join(chars), starts, ends
+
+
+def _longest(text: str, found: list[Found]) -> list[Mention]:
+    """Of overlapping matches the longest (equal spans merge their entities); a class name keeps the drugs it names."""
+    found = sorted(found, key=lambda m: (m[0], -(m[1] - m[0])))
+    mentions: list[Mention] = []
+    inner: list[Mention] = []
+    last_end = -1
+    for start, end, ordered, name in found:
+        if start >= last_end:
+            mentions.append(Mention(start, end, text[start:end], ordered, name))
+            last_end = end
+        elif mentions and mentions[-1].start == start and mentions[-1].end == end:
+            merged = mentions[-1].entities + tuple(e for e in ordered if e not in mentions[-1].entities)
+            mentions[-1] = Mention(start, end, text[start:end], merged, mentions[-1].name)
+        elif mentions and mentions[-1].entities[0][1] == "DrugClass" and ordered[0][1] == "Drug" \
+                and not any(m.start < end and start < m.end for m in inner):
+            inner.append(Mention(start, end, text[start:end], ordered, name))
+    return sorted(mentions + inner, key=lambda m: (m.start, -(m.end - m.start))) if inner else mentions
+
+
+#: The longest span a name or a defined long form covers, in characters (how far back an overlap is looked for).
+LONGEST_SPAN = 400
+
+
+def _near(items: list[Any], starts: list[int], start: int, end: int) -> list[Any]:
+    """The items (sorted by their first field, a start offset, listed in ``starts``) that may overlap start..end."""
+    from bisect import bisect_left
+
+    return items[bisect_left(starts, start - LONGEST_SPAN):bisect_left(starts, end)]
+
+
+def _with_aliases(text: str, mentions: list[Mention], aliases: dict[str, tuple[tuple[str, str], ...]],
+                  defined_at: set[int]) -> list[Mention]:
+    """The mentions plus each later use of a defined abbreviation, as a mention of what its long form names."""
+    extra = []
+    spans = [(m.start, m.end) for m in mentions]
+    starts = [m.start for m in mentions]
+    for short, entities in aliases.items():
+        for match in re.finditer(r"(?<![\w-])" + re.escape(short) + r"s?(?![\w-])", text):
+            if match.start() in defined_at or any(s < match.end() and match.start() < e
+                                                  for s, e in _near(spans, starts, match.start(), match.end())):
+                continue
+            extra.append(Mention(match.start(), match.end(), match.group(), entities, short))
+    return sorted(mentions + extra, key=lambda m: (m.start, -(m.end - m.start)))
 
 
 NAMES_QUERY = """

@@ -93,8 +93,12 @@ def _span(text: str, quote: str) -> tuple[int, int] | None:
     return (at, at + len(quote)) if at >= 0 else None
 
 
-def score(text: str, claims: list[Claim], curated: list[dict[str, str]]) -> Score:
-    """Match each curated claim of the article whose text is ``text`` with the automatic claims."""
+def score(text: str, claims: list[Claim], curated: list[dict[str, str]], by_quote: bool = False) -> Score:
+    """Match each curated claim of the article whose text is ``text`` with the automatic claims.
+
+    With ``by_quote``, a curated free-form claim that no free-form automatic claim matches is also recalled by a typed
+    automatic claim of the same subject and quote (the issue's "or the same quote": the extractor gave the sentence a
+    structured form), and is judged by that claim's verdict."""
     result = Score()
     for row in curated:
         span = _span(text, row["quote"])
@@ -108,6 +112,8 @@ def score(text: str, claims: list[Claim], curated: list[dict[str, str]]) -> Scor
         candidates: list[Claim] = []
         if row["predicate"] in FREE:
             candidates = [c for c in same_subject if c.predicate in FREE and overlaps(c)]
+            if by_quote and not candidates:
+                candidates = [c for c in same_subject if overlaps(c)]
         else:
             exact = [c for c in same_subject if c.predicate == row["predicate"] and _obj(c) == obj]
             family = [c for c in same_subject if row["predicate"] in USES and c.predicate in USES and _obj(c) == obj

@@ -6,8 +6,16 @@ The rules are generic: an entity's kind gives the predicate (a class: member of 
 condition with a use cue: used for, indicated for, off-label, contraindicated; an adverse effect; another drug with an
 interaction cue), and the cue words give the coded objects (warning topics, elimination routes, dosage forms) and
 the literal ones (strengths, brands, figures). A sentence about a class ("Benzodiazepines are muscle relaxants ...")
-passes its claims to the members a later sentence of the same paragraph lists ("Common benzodiazepines include
-diazepam ..."), quoting both.
+makes claims about the class and passes them to the members a later sentence of the same paragraph lists ("Common
+benzodiazepines include diazepam ..."), quoting both. A less precise name ("GABA receptor agonist") is read as the
+mechanisms or targets the graph records for the drug, when it records one of them (:class:`Lexicon`).
+
+Beyond single sentences: the drug under discussion is the subject of a sentence that refers back to it ("it", "the
+drug") or names no drug but an effect or a condition with a cue ("Common side effects include nausea."); the items
+of a list take the cue and subject of its lead-in ("Side effects include:"), or the class it names ("MAOIs
+include:"); two drugs named before are a pair in "taking them together". Free-form claims of a kind the graph can
+say something about are typed by their first words (``dose:``, ``comparison:``, ``attribution:``, ``price:``,
+``mechanism:``), so that :mod:`.verdict` can check a dose against the labels or mechanisms compared.
 """
 
 from __future__ import annotations
@@ -29,13 +37,35 @@ ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicate
                      "contraindicated-in", "has-adverse-effect", "interacts-with", "has-metabolite", "therapy-for")
 VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as", "has-strength", "statistic", "statement")
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
-             "form", "availability", "dose", "statistic")
-STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml)\b")
+             "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
+             "metabolite", "membership", "likeness", "mechanism")
+STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml|milligrams?|micrograms?)\b")
+#: A length of treatment ("three weeks", "10 days").
+COURSE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
+                    re.I)
+#: Words that make a length of time a length of treatment ("prescribed for three weeks").
+TREATMENT = re.compile(r"\b(courses?|treatment|prescri\w*|taken|take|use[ds]?|therapy)\b", re.I)
+UNITS = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ml": "mL"}
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
 PLURAL_START = re.compile(r"^(they|these (drugs|medications|medicines|agents))\b", re.I)
+#: Words that take two drugs named before as a pair ("taking them together").
+PAIR = re.compile(r"\b(them|both|the two|these (two )?(drugs|medications|medicines))\b", re.I)
+#: Free-form kinds whose claims are made even when the sentence gives typed claims too.
+FREE_KINDS = ("comparison", "attribution")
 #: How many sentences back a class statement still lends its claims to members listed after it.
 CLASS_REACH = 4
+#: How many sentences after the drug under discussion was last named a sentence that names no drug (but a condition
+#: or an effect, with a cue) still speaks of it ("Common side effects include nausea and dizziness.").
+TOPIC_REACH = 4
+#: A sentence of at most this many words is a heading or a title: it names a class without a verb.
+HEADING_WORDS = 12
+#: A list item: a line that starts with a bullet or a number ("• drowsiness", "2. Dizziness").
+BULLET = re.compile(r"^(?:[•*·▪◦‣-]|\d{1,2}[.)])\s*")
+#: Words of a paragraph that announce the list after it ("... are listed below.", "the following forms").
+ANNOUNCES = re.compile(r"\b(following|below|as follows|include|includes|including)\b", re.I)
+#: The cue kinds a list's lead-in ("Common side effects include:") lends to its items.
+LIST_CUES = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "availability")
 
 
 @dataclass
@@ -54,6 +84,8 @@ class Claim:
     verdict: str = ""
     reason: str = ""
     sources: list[str] = field(default_factory=list)
+    #: the other drugs a comparison names (a free-form claim's verdict may compare their facts)
+    related: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -91,17 +123,58 @@ class _State:
     """What earlier sentences said: the drug under discussion, the last subjects, classes described lately."""
 
     topic: str | None = None
+    topic_at: int = -99
     last: list[str] = field(default_factory=list)
     line: int = -1
     #: class IRI → (sentence start, index of its sentence, claims made about the class)
     classes: dict[str, tuple[int, int, list[Claim]]] = field(default_factory=dict)
+    #: the lead-in of the list being read: its subjects, the cue kinds it lends, the class it names (or None)
+    lead: tuple[list[str], frozenset[str], str | None] | None = None
+    #: the sentences of the last paragraph, a lead-in when a list follows it without a colon ("... listed below.")
+    paragraph: list[tuple[Sentence, int, list[Mention]]] = field(default_factory=list)
 
 
-def extract(text: str, sentences: list[Sentence], mentions: list[Mention], brands: dict[str, set[str]]) -> list[Claim]:
-    """The candidate claims of an article. ``brands`` maps a casefolded brand name to the drugs that carry it."""
+@dataclass
+class Lexicon:
+    """What extraction knows besides the mentions: the brands, ligands, mechanisms and mode subclasses of the gazetteer
+    (:class:`.entities.Gazetteer`), and the mechanisms and targets the graph records for each drug (``known``), which
+    choose among the readings of a less precise name ("GABA receptor agonist": GABA-A or GABA-B)."""
+
+    brands: dict[str, set[str]] = field(default_factory=dict)
+    ligands: dict[str, set[str]] = field(default_factory=dict)
+    mechanisms: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    modes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    known: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, gazetteer: object, known: dict[str, set[str]] | None = None) -> Lexicon:
+        """The lexicon of a gazetteer, with what the graph records of the drugs (``known``)."""
+        return cls(brands=getattr(gazetteer, "brands", {}), ligands=getattr(gazetteer, "ligands", {}),
+                   mechanisms=getattr(gazetteer, "mechanisms", {}), modes=getattr(gazetteer, "modes", {}),
+                   known=known or {})
+
+    def choose(self, subject: str, candidates: list[str], keep: int = 1) -> list[str]:
+        """The readings of a name to claim: those the graph records for the subject, else the first ``keep``."""
+        held = [c for c in candidates if c in self.known.get(subject, ())]
+        return held or candidates[:keep]
+
+    def acting_on(self, targets: Iterable[str], actions: list[str]) -> list[str]:
+        """The mechanisms acting on any of ``targets`` whose action fits the sentence's verbs, best fit first."""
+        wanted = set(targets)
+        found = [(iri, action) for iri, (action, on) in sorted(self.mechanisms.items()) if on & wanted]
+        if actions and "any" not in actions:
+            found = sorted((f for f in found if f[1] in actions), key=lambda f: actions.index(f[1]))
+        return [iri for iri, _ in found]
+
+
+def extract(text: str, sentences: list[Sentence], mentions: list[Mention], lexicon: Lexicon) -> list[Claim]:
+    """The candidate claims of an article."""
+    from bisect import bisect_right
+
     state = _State()
     claims: list[Claim] = []
     cursor = 0
+    newlines = [at for at, char in enumerate(text) if char == "\n"]
     for index, sentence in enumerate(sentences):
         while cursor < len(mentions) and mentions[cursor].start < sentence.start:
             cursor += 1
@@ -110,12 +183,69 @@ def extract(text: str, sentences: list[Sentence], mentions: list[Mention], brand
         while probe < len(mentions) and mentions[probe].end <= sentence.end:
             inside.append(mentions[probe])
             probe += 1
-        line = text.count("\n", 0, sentence.start)
+        line = bisect_right(newlines, sentence.start - 1)
         if line != state.line:
             state.classes.clear()
             state.line = line
-        claims += _sentence_claims(sentence, index, inside, brands, state)
+        item = bool(BULLET.match(sentence.text))
+        if item and not state.lead and any(ANNOUNCES.search(s.text) for s, _, _ in state.paragraph):
+            state.lead = _lead_in(*_joined(state.paragraph), state)  # a list after a paragraph that announces it
+            state.paragraph = []
+        if state.lead and item and (any(_drug(m) for m in inside) or not any("DrugClass" in m.kinds for m in inside)):
+            claims += _item_claims(sentence, index, inside, lexicon, state)
+            continue
+        state.lead = None
+        if state.paragraph and state.paragraph[-1][0].end < sentence.start \
+                and "\n" in text[state.paragraph[-1][0].end:sentence.start]:
+            state.paragraph = []
+        state.paragraph = [*state.paragraph, (sentence, index, inside)][-3:]
+        claims += _sentence_claims(sentence, index, inside, lexicon, state)
+        if sentence.text.endswith((":", ";")):
+            state.lead = _lead_in(sentence, index, inside, state)
     return _unique(claims)
+
+
+def _joined(paragraph: list[tuple[Sentence, int, list[Mention]]]) -> tuple[Sentence, int, list[Mention]]:
+    """The last sentences of a paragraph as one (for the cues and names a list's lead-in gives)."""
+    first, last = paragraph[0][0], paragraph[-1][0]
+    words = " ".join(s.text for s, _, _ in paragraph)
+    return Sentence(first.start, last.end, words), paragraph[-1][1], [m for _, _, ms in paragraph for m in ms]
+
+
+def _lead_in(sentence: Sentence, index: int, mentions: list[Mention],
+             state: _State) -> tuple[list[str], frozenset[str], str | None] | None:
+    """What a sentence ending with a colon lends to the list items after it: its subject (the drug it names, else the
+    drug under discussion), its cues ("side effects include:") and a class it names with a membership word."""
+    text = sentence.text
+    drugs = list(dict.fromkeys(d for m in mentions if (d := _drug(m))))
+    subjects = drugs or ([state.topic] if state.topic and index - state.topic_at <= TOPIC_REACH else [])
+    given = frozenset(kind for kind in LIST_CUES if _matches(kind, text))
+    classes = [iri for m in mentions for iri in m.of_kind("DrugClass")[:1]]
+    cls = classes[0] if classes and _matches("membership", text) and not drugs else None
+    if not given and cls is None:
+        return None
+    return subjects, given, cls
+
+
+def _item_claims(sentence: Sentence, index: int, mentions: list[Mention], lexicon: Lexicon,
+                 state: _State) -> list[Claim]:
+    """A list item: the drugs it names (members of the class the lead-in names), or what the lead-in's drug does."""
+    assert state.lead is not None
+    subjects, given, cls = state.lead
+    drugs = list(dict.fromkeys(d for m in mentions if (d := _drug(m))))
+    found: list[Claim] = []
+    if drugs and cls:
+        for drug in drugs[:1]:
+            found.append(Claim(drug, "member-of-class", cls, None, sentence.start, sentence.end, sentence.text))
+        if cls in state.classes:
+            start, _, class_claims = state.classes[cls]
+            found += [replace(c, subject=drugs[0], start=start, end=sentence.end, quote="", sources=[])
+                      for c in class_claims]
+        return found
+    interaction = [(-1, -1, "")] if "interaction" in given else []
+    for subject in subjects:
+        found += _claims_about(subject, sentence, mentions, lexicon, interaction, subjects, given)
+    return [c for c in found if c.predicate != "statement"]
 
 
 def _unique(claims: Iterable[Claim]) -> list[Claim]:
@@ -133,7 +263,7 @@ def _drug(mention: Mention) -> str | None:
     return mention.entities[0][0] if mention.entities[0][1] == "Drug" else None
 
 
-def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], brands: dict[str, set[str]],
+def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], lexicon: Lexicon,
                      state: _State) -> list[Claim]:
     text = sentence.text
     drug_mentions = [m for m in mentions if _drug(m)]
@@ -141,8 +271,10 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], br
     class_subject = None
     if drugs:
         subjects = drugs
-    elif PRONOUN_START.match(text) or REFERS_BACK.search(text) or _only_strengths(text):
+    elif PRONOUN_START.match(text) or REFERS_BACK.search(text) or _only_strengths(text) or _matches("price", text):
         subjects = state.last if PLURAL_START.match(text) and state.last else [state.topic] if state.topic else []
+    elif state.topic and index - state.topic_at <= TOPIC_REACH and _elliptic(text, mentions):
+        subjects = [state.topic]
     else:
         subjects = []
     if not drugs and mentions and mentions[0].entities[0][1] == "DrugClass" and mentions[0].start - sentence.start < 40 \
@@ -154,12 +286,19 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], br
             and PRONOUN_START.match(text):  # "They ..." / "This ..." right after a sentence about a class
         class_subject = state.last[0]
         subjects = [class_subject]
-    if interaction and drugs:
-        before = [m for m in drug_mentions if m.start - sentence.start < interaction[0][0]]
+    metabolite = _matches("metabolite", text)
+    if (interaction or metabolite) and drugs:  # the drug named before the cue is the subject, those after its objects
+        cue = (interaction or metabolite)[0][0]
+        before = [m for m in drug_mentions if m.start - sentence.start < cue]
         subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
+        if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text):
+            subjects = [state.topic]  # "Alcohol can increase the risks of taking the drug": the drug under discussion
+            interaction = [(-1, -1, "")]
     found: list[Claim] = []
+    if interaction and not drugs and not class_subject and len(state.last) >= 2 and PAIR.search(text):
+        found += _pair_claims(sentence, state.last, interaction)  # "Taking them together ..." of two drugs named before
     for subject in subjects:
-        found += _claims_about(subject, sentence, mentions, brands, interaction, subjects)
+        found += _claims_about(subject, sentence, mentions, lexicon, interaction, subjects)
     if class_subject:
         if class_subject in state.classes and state.last == [class_subject]:
             start, _, earlier = state.classes[class_subject]
@@ -167,12 +306,24 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], br
         else:
             state.classes[class_subject] = (sentence.start, index, found)
         state.last = [class_subject]
-        return []  # a class statement speaks through the members listed after it (or stays a class-level remark)
+        return found  # a claim about the class, which also speaks through the members listed after it
     if drugs:
         found += _inherited(sentence, index, mentions, drugs, state)
-        state.topic, state.last = drugs[0], drugs
+        state.topic, state.last, state.topic_at = drugs[0], drugs, index
     found += _therapy_claims(sentence, mentions)
     return found
+
+
+def _elliptic(text: str, mentions: list[Mention]) -> bool:
+    """A sentence that names no drug but says what one does: a cue of use or adverse effect and a condition or an
+    effect it names ("Common side effects include nausea."), a warning ("It may lead to dependence and withdrawal."),
+    or a dose ("The maximum daily dose is 36 mg.")."""
+    if any(m.kinds & {"Therapy", "DrugClass"} for m in mentions):
+        return False
+    if any(m.kinds & {"Condition", "AdverseEffect"} for m in mentions) \
+            and any(_matches(kind, text) for kind in ("adverse", "use", "indicated", "contraindicated")):
+        return True
+    return bool(_matches("warning", text)) or bool(_matches("dose", text) and STRENGTH.search(text))
 
 
 def _inherited(sentence: Sentence, index: int, mentions: list[Mention], drugs: list[str], state: _State) -> list[Claim]:
@@ -197,8 +348,21 @@ def _only_strengths(text: str) -> bool:
     return bool(STRENGTH.search(text)) and (len(STRENGTH.sub("", text).split()) <= 2 or bool(STRENGTH.match(text)))
 
 
-def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], brands: dict[str, set[str]],
-                  interaction: list[tuple[int, int, str]], subjects: list[str]) -> list[Claim]:
+def _pair_claims(sentence: Sentence, drugs: list[str], interaction: list[tuple[int, int, str]]) -> list[Claim]:
+    """An interaction of the drugs the last sentences named, said of them as a pair ("taking them together")."""
+    found = context.scopes(sentence.text)
+    out = []
+    for other in drugs[1:]:
+        claim = Claim(drugs[0], "interacts-with", other, None, sentence.start, sentence.end, sentence.text)
+        claim.negated = context.in_scope(found, "negated", interaction[0][0])
+        claim.hedged = context.in_scope(found, "hedged", interaction[0][0])
+        out.append(claim)
+    return out
+
+
+def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lexicon: Lexicon,
+                  interaction: list[tuple[int, int, str]], subjects: list[str],
+                  given: frozenset[str] = frozenset()) -> list[Claim]:
     text, base = sentence.text, sentence.start
     found = context.scopes(text)
     claims: list[Claim] = []
@@ -209,8 +373,22 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], bra
         claim.hedged = context.in_scope(found, "hedged", at)
         claims.append(claim)
 
-    uses = {kind: _matches(kind, text) for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
-    warnings = _matches("warning", text)
+    uses = {kind: _matches(kind, text) or ([(0, 0, "")] if kind in given else [])
+            for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
+    actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
+    metabolite = _matches("metabolite", text)
+    membership = _matches("membership", text)
+    likeness = _matches("likeness", text)
+    modes = {value for _, _, value in _matches("mode", text)}
+    brands = lexicon.brands
+
+    def mechanisms(candidates: list[str], at: int) -> None:
+        for mechanism in lexicon.choose(subject, candidates):
+            add("has-mechanism", mechanism, None, at)
+
+    named = [(m.start - base, m.end - base) for m in mentions if m.kinds & {"Condition", "AdverseEffect"}]
+    warnings = [w for w in _matches("warning", text)  # not a word of a longer name ("alcohol withdrawal")
+                if not any(s <= w[0] and w[1] <= e and e - s > w[1] - w[0] for s, e in named)]
     warned = [(s, e) for s, e, _ in warnings]
     for mention in mentions:
         at = mention.start - base
@@ -226,19 +404,31 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], bra
         if first == "Drug":
             if interaction and interaction[0][0] < at:
                 add("interacts-with", mention.of_kind("Drug")[0], None, at)
+            elif metabolite and metabolite[0][0] < at:
+                add("has-metabolite", mention.of_kind("Drug")[0], None, at)
             continue
         if "DrugClass" in kinds:
             cls = mention.of_kind("DrugClass")[0]
             if interaction and interaction[0][0] < at:
                 add("interacts-with", cls, None, at)
-            elif not subject.endswith("/" + cls.rsplit("/", 1)[1]):
+            elif not subject.endswith("/" + cls.rsplit("/", 1)[1]) and (membership or len(text.split()) <= HEADING_WORDS) \
+                    and not any(s < at for s, _, _ in likeness):
                 add("member-of-class", cls, None, at)
+                for adverb, subclass in lexicon.modes.get(cls, ()):
+                    if adverb in modes and subclass not in ids:
+                        add("member-of-class", subclass, None, at)
+                if "Mechanism" in kinds:  # "a GABA agonist" names a class and a mechanism
+                    mechanisms(mention.of_kind("Mechanism"), at)
             continue
         if "Mechanism" in kinds:
-            add("has-mechanism", mention.of_kind("Mechanism")[0], None, at)
+            mechanisms(mention.of_kind("Mechanism"), at)
         if "Target" in kinds:
-            for target in mention.of_kind("Target"):
-                add("has-target", target, None, at)
+            targets = mention.of_kind("Target")
+            if mention.name.casefold() not in lexicon.ligands:  # a ligand ("GABA") names no target by itself
+                for target in lexicon.choose(subject, targets, keep=2):
+                    add("has-target", target, None, at)
+            if actions and "Mechanism" not in kinds:
+                mechanisms(lexicon.acting_on(targets, actions), at)
         if any(s <= at < e for s, e in warned):
             continue
         if "AdverseEffect" in kinds and (uses["adverse"] or "Condition" not in kinds or not uses["use"]):
@@ -257,17 +447,30 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], bra
         add("has-warning", None, topic, start)
     for start, _, route in _matches("elimination", text):
         add("eliminated-by", None, route, start)
-    if _matches("availability", text):
+    if _matches("availability", text) or "availability" in given:
         for start, _, form in _forms(text):
             add("available-as", None, form, start)
-    for match in STRENGTH.finditer(text):
-        add("has-strength", None, f"{match.group(1).replace(',', '.')} {match.group(2).replace('ml', 'mL')}", match.start())
     doses = _matches("dose", text)
+    strengths = not doses or _only_strengths(text) or bool(_matches("availability", text)) or "availability" in given
+    for match in STRENGTH.finditer(text) if strengths else ():  # a dose is not a strength
+        unit = UNITS.get(match.group(2), match.group(2))
+        add("has-strength", None, f"{match.group(1).replace(',', '.')} {unit}", match.start())
     if doses and STRENGTH.search(text):
         add("statement", None, "dose: " + _paraphrase(text), doses[0][0])
+    elif (course := COURSE.search(text)) and TREATMENT.search(text):
+        add("statement", None, "dose: " + _paraphrase(text), course.start())
     figures = _matches("statistic", text)
     if figures:
         add("statistic", None, "; ".join(text[s:e] for s, e, _ in figures), figures[0][0])
+    for kind in FREE_KINDS:
+        if cue := _matches(kind, text):
+            add("statement", None, f"{kind}: " + _paraphrase(text), cue[0][0])
+            if kind == "comparison":
+                claims[-1].related = list(dict.fromkeys(d for m in mentions if (d := _drug(m)) and d != subject))
+    if (cue := _matches("mechanism", text)) and not any(c.predicate in ("has-mechanism", "has-target") for c in claims):
+        add("statement", None, "mechanism: " + _paraphrase(text), cue[0][0])
+    if not claims and _matches("price", text):
+        add("statement", None, "price: " + _paraphrase(text), 0)
     if not claims and _is_statement(text):
         add("statement", None, _paraphrase(text), 0)
     return claims

@@ -1,19 +1,24 @@
 """Verdicts: each candidate claim against the graph's facts from sources that are not articles.
 
-- **supported**: a non-article source holds the fact (class membership through the class tree, an interaction
-  through a class the partner belongs to); the reason names it and ``sources`` lists those sources.
+- **supported**: a non-article source holds the fact (class membership through the class tree, or a listing against
+  the class's code scheme, said so in the reason; an interaction through a class the partner belongs to; an abuse or
+  dependence warning through a controlled-substance schedule; a stated maximum dose or duration that a label sets;
+  drugs said to work differently that share no mechanism); the reason names it and ``sources`` lists those sources.
 - **contradicted**: the graph holds a conflicting fact: a classification (or label, or curation) that classes the
-  drug and lists members of the claimed class places the drug elsewhere; no reference source recognises the claimed
-  class; a label or curated source says "not indicated"; the labels' approved uses exclude an "indicated for" claim;
-  or the article denies (negation) a fact the graph holds.
-- **not in the graph**: no source either way.
-- **not checkable**: a usage figure, or a sentence with no structured claim (a vague claim).
+  drug and lists members of the claimed class places the drug elsewhere; a class said to be under another none of
+  whose members is there; no reference source recognises the claimed class; a label or curated source says "not
+  indicated"; the labels' approved uses exclude an "indicated for" claim; a label says the drug is not a controlled
+  substance; a dose or duration above the highest maximum the labels set; or the article denies (negation) a fact the
+  graph holds.
+- **not in the graph**: no source either way; a comparison of treatments (the graph holds no comparative evidence).
+- **not checkable**: a usage figure, a price, an appeal to an authority, or a sentence with no structured claim.
 
 Article sources, the curated seed articles included, never count as evidence.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +65,31 @@ SELECT ?d ?c ?src WHERE {
   ?n a mr:Contraindication ; mr:drug ?d ; mr:condition ?c ; dcterms:source ?src .
 }"""
 MEMBERSHIP = "SELECT ?d ?c ?src WHERE { GRAPH ?g { ?d mr:memberOf ?c } ?src mr:graph ?g . }"
+LISTED = "SELECT ?d ?c ?src WHERE { GRAPH ?g { ?d mr:listedInClass ?c } ?src mr:graph ?g . }"
+SCHEDULES = """
+SELECT ?d ?code ?src WHERE {
+  VALUES ?d { %s }
+  GRAPH ?g { ?d mr:controlledSubstanceSchedule ?s } ?s mr:code ?code . ?src mr:graph ?g .
+}"""
+DOSE_LIMITS = """
+SELECT ?d ?limit ?value ?unit ?src WHERE {
+  VALUES ?d { %s }
+  ?n a mr:DoseLimit ; mr:drug ?d ; mr:doseLimitKind/mr:code ?limit ; mr:quantityValue ?value ; mr:unit/mr:code ?unit ;
+     dcterms:source ?src .
+}"""
+#: Warning topics that a controlled-substance schedule bears out: a drug is scheduled for its potential for abuse
+#: and dependence (US Controlled Substances Act, 21 U.S.C. 812(b)).
+SCHEDULE_TOPICS = ("abuse-potential", "dependence-withdrawal", "controlled-substance")
+AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g|milligrams?|micrograms?)\b", re.I)
+UNIT_CODES = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg"}
+NUMBERS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
+                      re.I)
+DURATION_CODES = {"week": "wk", "day": "d", "month": "mo"}
+#: Words that make an amount or a duration a maximum ("no more than 36 mg a day", "up to three weeks").
+LIMIT_WORDS = re.compile(r"\b(max(imum)?|no more than|not (take )?more than|up to|at most|or less|limit(ed)?|exceed)\b",
+                         re.I)
+DAILY = re.compile(r"\b(daily|a day|per day|each day|every day|/\s?day)\b", re.I)
 PARENTS = "SELECT DISTINCT ?c ?p WHERE { ?c mr:parentClass ?p }"
 CLASS_SOURCES = "SELECT DISTINCT ?c ?src WHERE { GRAPH ?g { ?c a mr:DrugClass } ?src mr:graph ?g . }"
 LABELS = "SELECT ?e ?l WHERE { VALUES ?e { %s } ?e rdfs:label ?l }"
@@ -88,6 +118,9 @@ class Evidence:
     member: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     class_members_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # class → assigning sources
     class_known_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # class → sources defining it
+    listed: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    schedules: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    dose_limits: dict[str, list[tuple[str, float, str, str]]] = field(default_factory=lambda: defaultdict(list))
     ancestors: dict[str, set[str]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -128,6 +161,15 @@ class Evidence:
             ev.member[row["d"]][row["c"]].add(row["src"])
             if row["src"] in ev.assigns:
                 ev.class_members_by[row["c"]].add(row["src"])
+        for row in store.query(LISTED).dicts():
+            if ev.usable(row["src"]):
+                ev.listed[row["d"]][row["c"]].add(row["src"])
+        for row in store.query(SCHEDULES % values).dicts():
+            if ev.usable(row["src"]):
+                ev.schedules[row["d"]][row["code"]].add(row["src"])
+        for row in store.query(DOSE_LIMITS % values).dicts():
+            if ev.usable(row["src"]) and ev.kind[row["src"]] in ("DrugLabel", "RegulatoryDecision"):
+                ev.dose_limits[row["d"]].append((row["limit"], float(row["value"]), row["unit"], row["src"]))
         for row in store.query(CLASS_SOURCES).dicts():
             if ev.usable(row["src"]):
                 ev.class_known_by[row["c"]].add(row["src"])
@@ -138,6 +180,21 @@ class Evidence:
         wanted = set(subjects) | set(others)
         ev.labels = {row["e"]: row["l"] for row in store.query(LABELS % _values(wanted)).dicts()}
         return ev
+
+    def links(self) -> dict[str, set[str]]:
+        """Each subject → the mechanisms and targets non-article sources give it (they choose among the readings of a
+        less precise name, :meth:`.extract.Lexicon.choose`)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for (s, p, o) in self.facts:
+            if p in ("has-mechanism", "has-target"):
+                out[s].add(o)
+        return dict(out)
+
+    def add_labels(self, store: Any, iris: Iterable[str]) -> None:
+        """Read the labels of more entities (objects the extractor chose that the article does not name)."""
+        wanted = set(iris) - set(self.labels)
+        if wanted:
+            self.labels.update({row["e"]: row["l"] for row in store.query(LABELS % _values(wanted)).dicts()})
 
     def usable(self, source: str) -> bool:
         """A source that may count as evidence: registered, and not an article."""
@@ -151,10 +208,11 @@ class Evidence:
     def name(self, iri: str | None) -> str:
         return self.labels.get(iri or "", _slug(iri) if iri else "")
 
-    def classes_of(self, drug: str) -> dict[str, set[str]]:
-        """Each class the drug belongs to (directly or through the class tree) → the sources that say so."""
+    def classes_of(self, drug: str, listed: bool = False) -> dict[str, set[str]]:
+        """Each class the drug belongs to (directly or through the class tree) → the sources that say so; with
+        ``listed``, the classes sources list it in against the class's own code scheme (mr:listedInClass)."""
         out: dict[str, set[str]] = defaultdict(set)
-        for cls, srcs in self.member.get(drug, {}).items():
+        for cls, srcs in (self.listed if listed else self.member).get(drug, {}).items():
             for c in {cls} | self.ancestors.get(cls, set()):
                 out[c] |= srcs
         return out
@@ -196,7 +254,7 @@ def _judge(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]]:
     if p == "statistic":
         return "not-checkable", "a usage figure; the graph does not hold usage statistics", set()
     if p == "statement":
-        return "not-checkable", "no structured claim recognised in the sentence (a vague or free-form statement)", set()
+        return _statement(claim, ev, subject)
     if p == "member-of-class":
         return _membership(claim, ev, subject, obj)
     if p in ("used-for", "indicated-for", "used-off-label-for"):
@@ -213,6 +271,15 @@ def _judge(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]]:
     what = f"{subject} {p.replace('-', ' ')} {obj}"
     if held:
         return "supported", f"{_cite(ev, held)} state that {what}", held
+    if p == "has-warning" and claim.object_value in SCHEDULE_TOPICS:
+        scheduled = {code: srcs for code, srcs in ev.schedules.get(s, {}).items() if code != "not-controlled"}
+        if scheduled:
+            srcs = {src for v in scheduled.values() for src in v}
+            return ("supported", f"{_cite(ev, srcs)} schedule {subject} as a controlled substance "
+                    f"({', '.join(sorted(scheduled))}), which rests on its potential for abuse and dependence", srcs)
+        free = ev.schedules.get(s, {}).get("not-controlled", set())
+        if claim.object_value == "controlled-substance" and free:
+            return "contradicted", f"{_cite(ev, free)} say {subject} is not a controlled substance", free
     if p == "has-strength":
         known = sorted({fo for (fs, fp, fo) in ev.facts if fs == s and fp == p})
         if known:
@@ -225,11 +292,16 @@ def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tu
     if s in ev.ancestors or s in ev.class_known_by:  # a class said to be a kind of another class
         if cls in ev.ancestors.get(s, set()):
             return "supported", f"the class tree of the graph puts {subject} under {obj}", ev.class_known_by.get(s, set())
-        return "not-in-graph", f"the graph's class tree does not put {subject} under {obj}", set()
+        return _class_in_class(ev, s, cls, subject, obj)
     held = ev.classes_of(s)
     if held.get(cls):
         return "supported", f"{_cite(ev, held[cls])} class {subject} as {obj}", held[cls]
     assigned = {src for c, srcs in held.items() for src in srcs if src in ev.assigns}
+    listed = ev.classes_of(s, listed=True).get(cls)
+    if listed:
+        against = f"; {_cite(ev, assigned)} class it as {_list(ev, held, assigned)}" if assigned else ""
+        return ("supported", f"{_cite(ev, listed)} list {subject} among {obj}, against the class's code scheme{against}",
+                listed)
     if not ev.class_known_by.get(cls) and assigned:
         return ("contradicted", f"no reference source recognises '{obj}' as a class (only articles name it); "
                 f"{_cite(ev, assigned)} class {subject} as {_list(ev, held, assigned)}", assigned)
@@ -238,6 +310,23 @@ def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tu
         return ("contradicted", f"{_cite(ev, covering)} class {subject} as {_list(ev, held, covering)} and list the "
                 f"members of {obj} without it", covering)
     return "not-in-graph", f"no reference source in the graph classes {subject} as {obj}", set()
+
+
+def _class_in_class(ev: Evidence, s: str, cls: str, subject: str, obj: str | None) -> tuple[str, str, set[str]]:
+    """A class said to be a kind of another that the class tree does not put under it: judged by its members. When
+    sources that assign classes list the members of both and place none of the first among the second (nor does any
+    source list one there), the claim is contradicted."""
+    members = sorted(d for d, classes in ev.member.items() if classes.get(s))
+    covering = ev.class_members_by.get(cls, set())
+    if not members or not covering:
+        return "not-in-graph", f"the graph's class tree does not put {subject} under {obj}", set()
+    inside = [d for d in members if ev.classes_of(d).get(cls) or ev.classes_of(d, listed=True).get(cls)]
+    if inside:
+        return ("not-in-graph", f"the graph's class tree does not put {subject} under {obj}, though sources class "
+                f"{len(inside)} of its {len(members)} members so ({', '.join(ev.name(d) for d in inside[:3])})", set())
+    names = ", ".join(ev.name(d) or _slug(d) for d in members[:4]) + (" …" if len(members) > 4 else "")
+    return ("contradicted", f"{_cite(ev, covering)} list the members of {obj} and none of the members of {subject} "
+            f"({names}) is among them", covering)
 
 
 def _list(ev: Evidence, held: dict[str, set[str]], sources: set[str]) -> str:
@@ -284,3 +373,79 @@ def _interaction(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> t
             return ("supported", f"{_cite(ev, through)} record an interaction of {subject} with {ev.name(cls)}, "
                     f"a class {obj} belongs to ({_cite(ev, srcs, 2)})", set(through))
     return "not-in-graph", f"no reference source in the graph records an interaction of {subject} with {obj}", set()
+
+
+def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]]:
+    """A free-form claim: a dose checked against the labels' limits; comparisons, attributions and prices by kind."""
+    kind = (claim.object_value or "").partition(": ")[0]
+    if kind == "comparison" and claim.related and re.search(r"mechanism|mode of action|work|act", claim.quote, re.I):
+        judged = _mechanisms_compared(claim, ev, subject)
+        if judged:
+            return judged
+    if kind == "comparison":
+        return ("not-in-graph", "a comparison with other treatments; the graph holds no comparative evidence (trials and "
+                "reviews answer it)", set())
+    if kind == "attribution":
+        return "not-checkable", "an appeal to a person or body the article does not cite traceably", set()
+    if kind == "mechanism":
+        return ("not-checkable", "a description of how the drug works that names no mechanism or target the graph knows",
+                set())
+    if kind == "price":
+        return "not-checkable", "a price; the graph holds no prices", set()
+    if kind == "dose":
+        over = _over_limit(claim, ev)
+        if over:
+            return over
+    return "not-checkable", "no structured claim recognised in the sentence (a vague or free-form statement)", set()
+
+
+def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
+    """A dose or a duration the sentence states, against the maxima the labels set: contradicted when it is above the
+    highest of them (a daily amount against the maximum daily dose, any amount against the maximum single dose, a
+    course against the maximum duration); supported when the sentence gives a maximum and it is one of them."""
+    limits = ev.dose_limits.get(claim.subject, [])
+    bounded = bool(LIMIT_WORDS.search(claim.quote))
+    daily = bool(DAILY.search(claim.quote))
+    stated = [(float(m.group(1).replace(",", ".")), UNIT_CODES.get(m.group(2).lower(), m.group(2).lower()), m.group(0))
+              for m in AMOUNT.finditer(claim.quote)]
+    stated += [(float(NUMBERS.get(m.group(1).lower(), m.group(1))), DURATION_CODES[m.group(2).lower().rstrip("s")],
+                m.group(0)) for m in DURATION.finditer(claim.quote)]
+    for amount, unit, words in stated:
+        kinds = {"max-single-dose", "max-daily-dose"} if daily else {"max-single-dose"}
+        if unit in DURATION_CODES.values():
+            kinds = {"max-duration"}
+        fitting = [(limit, value, src) for limit, value, limit_unit, src in limits if limit in kinds and limit_unit == unit]
+        if not fitting or claim.negated:
+            continue
+        highest = max(value for _, value, _ in fitting)
+        if amount > highest:
+            srcs = {src for _, value, src in fitting if value == highest}
+            name = next(limit for limit, value, _ in fitting if value == highest).replace("max-", "maximum ").replace("-", " ")
+            return ("contradicted", f"{words.strip()} is above the {name} of {highest:g} {unit} that "
+                    f"{_cite(ev, srcs)} set", srcs)
+        same = {src for _, value, src in fitting if value == amount}
+        if bounded and same:
+            return "supported", f"{_cite(ev, same)} set a maximum of {amount:g} {unit}", same
+    return None
+
+
+def _mechanisms_compared(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]] | None:
+    """A sentence saying drugs work differently (or alike), against the mechanisms the graph gives each."""
+    def mechanisms(drug: str) -> dict[str, set[str]]:
+        return {o: srcs for (s, p, o), srcs in ev.facts.items() if s == drug and p == "has-mechanism"}
+
+    mine = mechanisms(claim.subject)
+    others = {d: mechanisms(d) for d in claim.related}
+    if not mine or not all(others.values()):
+        return None
+    alike = bool(re.search(r"\b(the same|similar)\b", claim.quote, re.I))
+    shared = {d: set(m) & set(mine) for d, m in others.items()}
+    sources = {src for m in [mine, *others.values()] for srcs in m.values() for src in srcs}
+    names = ", ".join(ev.name(d) for d in claim.related)
+    if any(shared.values()):
+        both = sorted({ev.name(m) for ms in shared.values() for m in ms})
+        return ("supported" if alike else "contradicted",
+                f"{_cite(ev, sources)} give {subject} and {names} a shared mechanism ({', '.join(both)})", sources)
+    return ("contradicted" if alike else "supported",
+            f"{_cite(ev, sources)} give {subject} ({', '.join(sorted(ev.name(m) for m in mine))}) no mechanism in common "
+            f"with {names}", sources)
