@@ -363,117 +363,156 @@ def _pair_claims(sentence: Sentence, drugs: list[str], interaction: list[tuple[i
 def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lexicon: Lexicon,
                   interaction: list[tuple[int, int, str]], subjects: list[str],
                   given: frozenset[str] = frozenset()) -> list[Claim]:
-    text, base = sentence.text, sentence.start
-    found = context.scopes(text)
-    claims: list[Claim] = []
-
-    def add(predicate: str, obj: str | None, value: str | None, at: int) -> None:
-        claim = Claim(subject, predicate, obj, value, sentence.start, sentence.end, text)
-        claim.negated = context.in_scope(found, "negated", at)
-        claim.hedged = context.in_scope(found, "hedged", at)
-        claims.append(claim)
-
-    uses = {kind: _matches(kind, text) or ([(0, 0, "")] if kind in given else [])
-            for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
-    actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
-    metabolite = _matches("metabolite", text)
-    membership = _matches("membership", text)
-    likeness = _matches("likeness", text)
-    modes = {value for _, _, value in _matches("mode", text)}
-    brands = lexicon.brands
-
-    def mechanisms(candidates: list[str], at: int) -> None:
-        for mechanism in lexicon.choose(subject, candidates):
-            add("has-mechanism", mechanism, None, at)
-
-    named = [(m.start - base, m.end - base) for m in mentions if m.kinds & {"Condition", "AdverseEffect"}]
-    warnings = [w for w in _matches("warning", text)  # not a word of a longer name ("alcohol withdrawal")
-                if not any(s <= w[0] and w[1] <= e and e - s > w[1] - w[0] for s, e in named)]
-    warned = [(s, e) for s, e, _ in warnings]
+    """The claims one sentence makes about ``subject``: from the entities it mentions, then from its cue words."""
+    reading = _Reading(subject, sentence, lexicon, interaction, given)
+    reading.find_warnings(mentions)
     for mention in mentions:
-        at = mention.start - base
+        reading.mention(mention, subjects)
+    reading.cues(mentions)
+    return reading.claims
+
+
+class _Reading:
+    """One sentence read for the claims it makes about one subject: its cue matches, and the claims found so far."""
+
+    def __init__(self, subject: str, sentence: Sentence, lexicon: Lexicon, interaction: list[tuple[int, int, str]],
+                 given: frozenset[str]) -> None:
+        self.subject, self.sentence, self.lexicon, self.interaction, self.given = (
+            subject, sentence, lexicon, interaction, given)
+        self.text, self.base = sentence.text, sentence.start
+        self.scopes = context.scopes(self.text)
+        self.claims: list[Claim] = []
+        text = self.text
+        self.uses = {kind: _matches(kind, text) or ([(0, 0, "")] if kind in given else [])
+                     for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
+        self.actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
+        self.metabolite = _matches("metabolite", text)
+        self.membership = _matches("membership", text)
+        self.likeness = _matches("likeness", text)
+        self.modes = {value for _, _, value in _matches("mode", text)}
+        self.warnings: list[tuple[int, int, str]] = []
+        self.warned: list[tuple[int, int]] = []
+
+    def add(self, predicate: str, obj: str | None, value: str | None, at: int) -> None:
+        claim = Claim(self.subject, predicate, obj, value, self.sentence.start, self.sentence.end, self.text)
+        claim.negated = context.in_scope(self.scopes, "negated", at)
+        claim.hedged = context.in_scope(self.scopes, "hedged", at)
+        self.claims.append(claim)
+
+    def mechanisms(self, candidates: list[str], at: int) -> None:
+        for mechanism in self.lexicon.choose(self.subject, candidates):
+            self.add("has-mechanism", mechanism, None, at)
+
+    def find_warnings(self, mentions: list[Mention]) -> None:
+        """The warning cues that are not a word of a longer name ("alcohol withdrawal")."""
+        named = [(m.start - self.base, m.end - self.base) for m in mentions if m.kinds & {"Condition", "AdverseEffect"}]
+        self.warnings = [w for w in _matches("warning", self.text)
+                         if not any(s <= w[0] and w[1] <= e and e - s > w[1] - w[0] for s, e in named)]
+        self.warned = [(s, e) for s, e, _ in self.warnings]
+
+    def mention(self, mention: Mention, subjects: list[str]) -> None:
+        """The claim a mentioned entity makes, by its kind and the sentence's cues."""
+        at = mention.start - self.base
         ids = {iri for iri, _ in mention.entities}
-        if subject in ids:
-            if mention.text.casefold() in brands and subject in brands[mention.text.casefold()]:
-                add("has-brand", None, mention.text, at)
-            continue
-        kinds = mention.kinds
+        if self.subject in ids:
+            brands = self.lexicon.brands
+            if mention.text.casefold() in brands and self.subject in brands[mention.text.casefold()]:
+                self.add("has-brand", None, mention.text, at)
+            return
         first = mention.entities[0][1]
-        if first == "Drug" and mention.of_kind("Drug")[0] in subjects:
-            continue
         if first == "Drug":
-            if interaction and interaction[0][0] < at:
-                add("interacts-with", mention.of_kind("Drug")[0], None, at)
-            elif metabolite and metabolite[0][0] < at:
-                add("has-metabolite", mention.of_kind("Drug")[0], None, at)
-            continue
-        if "DrugClass" in kinds:
-            cls = mention.of_kind("DrugClass")[0]
-            if interaction and interaction[0][0] < at:
-                add("interacts-with", cls, None, at)
-            elif not subject.endswith("/" + cls.rsplit("/", 1)[1]) and (membership or len(text.split()) <= HEADING_WORDS) \
-                    and not any(s < at for s, _, _ in likeness):
-                add("member-of-class", cls, None, at)
-                for adverb, subclass in lexicon.modes.get(cls, ()):
-                    if adverb in modes and subclass not in ids:
-                        add("member-of-class", subclass, None, at)
-                if "Mechanism" in kinds:  # "a GABA agonist" names a class and a mechanism
-                    mechanisms(mention.of_kind("Mechanism"), at)
-            continue
+            if mention.of_kind("Drug")[0] not in subjects:
+                self.drug(mention, at)
+        elif "DrugClass" in mention.kinds:
+            self.drug_class(mention, ids, at)
+        else:
+            self.other(mention, at)
+
+    def drug(self, mention: Mention, at: int) -> None:
+        if self.interaction and self.interaction[0][0] < at:
+            self.add("interacts-with", mention.of_kind("Drug")[0], None, at)
+        elif self.metabolite and self.metabolite[0][0] < at:
+            self.add("has-metabolite", mention.of_kind("Drug")[0], None, at)
+
+    def drug_class(self, mention: Mention, ids: set[str], at: int) -> None:
+        cls = mention.of_kind("DrugClass")[0]
+        if self.interaction and self.interaction[0][0] < at:
+            self.add("interacts-with", cls, None, at)
+        elif not self.subject.endswith("/" + cls.rsplit("/", 1)[1]) \
+                and (self.membership or len(self.text.split()) <= HEADING_WORDS) \
+                and not any(s < at for s, _, _ in self.likeness):
+            self.add("member-of-class", cls, None, at)
+            for adverb, subclass in self.lexicon.modes.get(cls, ()):
+                if adverb in self.modes and subclass not in ids:
+                    self.add("member-of-class", subclass, None, at)
+            if "Mechanism" in mention.kinds:  # "a GABA agonist" names a class and a mechanism
+                self.mechanisms(mention.of_kind("Mechanism"), at)
+
+    def other(self, mention: Mention, at: int) -> None:
+        """A mechanism, target, adverse effect or condition."""
+        kinds = mention.kinds
         if "Mechanism" in kinds:
-            mechanisms(mention.of_kind("Mechanism"), at)
+            self.mechanisms(mention.of_kind("Mechanism"), at)
         if "Target" in kinds:
             targets = mention.of_kind("Target")
-            if mention.name.casefold() not in lexicon.ligands:  # a ligand ("GABA") names no target by itself
-                for target in lexicon.choose(subject, targets, keep=2):
-                    add("has-target", target, None, at)
-            if actions and "Mechanism" not in kinds:
-                mechanisms(lexicon.acting_on(targets, actions), at)
-        if any(s <= at < e for s, e in warned):
-            continue
+            if mention.name.casefold() not in self.lexicon.ligands:  # a ligand ("GABA") names no target by itself
+                for target in self.lexicon.choose(self.subject, targets, keep=2):
+                    self.add("has-target", target, None, at)
+            if self.actions and "Mechanism" not in kinds:
+                self.mechanisms(self.lexicon.acting_on(targets, self.actions), at)
+        if any(s <= at < e for s, e in self.warned):
+            return
+        uses = self.uses
         if "AdverseEffect" in kinds and (uses["adverse"] or "Condition" not in kinds or not uses["use"]):
-            add("has-adverse-effect", mention.of_kind("AdverseEffect")[0], None, at)
+            self.add("has-adverse-effect", mention.of_kind("AdverseEffect")[0], None, at)
         elif "Condition" in kinds:
             condition = mention.of_kind("Condition")[0]
-            if uses["contraindicated"]:
-                add("contraindicated-in", condition, None, at)
-            elif uses["off-label"]:
-                add("used-off-label-for", condition, None, at)
-            elif uses["indicated"]:
-                add("indicated-for", condition, None, at)
-            elif uses["use"]:
-                add("used-for", condition, None, at)
-    for start, _, topic in warnings:
-        add("has-warning", None, topic, start)
-    for start, _, route in _matches("elimination", text):
-        add("eliminated-by", None, route, start)
-    if _matches("availability", text) or "availability" in given:
-        for start, _, form in _forms(text):
-            add("available-as", None, form, start)
-    doses = _matches("dose", text)
-    strengths = not doses or _only_strengths(text) or bool(_matches("availability", text)) or "availability" in given
-    for match in STRENGTH.finditer(text) if strengths else ():  # a dose is not a strength
-        unit = UNITS.get(match.group(2), match.group(2))
-        add("has-strength", None, f"{match.group(1).replace(',', '.')} {unit}", match.start())
-    if doses and STRENGTH.search(text):
-        add("statement", None, "dose: " + _paraphrase(text), doses[0][0])
-    elif (course := COURSE.search(text)) and TREATMENT.search(text):
-        add("statement", None, "dose: " + _paraphrase(text), course.start())
-    figures = _matches("statistic", text)
-    if figures:
-        add("statistic", None, "; ".join(text[s:e] for s, e, _ in figures), figures[0][0])
-    for kind in FREE_KINDS:
-        if cue := _matches(kind, text):
-            add("statement", None, f"{kind}: " + _paraphrase(text), cue[0][0])
-            if kind == "comparison":
-                claims[-1].related = list(dict.fromkeys(d for m in mentions if (d := _drug(m)) and d != subject))
-    if (cue := _matches("mechanism", text)) and not any(c.predicate in ("has-mechanism", "has-target") for c in claims):
-        add("statement", None, "mechanism: " + _paraphrase(text), cue[0][0])
-    if not claims and _matches("price", text):
-        add("statement", None, "price: " + _paraphrase(text), 0)
-    if not claims and _is_statement(text):
-        add("statement", None, _paraphrase(text), 0)
-    return claims
+            for cue, predicate in (("contraindicated", "contraindicated-in"), ("off-label", "used-off-label-for"),
+                                   ("indicated", "indicated-for"), ("use", "used-for")):
+                if uses[cue]:
+                    self.add(predicate, condition, None, at)
+                    break
+
+    def cues(self, mentions: list[Mention]) -> None:
+        """The claims the sentence's cue words make: warnings, elimination, forms, strengths, doses, free-form kinds."""
+        text, given = self.text, self.given
+        for start, _, topic in self.warnings:
+            self.add("has-warning", None, topic, start)
+        for start, _, route in _matches("elimination", text):
+            self.add("eliminated-by", None, route, start)
+        if _matches("availability", text) or "availability" in given:
+            for start, _, form in _forms(text):
+                self.add("available-as", None, form, start)
+        self.amounts()
+        figures = _matches("statistic", text)
+        if figures:
+            self.add("statistic", None, "; ".join(text[s:e] for s, e, _ in figures), figures[0][0])
+        for kind in FREE_KINDS:
+            if cue := _matches(kind, text):
+                self.add("statement", None, f"{kind}: " + _paraphrase(text), cue[0][0])
+                if kind == "comparison":
+                    self.claims[-1].related = list(dict.fromkeys(
+                        d for m in mentions if (d := _drug(m)) and d != self.subject))
+        if (cue := _matches("mechanism", text)) and not any(c.predicate in ("has-mechanism", "has-target")
+                                                             for c in self.claims):
+            self.add("statement", None, "mechanism: " + _paraphrase(text), cue[0][0])
+        if not self.claims and _matches("price", text):
+            self.add("statement", None, "price: " + _paraphrase(text), 0)
+        if not self.claims and _is_statement(text):
+            self.add("statement", None, _paraphrase(text), 0)
+
+    def amounts(self) -> None:
+        """Strengths (a dose is not a strength), and doses or courses as free-form dose statements."""
+        text, given = self.text, self.given
+        doses = _matches("dose", text)
+        strengths = not doses or _only_strengths(text) or bool(_matches("availability", text)) or "availability" in given
+        for match in STRENGTH.finditer(text) if strengths else ():
+            unit = UNITS.get(match.group(2), match.group(2))
+            self.add("has-strength", None, f"{match.group(1).replace(',', '.')} {unit}", match.start())
+        if doses and STRENGTH.search(text):
+            self.add("statement", None, "dose: " + _paraphrase(text), doses[0][0])
+        elif (course := COURSE.search(text)) and TREATMENT.search(text):
+            self.add("statement", None, "dose: " + _paraphrase(text), course.start())
 
 
 def _forms(text: str) -> list[tuple[int, int, str]]:
