@@ -188,7 +188,22 @@ def test_withdrawn_and_suspended_drugs_say_so(graph) -> None:
             "fda-medwatch-trancopal-1996") in actions
     assert {r[1].value for r in graph.query("regulatory-actions", drug="Myolastan").rows} == {"tetrazepam"}
     coverage = {r[1].value: r for r in graph.query("label-coverage").rows}
-    assert coverage["tetrazepam"][10].value == "suspended" and coverage["baclofen"][10].value == ""
+    assert set(coverage["tetrazepam"][10].value.split("; ")) == {"suspended", "withdrawn"}  # EU 2013, Germany 2021
+    assert set(coverage["tolperisone"][10].value.split("; ")) == {"restricted", "withdrawn"}  # oral; injectable
+    assert coverage["baclofen"][10].value == ""
+
+
+def test_eu_referrals_and_us_withdrawals_are_actions(graph) -> None:
+    """Why older labels are not current, on a regulator's word: EMA, carisoprodol referral (CHMP, November 2007): "all
+    marketing authorisations for these products should be suspended throughout Europe"; EMA, tolperisone referral
+    (confirmed 18 October 2012): "their use should be restricted to the treatment of adults with post-stroke
+    spasticity"; Federal Register 70 FR 10651 (Hospira NDA 6-095 Tubocurarine Chloride Injection, effective April 4,
+    2005): "The holders of the applications notified the agency ... that the drug products were no longer marketed"."""
+    actions = {(r[1].value, r[2].value, r[3].value, r[4].value, r[6].value)
+               for r in graph.query("regulatory-actions").rows}
+    assert ("carisoprodol", "suspended", "European Union", "2007-11", "ema-carisoprodol-referral-2007") in actions
+    assert ("tolperisone", "restricted", "European Union", "2012-10-18", "ema-tolperisone-referral-2012") in actions
+    assert ("tubocurarine", "withdrawn", "United States", "2005-04-04", "fda-fr-2005-4158") in actions
 
 
 def test_older_relaxants_carry_their_last_label(graph) -> None:
