@@ -125,6 +125,7 @@ class MR(DefinedNamespace):
     claimPredicate: URIRef
     clinicalEffect: URIRef
     code: URIRef
+    colour: URIRef
     commercialUse: URIRef
     condition: URIRef
     contraindicatedIn: URIRef
@@ -231,6 +232,7 @@ class MR(DefinedNamespace):
     umlsCui: URIRef
     unii: URIRef
     uniprotId: URIRef
+    uriFormat: URIRef
     unit: URIRef
     usedFor: URIRef
     usedOffLabelFor: URIRef
