@@ -186,8 +186,15 @@ class Worker:
             from .pages import entity_page, resource_page
 
             if self._is_entity(iri):
-                report = self.graph.describe(iri)
-                return Reply(200, "text/html; charset=utf-8", entity_page(report, self._links(iri)).encode())
+                from ..describe import infobox
+                from ..traverse import colour_of
+
+                report, box = self.graph.describe(iri), infobox(self.graph.store, iri)
+                projection = self.graph.networkx
+                node_type = projection.nodes[iri]["type"] if iri in projection else ""
+                kind = (projection.graph["kinds"].get(node_type, ""), colour_of(projection, node_type))
+                page = entity_page(report, self._links(iri), box, kind)
+                return Reply(200, "text/html; charset=utf-8", page.encode())
             rows = [row[1:] for row in self.graph.store.query(RESOURCE_QUERY, {"x": Term.iri(iri)}).rows]
             return Reply(200, "text/html; charset=utf-8", resource_page(iri, rows[:max_results]).encode())
         # its own description first, then what points at it, so the cap cuts the incoming links first
@@ -240,14 +247,13 @@ class Worker:
         the same distance (baclofen's 80 nearest neighbours share 1,600 interaction edges) would hide the picture.
         """
         from ..export import to_cytoscape
-        from ..traverse import neighbors
+        from ..traverse import kind_legend, neighbors
 
         graph = self.graph.networkx
         if iri not in graph:
             return Reply.error(404, f"<{iri}> is not an entity of the graph (statement nodes and sources have no picture)")
         distance = neighbors(graph, iri, depth)
-        nearest = sorted(distance, key=lambda n: (distance[n], -graph.degree(n), graph.nodes[n].get("label", n)))
-        kept = set(nearest[:max_nodes])
+        kept = _nearest(graph, iri, distance, depth, max_nodes)
         shown = graph.edge_subgraph([(u, v, k) for u, v, k in graph.subgraph(kept).edges(keys=True)
                                      if distance[u] != distance[v]]).copy()
         shown.add_nodes_from((n, graph.nodes[n]) for n in kept)
@@ -257,8 +263,14 @@ class Worker:
             data["path"] = "/" + data["id"][len(BASE):] if data["id"].startswith(BASE) else ""
             data["distance"] = distance[data["id"]]
         return Reply.json({"focus": iri, "depth": depth, "total": len(distance), "shown": shown.number_of_nodes(),
-                           "types": sorted({d.get("type_label", "") for _, d in shown.nodes(data=True)}),
+                           "legend": kind_legend(graph, {d.get("type", "") for _, d in shown.nodes(data=True)}),
                            "elements": elements})
+
+    def terms(self) -> Reply:
+        """What the SPARQL editor completes: the predeclared prefixes, and the vocabulary's terms with their labels."""
+        rows = self.graph.store.query(TERMS_QUERY).rows
+        return Reply.json({"prefixes": PREFIXES,
+                           "terms": [{"iri": t.value, "label": label.value, "kind": kind.value} for t, label, kind in rows]})
 
     def stats(self) -> dict[str, Any]:
         """Counts and the source registry, for the service and dataset descriptions."""
@@ -288,6 +300,27 @@ class Worker:
             return Reply.error(400, str(exc))
 
 
+def _nearest(graph: Any, focus: str, distance: dict[str, int], depth: int, max_nodes: int) -> set[str]:
+    """The entities a picture keeps, ``max_nodes`` at most: ring by ring, the best-connected of each ring among those
+    next to one already kept, each ring but the last taking at most an even share of what is left (so a picture two
+    steps out shows both rings, not only the first one's 80 best-connected neighbours)."""
+    kept, budget = {focus}, max_nodes - 1
+    for ring in range(1, depth + 1):
+        candidates = [n for n, d in distance.items() if d == ring and any(
+            m in kept for m in (*graph.predecessors(n), *graph.successors(n)))]
+        candidates.sort(key=lambda n: (-graph.degree(n), graph.nodes[n].get("label", n), n))
+        share = budget if ring == depth else budget // (depth - ring + 1)
+        kept.update(candidates[:share])
+        budget -= min(share, len(candidates))
+    return kept
+
+
+TERMS_QUERY = """SELECT DISTINCT ?term ?label ?kind WHERE {
+  ?term a ?type ; rdfs:label ?label .
+  VALUES (?type ?kind) { (owl:Class "class") (owl:ObjectProperty "property") (owl:DatatypeProperty "property")
+                         (owl:AnnotationProperty "property") }
+  FILTER(STRSTARTS(STR(?term), "https://w3id.org/mrkg/vocab/"))
+} ORDER BY ?term"""
 RESOURCE_QUERY = """SELECT ?x ?dir ?p ?o WHERE {
   { ?x ?p ?o BIND("out" AS ?dir) } UNION { ?o ?p ?x BIND("in" AS ?dir) }
 } ORDER BY DESC(?dir) ?p ?o"""  # its own description ("out") first, so a capped page keeps it
