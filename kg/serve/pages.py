@@ -135,6 +135,8 @@ def infobox_html(box: Infobox) -> str:
 LAST_COLUMNS = ("source detail", "source text", "kind")
 #: Column headings for the few properties whose label is not a reader's word.
 HEADINGS = {"rdfs:label": "name"}
+#: How kg.describe names the groups of what a regulatory label states, one per label section.
+LABEL_SECTION = "label: "
 #: Relations an entity page leaves out: lookup keys, and what its infobox already shows.
 HIDDEN_GROUPS = frozenset({"name key", "definition"})
 
@@ -150,8 +152,16 @@ def _columns(facts: list[Fact]) -> list[str]:
 
 
 def _cell(values: list[str], links: dict[str, str]) -> str:
-    return ", ".join(f'<a href="{escape(local_path(links[v]))}">{escape(v)}</a>' if v in links else escape(v)
-                     for v in values)
+    """A table cell: a value that names a neighbour links to its page, and so does an MRKG CURIE (another statement)."""
+    out = []
+    for value in values:
+        if value in links:
+            out.append(f'<a href="{escape(local_path(links[value]))}">{escape(value)}</a>')
+        elif value.startswith("mrkg:") and " " not in value:
+            out.append(f'<a href="/{escape(value[5:], quote=True)}">{escape(value)}</a>')
+        else:
+            out.append(escape(value))
+    return ", ".join(out)
 
 
 def facts_html(group: str, facts: list[Fact], links: dict[str, str], anchor: str) -> str:
@@ -183,7 +193,11 @@ def entity_page(report: Any, links: dict[str, str], box: Infobox, kind: tuple[st
     hidden = HIDDEN_GROUPS | {heading for heading, _ in box.identifiers}
     groups = {group: facts for group, facts in report.groups.items() if group not in hidden}
     anchors = {group: f"g{number}" for number, group in enumerate(groups)}
-    toc = " ".join(f'<a href="#{anchors[g]}">{escape(g)}</a>' for g in groups)
+    toc = " ".join(f'<a href="#{anchors[g]}">{escape(g)}</a>' for g in groups if not g.startswith(LABEL_SECTION))
+    sections = [f'<a href="#{anchors[g]}">{escape(g.removeprefix(LABEL_SECTION))}</a>' for g in groups
+                if g.startswith(LABEL_SECTION)]
+    if sections:
+        toc += f'<br><span class="src">what the labels say, by section:</span> <small>{" ".join(sections)}</small>'
     parts = [f"<h1>{escape(report.label)}{badge}</h1>",
              f'<p class="iri">{escape(report.iri)} · {escape(", ".join(report.types))} · '
              f'<a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a></p>',

@@ -24,7 +24,12 @@
     try { run = cy.layout(options); } catch (err) {  // no fcose: Cytoscape's own force layout
       run = cy.layout({name: 'cose', animate: false, nodeDimensionsIncludeLabels: true, randomize: !incremental});
     }
-    run.one('layoutstop', function () { separate(); cy.fit(undefined, 12); if (done) { done(); } });
+    run.one('layoutstop', function () {
+      separate();
+      cy.fit(undefined, 12);
+      if (cy.zoom() > 1.3) { cy.zoom(1.3); cy.center(); }  // a small neighbourhood at its natural size
+      if (done) { done(); }
+    });
     run.run();
   }
 
