@@ -45,9 +45,10 @@
       });
       if (vocab.length || !local) { return {from: word.from, options: vocab, validFor: /^[\w-]*:[\w.-]*$/}; }
       return fetch('/search?q=' + encodeURIComponent(local)).then(function (r) { return r.json(); }).then(function (hits) {
-        return {from: word.from, options: hits.filter(function (h) { return h.iri.indexOf(ns) === 0; }).map(function (h) {
-          return {label: prefix + ':' + h.iri.slice(ns.length), type: 'variable', detail: h.label + ' (' + h.type + ')'};
-        })};
+        return {from: word.from, validFor: /^[\w-]*:[\w.-]*$/,
+                options: hits.filter(function (h) { return h.iri.indexOf(ns) === 0; }).map(function (h) {
+                  return {label: prefix + ':' + h.iri.slice(ns.length), type: 'variable', detail: h.label + ' (' + h.type + ')'};
+                })};
       });
     });
   }
