@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from .iris import shorten
 from .store import Store, Term
 
-__all__ = ["Fact", "EntityReport", "describe"]
+__all__ = ["Fact", "EntityReport", "describe", "Infobox", "InfoValue", "infobox", "link_out"]
 
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 #: Names for the few non-MRKG predicates a report shows.
@@ -73,6 +74,8 @@ class Fact:
 
     text: str
     sources: list[str] = field(default_factory=list)
+    #: A qualified statement's values by property label (``{"severity": ["major"], ...}``), for a table; else empty.
+    fields: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,6 +170,106 @@ def _statements(store: Store, bound: dict[str, Term]) -> tuple[dict[str, list[Fa
             if rest:
                 props[SOURCE_DETAIL] = [rest]
             props[KIND] = [kinds[statement]]
-        parts = [f"{name}: {', '.join(sorted(set(values)))}" for name, values in sorted(props.items())]
-        (by_section if section else by_kind).setdefault(section or kinds[statement], []).append(Fact("; ".join(parts), sources))
+        values = {name: sorted(set(found)) for name, found in sorted(props.items())}
+        parts = [f"{name}: {', '.join(found)}" for name, found in values.items()]
+        (by_section if section else by_kind).setdefault(section or kinds[statement], []).append(
+            Fact("; ".join(parts), sources, values))
     return by_kind, by_section
+
+
+# --- the infobox: the few facts a researcher looks for first -----------------------------------------------
+
+#: The relations an infobox shows, in its order, with its own heading for each.
+INFOBOX_RELATIONS = (("https://w3id.org/mrkg/vocab/memberOf", "classes"),
+                     ("https://w3id.org/mrkg/vocab/parentClass", "broader classes"),
+                     ("https://w3id.org/mrkg/vocab/hasMechanism", "mechanism"),
+                     ("https://w3id.org/mrkg/vocab/hasTarget", "targets"),
+                     ("https://w3id.org/mrkg/vocab/controlledSubstanceSchedule", "schedule"),
+                     ("https://w3id.org/mrkg/vocab/brandName", "brands"))
+
+INFOBOX_QUERY = """
+SELECT ?entity ?p ?value ?valueLabel WHERE {
+  VALUES ?p { mr:memberOf mr:parentClass mr:hasMechanism mr:hasTarget mr:controlledSubstanceSchedule mr:brandName
+              skos:definition }
+  ?entity ?p ?value .
+  OPTIONAL { ?value rdfs:label ?valueLabel }
+}"""
+
+#: Every identifier of the entity, with its property's label and the address format of its database (mr:uriFormat).
+IDENTIFIERS_QUERY = """
+SELECT ?entity ?p ?label ?value ?format WHERE {
+  ?p mr:identifierScheme ?scheme ; rdfs:label ?label .
+  ?entity ?p ?value .
+  OPTIONAL { ?p mr:uriFormat ?format }
+}"""
+
+#: The entity's boxed warnings (warnings.tsv topic boxed-warning): what they say, for which route, after whom.
+BOXED_WARNINGS_QUERY = """
+SELECT ?entity ?warning ?detail ?route ?sourceId WHERE {
+  ?warning a mr:Warning ; mr:drug ?entity ; mr:warningTopic/mr:code "boxed-warning" .
+  OPTIONAL { ?warning mr:detail ?detail }
+  OPTIONAL { ?warning mr:administrationRoute/rdfs:label ?route }
+  OPTIONAL { ?warning dcterms:source/dcterms:identifier ?sourceId }
+}"""
+
+#: The identifier schemes an infobox lists first, the ones researchers follow most; the others come after, by label.
+FIRST_SCHEMES = ("ATC code", "DrugBank id", "ChEBI id", "PubChem CID", "RxNorm CUI", "MeSH id", "UMLS CUI", "UNII")
+
+
+@dataclass
+class InfoValue:
+    """One value of an infobox row: its text, and where it leads (an MRKG IRI, a database's page, or nowhere)."""
+
+    text: str
+    iri: str = ""
+    external: str = ""
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Infobox:
+    """The summary at the top of an entity page: its definition, then rows of (heading, values)."""
+
+    definition: str = ""
+    rows: list[tuple[str, list[InfoValue]]] = field(default_factory=list)
+    identifiers: list[tuple[str, list[InfoValue]]] = field(default_factory=list)
+
+
+def link_out(uri_format: str, value: str) -> str:
+    """The page of ``value`` at its database: ``uri_format`` with ``$1`` replaced by the value, percent-encoded."""
+    return uri_format.replace("$1", quote(value, safe=""))
+
+
+def infobox(store: Store, iri: str) -> Infobox:
+    """Definition, classes, mechanism, targets, schedule, brands, boxed warnings and identifiers (with link-outs)."""
+    bound = {"entity": Term.iri(iri)}
+    box = Infobox()
+    found: dict[str, dict[str, InfoValue]] = defaultdict(dict)
+    for _, p, value, value_label in store.query(INFOBOX_QUERY, bound).rows:
+        assert p is not None and value is not None
+        if p.value.endswith("#definition"):
+            box.definition = box.definition or value.value
+            continue
+        text = _text(value, value_label)
+        found[p.value][text] = InfoValue(text, value.value if value.kind == "uri" else "")
+    for predicate, heading in INFOBOX_RELATIONS:
+        if found.get(predicate):
+            box.rows.append((heading, [found[predicate][t] for t in sorted(found[predicate], key=str.casefold)]))
+    warnings: dict[str, InfoValue] = {}
+    for _, warning, detail, route, source in store.query(BOXED_WARNINGS_QUERY, bound).rows:
+        assert warning is not None
+        text = (f"{route.value}: " if route else "") + (detail.value if detail else "boxed warning")
+        item = warnings.setdefault(warning.value, InfoValue(text))
+        if source and source.value not in item.sources:
+            item.sources.append(source.value)
+    if warnings:
+        box.rows.append(("boxed warning", [warnings[w] for w in sorted(warnings)]))
+    schemes: dict[str, list[InfoValue]] = defaultdict(list)
+    for _, _, label, value, uri_format in store.query(IDENTIFIERS_QUERY, bound).rows:
+        assert label is not None and value is not None
+        schemes[label.value].append(InfoValue(value.value, external=link_out(uri_format.value, value.value)
+                                              if uri_format else ""))
+    order = {name: i for i, name in enumerate(FIRST_SCHEMES)}
+    for scheme in sorted(schemes, key=lambda name: (order.get(name, len(order)), name.casefold())):
+        box.identifiers.append((scheme, sorted(schemes[scheme], key=lambda v: v.text)))
+    return box

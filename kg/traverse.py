@@ -18,7 +18,7 @@ from .errors import QueryError
 from .iris import BASE, shorten
 from .store import Store
 
-__all__ = ["project", "neighbors", "paths", "Step", "format_path"]
+__all__ = ["project", "neighbors", "paths", "Step", "format_path", "colour_of", "kind_legend"]
 
 #: A node's type is its most specific class that a table can choose (mr:code) or that names a kind (mr:kindName):
 #: classes a reasoner infers (mr:CNSDepressant, ...) have neither, so ``--inferred`` leaves the projection as it is.
@@ -40,6 +40,16 @@ SELECT ?type ?kind WHERE {
   FILTER NOT EXISTS { ?type rdfs:subClassOf* ?nearer . ?nearer rdfs:subClassOf+ ?root ; mr:kindName ?other
                       FILTER(?nearer != ?root) }
 }"""
+
+#: Each class → the colour (mr:colour) of its nearest ancestor-or-self that has one: one colour per kind in every picture.
+COLOURS_QUERY = """
+SELECT ?type ?colour WHERE {
+  ?type rdfs:subClassOf* ?root . ?root mr:colour ?colour .
+  FILTER NOT EXISTS { ?type rdfs:subClassOf* ?nearer . ?nearer rdfs:subClassOf+ ?root ; mr:colour ?other
+                      FILTER(?nearer != ?root) }
+}"""
+#: The colour of a type that no class of the ontology colours.
+NO_COLOUR = "#999999"
 
 EDGES_QUERY = """
 SELECT ?s ?p ?o ?predicateLabel (GROUP_CONCAT(DISTINCT ?sourceId; separator=";") AS ?sources) WHERE {
@@ -76,7 +86,8 @@ EDGE_FIELDS = ("predicate", "label", "sources", *SUMMARY_ATTRIBUTES)
 def project(store: Store) -> nx.MultiDiGraph:
     """The entity graph: nodes keyed by IRI with ``label``, ``type``, ``type_label``; edges keyed by predicate.
 
-    ``graph.graph["kinds"]`` maps each type (CURIE) to its kind name from the ontology (``mr:kindName``).
+    ``graph.graph["kinds"]`` maps each type (CURIE) to its kind name from the ontology (``mr:kindName``), and
+    ``graph.graph["colours"]`` each type, statement kinds too, to its colour (``mr:colour``; see :func:`colour_of`).
 
     Every edge has ``label`` and ``sources``; an ``mr:interactsWith`` edge also carries its pair summary
     (``severity``, ``evidence``, ``disagreement``, ``through``), empty on other edges.
@@ -87,7 +98,7 @@ def project(store: Store) -> nx.MultiDiGraph:
     from .cache import kept_beside
 
     data = kept_beside(store, PROJECTION_FILE, __file__, lambda: _as_data(_project(store)))
-    graph = nx.MultiDiGraph(kinds=data["kinds"])
+    graph = nx.MultiDiGraph(kinds=data["kinds"], colours=data["colours"])
     graph.add_nodes_from((node, dict(zip(NODE_FIELDS, rest, strict=True))) for node, *rest in data["nodes"])
     graph.add_edges_from((u, v, key, dict(zip(EDGE_FIELDS, rest, strict=True))) for u, v, key, *rest in data["edges"])
     return graph
@@ -95,7 +106,7 @@ def project(store: Store) -> nx.MultiDiGraph:
 
 def _as_data(graph: nx.MultiDiGraph) -> dict:
     """The projection as JSON data: its kinds, and a list per node and per edge."""
-    return {"kinds": graph.graph["kinds"],
+    return {"kinds": graph.graph["kinds"], "colours": graph.graph["colours"],
             "nodes": [[node, *(d[f] for f in NODE_FIELDS)] for node, d in graph.nodes(data=True)],
             "edges": [[u, v, key, *(d[f] for f in EDGE_FIELDS)] for u, v, key, d in graph.edges(keys=True, data=True)]}
 
@@ -103,6 +114,8 @@ def _as_data(graph: nx.MultiDiGraph) -> dict:
 def _project(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     graph.graph["kinds"] = {shorten(cls.value): kind.value for cls, kind in store.query(KINDS_QUERY).rows if cls and kind}
+    graph.graph["colours"] = {shorten(cls.value): colour.value for cls, colour in store.query(COLOURS_QUERY).rows
+                              if cls and colour and cls.kind == "uri"}
     for entity, label, cls, type_label in store.query(NODES_QUERY).rows:
         assert entity is not None and cls is not None
         graph.add_node(entity.value, label=label.value if label else shorten(entity.value),
@@ -123,6 +136,18 @@ def _project(store: Store) -> nx.MultiDiGraph:
         for attribute in SUMMARY_ATTRIBUTES:
             data.setdefault(attribute, "")
     return graph
+
+
+def colour_of(graph: nx.MultiDiGraph, node_type: str) -> str:
+    """The colour (``#rrggbb``) of the entities or statements of ``node_type`` (a CURIE), as the ontology gives it."""
+    return graph.graph.get("colours", {}).get(node_type, NO_COLOUR)
+
+
+def kind_legend(graph: nx.MultiDiGraph, types: Iterable[str]) -> list[dict[str, str]]:
+    """``[{"kind", "colour"}]`` for the kinds of ``types`` (CURIEs), one entry per kind, in the order of their names."""
+    kinds = graph.graph.get("kinds", {})
+    found = {kinds.get(t, t): colour_of(graph, t) for t in types}
+    return [{"kind": kind, "colour": colour} for kind, colour in sorted(found.items())]
 
 
 def relation_names(graph: nx.MultiDiGraph) -> dict[str, str]:

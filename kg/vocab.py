@@ -288,6 +288,7 @@ class MR(DefinedNamespace):
     claimPredicate: URIRef
     clinicalEffect: URIRef
     code: URIRef
+    colour: URIRef
     commercialUse: URIRef
     condition: URIRef
     contraindicatedIn: URIRef
@@ -399,6 +400,7 @@ class MR(DefinedNamespace):
     umlsCui: URIRef
     unii: URIRef
     uniprotId: URIRef
+    uriFormat: URIRef
     unit: URIRef
     usedFor: URIRef
     usedOffLabelFor: URIRef

@@ -25,6 +25,7 @@ from kg.export.kgx import BIOLINK as BIOLINK_NS
 from kg.export.kgx import biolink_category
 from kg.export.statements import statement_kinds
 from kg.paths import ONTOLOGY_DIR, STATIC_DIR
+from kg.traverse import colour_of
 
 RDF_TRIPLE_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}
 SUGAMMADEX = "https://w3id.org/mrkg/drug/sugammadex"
@@ -307,6 +308,9 @@ def test_gexf_keeps_labels_types_and_sources(graph, tmp_path: Path) -> None:
     path = export(graph.store, "gexf", tmp_path / "g.gexf", around=[BACLOFEN, OTHER_CENTRAL], depth=0, graph=graph.networkx)
     back = nx.read_gexf(path)
     assert back.nodes[BACLOFEN]["label"] == "baclofen" and back.nodes[BACLOFEN]["type"] == "mr:Drug"
+    drug_colour = colour_of(graph.networkx, "mr:Drug")  # the ontology's mr:colour of the kind, as the explorer draws it
+    viz = back.nodes[BACLOFEN]["viz"]["color"]
+    assert back.nodes[BACLOFEN]["colour"] == drug_colour == f"#{viz['r']:02x}{viz['g']:02x}{viz['b']:02x}"
     edge = next(d for u, v, d in back.edges(data=True) if (u, v) == (BACLOFEN, OTHER_CENTRAL))
     assert edge["label"] == "member of class" and edge["sources"] == "who-atc-ddd-2026"
     assert all(isinstance(d["sources"], str) and d["sources"] for _, _, d in back.edges(data=True))
@@ -326,6 +330,9 @@ def test_cytoscape_json_keeps_names_and_sources(graph, tmp_path: Path) -> None:
     data = json.loads(path.read_text())
     sugammadex = next(n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == SUGAMMADEX)
     assert sugammadex["name"] == "sugammadex" and sugammadex["type"] == "mr:Drug"
+    assert (sugammadex["kind"], sugammadex["colour"]) == ("drug", colour_of(graph.networkx, "mr:Drug"))
+    assert len({(n["data"]["kind"], n["data"]["colour"]) for n in data["elements"]["nodes"]}) == \
+        len({n["data"]["kind"] for n in data["elements"]["nodes"]}), "one colour per kind"
     assert "drugbank:DB06206" in sugammadex["xrefs"]
     assert all(e["data"]["sources"] and e["data"]["predicate"].startswith("https://w3id.org/mrkg/vocab/")
                for e in data["elements"]["edges"])

@@ -27,7 +27,9 @@ def test_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("kg/_bundled/ontology/mrkg.ttl", "kg/_bundled/ontology/values.ttl", "kg/_bundled/ontology/context.jsonld",
                      "kg/_bundled/queries/drug-interactions.rq", "kg/_bundled/tests/test_queries.py",
-                     "kg/data/drugs.tsv", "kg/data/claims.tsv", "kg/cli.py"):
+                     "kg/data/drugs.tsv", "kg/data/claims.tsv", "kg/cli.py",
+                     "kg/static/codemirror.min.js", "kg/static/cytoscape-fcose.min.js", "kg/static/picture.js",
+                     "kg/static/sparql.js", "kg/static/explorer.css", "kg/static/codemirror.LICENSE"):
         assert required in names, f"{required} missing from the wheel"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "mrkg = kg.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import socket
 import threading
 import time
@@ -371,7 +372,7 @@ def test_entity_iri_resolves_as_html_for_browsers(http) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     page = http.get("/drug/tizanidine", headers={"Accept": browser})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert "<h1>tizanidine</h1>" in page.text
+    assert "<h1>tizanidine <span class=\"kind\"" in page.text  # its name and its kind, in the kind's colour
     # "metabolised by: Cytochrome P450 1A2 [drugbank-4]" — the fact, linked, with its source
     assert '<a href="/target/cyp1a2">Cytochrome P450 1A2</a>' in page.text
     assert '<a href="/source/drugbank-4">drugbank-4</a>' in page.text
@@ -399,7 +400,8 @@ def test_search_suggestions_and_home(http) -> None:
     hits = http.get("/search", params={"q": "zanaf"}).json()
     assert hits[0]["path"] == "/drug/tizanidine" and hits[0]["matched"] == "Zanaflex"
     home = http.get("/", headers={"Accept": "text/html"})
-    assert home.status_code == 200 and 'id="sparql"' in home.text and "https://" not in home.text.split("<script>")[0]
+    assert home.status_code == 200 and 'id="sparql"' in home.text
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', home.text), "nothing is loaded from elsewhere"
 
 
 # --- units: negotiation and the query check ----------------------------------------------------
@@ -469,6 +471,16 @@ def test_the_drawing_library_is_served_by_the_server_itself(http) -> None:
     assert script.status_code == 200 and "javascript" in script.headers["content-type"] and len(script.content) > 100_000
     assert http.get("/-/static/app.py").status_code == 404
     assert http.get("/-/static/..%2F..%2Fkg%2Fapi.py").status_code == 404
+
+
+def test_the_editor_completes_the_vocabulary(http) -> None:
+    """/-/terms: the prefixes the endpoint predeclares and the mr: terms with their labels, for the SPARQL editor."""
+    terms = http.get("/-/terms").json()
+    assert terms["prefixes"]["drug"] == "https://w3id.org/mrkg/drug/"
+    by_iri = {t["iri"]: t for t in terms["terms"]}
+    assert by_iri["https://w3id.org/mrkg/vocab/hasTarget"] == {"iri": "https://w3id.org/mrkg/vocab/hasTarget",
+                                                               "label": "has target", "kind": "property"}
+    assert by_iri["https://w3id.org/mrkg/vocab/Drug"]["kind"] == "class"
 
 
 # --- POST /ingest ----------------------------------------------------------------------------------

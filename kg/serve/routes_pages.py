@@ -1,5 +1,6 @@
 """Routes for people and for linked data: the explorer page, search suggestions, the neighbourhood picture's data,
-the bundled scripts, and every other path as a resource of the graph (HTML or RDF by content negotiation).
+the editor's completions, the bundled scripts and libraries, and every other path as a resource of the graph (HTML or
+RDF by content negotiation).
 
 The resource route matches any path, so its router is included last."""
 
@@ -26,7 +27,10 @@ RESOURCE_PATH = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._~\-]|%[0-9A-Fa-f]{2})*(?
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 PLAIN = "text/plain; charset=utf-8"
 #: Files the pages load from the server itself (no CDN: the explorer works offline).
-STATIC_FILES = {"cytoscape.min.js": "text/javascript; charset=utf-8", "cytoscape.LICENSE": PLAIN}
+JS = "text/javascript; charset=utf-8"
+STATIC_FILES = {"cytoscape.min.js": JS, "cytoscape.LICENSE": PLAIN, "cytoscape-fcose.min.js": JS,
+                "cytoscape-fcose.LICENSE": PLAIN, "codemirror.min.js": JS, "codemirror.LICENSE": PLAIN,
+                "picture.js": JS, "sparql.js": JS, "explorer.css": "text/css; charset=utf-8"}
 #: The media types a resource is offered in, in the server's order of preference.
 RESOURCE_ACCEPT = [*GRAPH_ACCEPT[:4], ("text/html", "html"), ("application/xhtml+xml", "html"), *GRAPH_ACCEPT[4:]]
 
@@ -43,6 +47,11 @@ async def neighbourhood(request: Request, iri: str, depth: int = 1, max_nodes: i
     if not 1 <= max_nodes <= 400:
         raise Refused(f"max_nodes must be between 1 and 400, not {max_nodes}")
     return respond(await request.app.state.pool.run("neighbourhood", iri, depth, max_nodes), vary=False)
+
+
+@router.get("/-/terms", summary="The prefixes and vocabulary terms the SPARQL editor completes")
+async def terms(request: Request) -> Any:
+    return respond(await request.app.state.pool.run("terms"), vary=False)
 
 
 @router.get("/-/static/{name}", include_in_schema=False)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import EntityNotFound, MRKGError
 from ..iris import BASE, PREFIXES
@@ -118,8 +119,8 @@ class Worker:
                     if len(rows) > max_results:
                         break
                 return self._answer(Result(variables, rows), choice, max_results)
-            triples = []
-            for triple in answer:
+            triples: list[Any] = []
+            for triple in cast("Iterable[Any]", answer):  # a CONSTRUCT or DESCRIBE: the other kinds returned above
                 triples.append(triple)
                 if len(triples) > max_results:
                     return Reply.error(400, f"the graph has more than {max_results:,} triples, the limit of this "
@@ -153,15 +154,23 @@ class Worker:
             from .pages import entity_page, resource_page
 
             if self._is_entity(iri):
-                report = self.graph.describe(iri)
-                return Reply(200, "text/html; charset=utf-8", entity_page(report, self._links(iri)).encode())
-            rows = [row[1:] for row in self.graph.store.query(RESOURCE_QUERY, {"x": Term.iri(iri)}).rows]
+                from ..describe import infobox
+                from ..traverse import colour_of
+
+                report, box = self.graph.describe(iri), infobox(self.graph.store, iri)
+                projection = self.graph.networkx
+                node_type = projection.nodes[iri]["type"] if iri in projection else ""
+                kind = (projection.graph["kinds"].get(node_type, ""), colour_of(projection, node_type))
+                page = entity_page(report, self._links(iri), box, kind)
+                return Reply(200, "text/html; charset=utf-8", page.encode())
+            rows = [(d, p, o) for _, d, p, o in self.graph.store.query(RESOURCE_QUERY, {"x": Term.iri(iri)}).rows
+                    if d is not None and p is not None and o is not None]
             return Reply(200, "text/html; charset=utf-8", resource_page(iri, rows[:max_results]).encode())
         # its own description first, then what points at it, so the cap cuts the incoming links first
-        triples = []
+        triples: list[Any] = []
         for query in ("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", "CONSTRUCT { ?s ?q ?x } WHERE { ?s ?q ?x }"):
             answer = self.store.store.query(query, substitutions={self.ox.Variable("x"): self.ox.NamedNode(iri)})
-            triples += [t for _, t in zip(range(max_results - len(triples)), answer)]
+            triples += [t for _, t in zip(range(max_results - len(triples)), cast("Iterable[Any]", answer))]
         return Reply(200, GRAPH_TYPES[fmt], self._graph_bytes(triples, fmt))
 
     def _is_entity(self, iri: str) -> bool:
@@ -173,13 +182,15 @@ class Worker:
         """Label → IRI of the neighbours of ``iri``, to link the facts of its page."""
         bound = {"x": Term.iri(iri)}
         rows = [*self.graph.store.query(LINKS_QUERY, bound).rows, *self.graph.store.query(NODE_LINKS_QUERY, bound).rows]
-        return {label.value: other.value for _, other, label in rows if other.kind == "uri"}
+        return {label.value: other.value for _, other, label in rows
+                if other is not None and label is not None and other.kind == "uri"}
 
     def names(self) -> list[tuple[str, str, str, str, int]]:
         """``(name, iri, label, type, rank)`` for every label, id, synonym and brand of every entity."""
         if self._names is None:
             rows = self.graph.store.query(NAMES_QUERY).rows
-            self._names = sorted({(n.value, e.value, lab.value, t.value, int(r.value)) for e, n, r, _, lab, t in rows})
+            self._names = sorted({(n.value, e.value, lab.value, t.value, int(r.value)) for e, n, r, _, lab, t in rows
+                                  if e and n and r and lab and t})
         return self._names
 
     def search(self, text: str, limit: int = 12) -> Reply:
@@ -207,14 +218,13 @@ class Worker:
         the same distance (baclofen's 80 nearest neighbours share 1,600 interaction edges) would hide the picture.
         """
         from ..export import to_cytoscape
-        from ..traverse import neighbors
+        from ..traverse import kind_legend, neighbors
 
         graph = self.graph.networkx
         if iri not in graph:
             return Reply.error(404, f"<{iri}> is not an entity of the graph (statement nodes and sources have no picture)")
         distance = neighbors(graph, iri, depth)
-        nearest = sorted(distance, key=lambda n: (distance[n], -graph.degree(n), graph.nodes[n].get("label", n)))
-        kept = set(nearest[:max_nodes])
+        kept = _nearest(graph, iri, distance, depth, max_nodes)
         shown = graph.edge_subgraph([(u, v, k) for u, v, k in graph.subgraph(kept).edges(keys=True)
                                      if distance[u] != distance[v]]).copy()
         shown.add_nodes_from((n, graph.nodes[n]) for n in kept)
@@ -224,18 +234,25 @@ class Worker:
             data["path"] = "/" + data["id"][len(BASE):] if data["id"].startswith(BASE) else ""
             data["distance"] = distance[data["id"]]
         return Reply.json({"focus": iri, "depth": depth, "total": len(distance), "shown": shown.number_of_nodes(),
-                           "types": sorted({d.get("type_label", "") for _, d in shown.nodes(data=True)}),
+                           "legend": kind_legend(graph, {d.get("type", "") for _, d in shown.nodes(data=True)}),
                            "elements": elements})
+
+    def terms(self) -> Reply:
+        """What the SPARQL editor completes: the predeclared prefixes, and the vocabulary's terms with their labels."""
+        rows = self.graph.store.query(TERMS_QUERY).rows
+        return Reply.json({"prefixes": PREFIXES,
+                           "terms": [{"iri": t.value, "label": label.value, "kind": kind.value} for t, label, kind in rows
+                                     if t and label and kind]})
 
     def stats(self) -> dict[str, Any]:
         """Counts and the source registry, for the service and dataset descriptions."""
         q = self.graph.store.query
-        graphs = {row[0].value: int(row[1].value) for row in q(GRAPH_COUNTS_QUERY).rows}
+        graphs = {g.value: int(n.value) for g, n in q(GRAPH_COUNTS_QUERY).rows if g and n}
         sources = q(SOURCES_QUERY).dicts()
         counts = q(COUNTS_QUERY).dicts()[0]
-        types = {row["type"]: int(row["n"]) for row in q(TYPE_COUNTS_QUERY).dicts()}
+        types = {row["type"]: int(row["n"] or 0) for row in q(TYPE_COUNTS_QUERY).dicts()}
         return {"graphs": graphs, "sources": sources, "types": types,
-                **{k: int(v) for k, v in counts.items()}, "quads": sum(graphs.values())}
+                **{k: int(v or 0) for k, v in counts.items()}, "quads": sum(graphs.values())}
 
     def ingest(self, data: bytes, meta: dict[str, str], kind: str | None) -> Reply:
         """An article's claims and verdicts (``mrkg ingest --format json``); its text only, nothing is fetched."""
@@ -255,6 +272,27 @@ class Worker:
             return Reply.error(400, str(exc))
 
 
+def _nearest(graph: Any, focus: str, distance: dict[str, int], depth: int, max_nodes: int) -> set[str]:
+    """The entities a picture keeps, ``max_nodes`` at most: ring by ring, the best-connected of each ring among those
+    next to one already kept, each ring but the last taking at most an even share of what is left (so a picture two
+    steps out shows both rings, not only the first one's 80 best-connected neighbours)."""
+    kept, budget = {focus}, max_nodes - 1
+    for ring in range(1, depth + 1):
+        candidates = [n for n, d in distance.items() if d == ring and any(
+            m in kept for m in (*graph.predecessors(n), *graph.successors(n)))]
+        candidates.sort(key=lambda n: (-graph.degree(n), graph.nodes[n].get("label", n), n))
+        share = budget if ring == depth else budget // (depth - ring + 1)
+        kept.update(candidates[:share])
+        budget -= min(share, len(candidates))
+    return kept
+
+
+TERMS_QUERY = """SELECT DISTINCT ?term ?label ?kind WHERE {
+  ?term a ?type ; rdfs:label ?label .
+  VALUES (?type ?kind) { (owl:Class "class") (owl:ObjectProperty "property") (owl:DatatypeProperty "property")
+                         (owl:AnnotationProperty "property") }
+  FILTER(STRSTARTS(STR(?term), "https://w3id.org/mrkg/vocab/"))
+} ORDER BY ?term"""
 RESOURCE_QUERY = """SELECT ?x ?dir ?p ?o WHERE {
   { ?x ?p ?o BIND("out" AS ?dir) } UNION { ?o ?p ?x BIND("in" AS ?dir) }
 } ORDER BY DESC(?dir) ?p ?o"""  # its own description ("out") first, so a capped page keeps it
