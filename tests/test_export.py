@@ -73,6 +73,32 @@ def test_jsonld_keeps_named_graphs(graph, tmp_path: Path) -> None:
     assert path.read_text()[:200].startswith('{"@context": {')
 
 
+def test_pyld_reads_the_jsonld_merge_as_the_default_graph(graph, tmp_path: Path) -> None:
+    """pyld, the JSON-LD processor of Python, sees the merge in the default graph and every source's graph by its IRI
+    (issue 14: a top-level @graph without @id was a blank-node graph to it); around sugammadex, as pyld is slow."""
+    from pyld import jsonld
+
+    path = export(graph.store, "jsonld", tmp_path / "s.jsonld", around=[SUGAMMADEX], depth=1, graph=graph.networkx)
+    dataset = jsonld.to_rdf(json.loads(path.read_text()))
+    expected = list(ox.parse(path=str(path), format=OX_FORMATS["jsonld"]))
+    assert len(dataset["@default"]) == sum(isinstance(q.graph_name, ox.DefaultGraph) for q in expected) > 0
+    assert all(name.startswith("https://w3id.org/mrkg/graph/") for name in dataset if name != "@default")
+    assert sum(len(triples) for name, triples in dataset.items() if name != "@default") == sum(
+        isinstance(q.graph_name, ox.NamedNode) for q in expected)
+
+
+def test_igraph_reads_the_graphml(graph, tmp_path: Path) -> None:
+    """igraph's GraphML reader (libxml2) loads the export with every node, edge and edge id (issue 14)."""
+    import igraph
+
+    held = property_graph(graph.store, subgraph(graph.networkx, [SUGAMMADEX], 2))
+    path = export(graph.store, "graphml", tmp_path / "g.graphml", around=[SUGAMMADEX], depth=2, graph=graph.networkx)
+    back = igraph.Graph.Read_GraphML(str(path))
+    assert (back.vcount(), back.ecount()) == (held.number_of_nodes(), held.number_of_edges())
+    assert len(set(back.es["edge_id"])) == back.ecount(), "every edge has an id of its own (igraph keeps it as edge_id)"
+    assert "sugammadex" in back.vs["label"]
+
+
 @pytest.mark.parametrize("fmt", list(RDF_TRIPLE_FORMATS))
 def test_triple_formats_hold_the_merge(graph, tmp_path: Path, fmt: str) -> None:
     path = graph.export(fmt, tmp_path / f"g{FORMATS[fmt].suffix}")
