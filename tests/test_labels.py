@@ -367,3 +367,32 @@ def test_thiocolchicoside_intramuscular_peak_is_stated_with_its_route(graph) -> 
                              mr:drug <{DRUG}thiocolchicoside> ; mr:pharmacokineticParameter/mr:code "time-to-peak" ;
                              mr:quantityValue ?value ; mr:unit/mr:code ?unit ; mr:administrationRoute/mr:code ?route }}""").rows
     assert [(str(r[0].value), r[1].value, r[2].value) for r in rows] == [("30", "min", "intramuscular")]
+
+# --- audit of seed 1204 (issue 12): qualifiers the labels state ----------------------------------------------------
+
+
+ADJUNCT = r"adjunct|d'appoint|adjuvant"
+
+
+def test_a_use_the_label_calls_an_adjunct_is_adjunctive(graph) -> None:
+    """SKELAXIN and metaxalone 640 mg PI, 1: "indicated as an adjunct to rest, physical therapy, and other measures";
+    VALIUM: "a useful adjunct for the relief of ... spasticity"; DECONTRACTYL RCP 4.1: "Traitement d'appoint des
+    contractures musculaires douloureuses"; LYRICA (1): "Adjunctive therapy for the treatment of partial-onset
+    seizures". Every approved label use whose sentence says so has the role adjunctive (audit of seed 1204: I2, I4,
+    I7, I12, I18, I29 kept the qualifier only in the quoted sentence)."""
+    missing = graph.query(f"""SELECT ?i ?t WHERE {{ ?i a mr:Indication ; mr:evidenceLevel mr:evidence-regulatory-label ;
+                                mr:approvalStatus mr:status-approved ; mr:sourceText ?t
+                                FILTER(REGEX(?t, "{ADJUNCT}", "i"))
+                                FILTER NOT EXISTS {{ ?i mr:therapeuticRole mr:role-adjunctive }} }}""").rows
+    assert not missing, [r[0].value for r in missing]
+    roles = graph.query("""SELECT ?role WHERE { ?i a mr:Indication ; mr:drug drug:metaxalone ;
+                             mr:condition condition:acute-painful-musculoskeletal-conditions ;
+                             mr:evidenceLevel mr:evidence-regulatory-label ; mr:therapeuticRole/mr:code ?role }""").rows
+    assert {r[0].value for r in roles} == {"symptomatic", "adjunctive"}
+
+
+def test_a_role_outside_the_ontology_names_the_cell(mini_data: Path) -> None:
+    append(mini_data, "indications.tsv", "drug-a", "cond-a", "approved", "symptomatic;add-on", "regulatory-label",
+           "", "", "", "", "label-a", "")
+    with pytest.raises(DataError, match=r"indications\.tsv:\d+:\d+ .*'add-on' is not allowed in column 'role'"):
+        build(mini_data)
