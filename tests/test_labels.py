@@ -30,16 +30,23 @@ def edges(graph, drug: str, prop: str) -> set[str]:
 
 def test_dantrolene_is_not_indicated_for_rheumatic_muscle_spasm(graph) -> None:
     """DANTRIUM capsules label, INDICATIONS AND USAGE: "not indicated in the treatment of skeletal muscle spasm
-    resulting from rheumatic disorders". DrugCentral and MEDI still say "approved", as their own statements."""
-    assert CONDITION + "muscle-spasm" not in edges(graph, "dantrolene", "mr:indicatedFor|mr:candidateIndicationFor")
+    resulting from rheumatic disorders". The label approves spasticity and malignant hyperthermia only, so nothing
+    draws mr:indicatedFor muscle spasm; DrugCentral's "approved" and MEDI's listing stay their own statements and
+    candidates. The label's negative names the narrower condition, as the same sentence does in the baclofen labels
+    (audit of seed 1204, I3: it had been recorded as muscle spasm in general)."""
+    assert CONDITION + "muscle-spasm" not in edges(graph, "dantrolene", "mr:indicatedFor")
     rows = graph.query("drug-uses", drug="dantrolene").rows
     by_source = {(r[1].value, r[2].value, r[3].value): r[7].value for r in rows}
-    assert ("muscle spasm", "not indicated", "regulatory label") in by_source
+    assert ("skeletal muscle spasm resulting from rheumatic disorders", "not indicated", "regulatory label") in by_source
+    assert not any(key[0] == "muscle spasm" and key[2] == "regulatory label" for key in by_source)
     assert any(key[:2] == ("muscle spasm", "approved") and key[2] == "database" for key in by_source), \
         "the databases' own claim stays visible beside the label"
-    text = graph.query("""SELECT ?t WHERE { ?i a mr:Indication ; mr:drug drug:dantrolene ; mr:condition condition:muscle-spasm ;
+    text = graph.query("""SELECT ?t WHERE { ?i a mr:Indication ; mr:drug drug:dantrolene ;
+                            mr:condition condition:rheumatic-skeletal-muscle-spasm ;
                             mr:approvalStatus mr:status-not-indicated ; mr:sourceText ?t }""").rows
     assert "rheumatic disorders" in text[0][0].value
+    baclofen = {r[1].value for r in graph.query("drug-uses", drug="baclofen").rows if r[2].value == "not indicated"}
+    assert "skeletal muscle spasm resulting from rheumatic disorders" in baclofen, "one sentence, one condition"
 
 
 def test_botox_is_approved_for_chronic_migraine(graph) -> None:
