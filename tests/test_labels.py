@@ -375,7 +375,36 @@ def test_thiocolchicoside_intramuscular_peak_is_stated_with_its_route(graph) -> 
                              mr:quantityValue ?value ; mr:unit/mr:code ?unit ; mr:administrationRoute/mr:code ?route }}""").rows
     assert [(str(r[0].value), r[1].value, r[2].value) for r in rows] == [("30", "min", "intramuscular")]
 
+
 # --- audit of seed 1204 (issue 12): qualifiers the labels state ----------------------------------------------------
+
+
+def label_uses(graph, drug: str, condition: str) -> list:
+    return [r for r in graph.query("drug-uses", drug=drug).rows
+            if r[1].value == condition and r[3].value == "regulatory label"]
+
+
+def test_intrathecal_baclofen_is_for_severe_spasticity(graph) -> None:
+    """GABLOFEN PI, 1 INDICATIONS AND USAGE: "indicated for use in the management of severe spasticity in adult and
+    pediatric patients age 4 years and above"; LIORESAL INTRATHECAL: "indicated for use in the management of severe
+    spasticity". The intrathecal use keeps "severe" in its population (audit of seed 1204, I13)."""
+    intrathecal = [r for r in label_uses(graph, "baclofen", "spasticity") if r[4] and r[4].value == "intrathecal"]
+    assert len(intrathecal) == 2
+    assert all(r[6] is not None and "severe spasticity" in r[6].value for r in intrathecal)
+
+
+def test_botox_axillary_hyperhidrosis_is_severe_and_after_topical_agents(graph) -> None:
+    """BOTOX PI, 1 INDICATIONS AND USAGE: "Treatment of severe axillary hyperhidrosis that is inadequately managed by
+    topical agents in adult patients" (audit of seed 1204, I17: the population said only "adults")."""
+    rows = label_uses(graph, "botulinum-toxin-type-a", "axillary hyperhidrosis")
+    assert rows and all("severe" in r[6].value and "topical agents" in r[6].value for r in rows)
+
+
+def test_alcuronium_icu_ventilation_is_for_severe_respiratory_insufficiency(graph) -> None:
+    """Alloferine bula, Indicações: "tratamento intensivo: ... ventilação controlada em casos de insuficiência
+    respiratória grave" (audit of seed 1204, I22: the population was empty)."""
+    rows = label_uses(graph, "alcuronium", "mechanical ventilation (ICU)")
+    assert rows and all("severe respiratory insufficiency" in r[6].value for r in rows)
 
 
 ADJUNCT = r"adjunct|d'appoint|adjuvant"
