@@ -104,6 +104,7 @@ CONTROLLED_VALUES = (
     "regulatory-action-restricted",
     "regulatory-action-suspended",
     "regulatory-action-withdrawn",
+    "role-adjunctive",
     "role-disease-modifying",
     "role-symptomatic",
     "role-unknown",

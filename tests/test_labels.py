@@ -30,16 +30,23 @@ def edges(graph, drug: str, prop: str) -> set[str]:
 
 def test_dantrolene_is_not_indicated_for_rheumatic_muscle_spasm(graph) -> None:
     """DANTRIUM capsules label, INDICATIONS AND USAGE: "not indicated in the treatment of skeletal muscle spasm
-    resulting from rheumatic disorders". DrugCentral and MEDI still say "approved", as their own statements."""
-    assert CONDITION + "muscle-spasm" not in edges(graph, "dantrolene", "mr:indicatedFor|mr:candidateIndicationFor")
+    resulting from rheumatic disorders". The label approves spasticity and malignant hyperthermia only, so nothing
+    draws mr:indicatedFor muscle spasm; DrugCentral's "approved" and MEDI's listing stay their own statements and
+    candidates. The label's negative names the narrower condition, as the same sentence does in the baclofen labels
+    (audit of seed 1204, I3: it had been recorded as muscle spasm in general)."""
+    assert CONDITION + "muscle-spasm" not in edges(graph, "dantrolene", "mr:indicatedFor")
     rows = graph.query("drug-uses", drug="dantrolene").rows
     by_source = {(r[1].value, r[2].value, r[3].value): r[7].value for r in rows}
-    assert ("muscle spasm", "not indicated", "regulatory label") in by_source
+    assert ("skeletal muscle spasm resulting from rheumatic disorders", "not indicated", "regulatory label") in by_source
+    assert not any(key[0] == "muscle spasm" and key[2] == "regulatory label" for key in by_source)
     assert any(key[:2] == ("muscle spasm", "approved") and key[2] == "database" for key in by_source), \
         "the databases' own claim stays visible beside the label"
-    text = graph.query("""SELECT ?t WHERE { ?i a mr:Indication ; mr:drug drug:dantrolene ; mr:condition condition:muscle-spasm ;
+    text = graph.query("""SELECT ?t WHERE { ?i a mr:Indication ; mr:drug drug:dantrolene ;
+                            mr:condition condition:rheumatic-skeletal-muscle-spasm ;
                             mr:approvalStatus mr:status-not-indicated ; mr:sourceText ?t }""").rows
     assert "rheumatic disorders" in text[0][0].value
+    baclofen = {r[1].value for r in graph.query("drug-uses", drug="baclofen").rows if r[2].value == "not indicated"}
+    assert "skeletal muscle spasm resulting from rheumatic disorders" in baclofen, "one sentence, one condition"
 
 
 def test_botox_is_approved_for_chronic_migraine(graph) -> None:
@@ -382,3 +389,61 @@ def test_thiocolchicoside_intramuscular_peak_is_stated_with_its_route(graph) -> 
                              mr:drug <{DRUG}thiocolchicoside> ; mr:pharmacokineticParameter/mr:code "time-to-peak" ;
                              mr:quantityValue ?value ; mr:unit/mr:code ?unit ; mr:administrationRoute/mr:code ?route }}""").rows
     assert [(str(r[0].value), r[1].value, r[2].value) for r in rows] == [("30", "min", "intramuscular")]
+
+
+# --- audit of seed 1204 (issue 12): qualifiers the labels state ----------------------------------------------------
+
+
+def label_uses(graph, drug: str, condition: str) -> list:
+    return [r for r in graph.query("drug-uses", drug=drug).rows
+            if r[1].value == condition and r[3].value == "regulatory label"]
+
+
+def test_intrathecal_baclofen_is_for_severe_spasticity(graph) -> None:
+    """GABLOFEN PI, 1 INDICATIONS AND USAGE: "indicated for use in the management of severe spasticity in adult and
+    pediatric patients age 4 years and above"; LIORESAL INTRATHECAL: "indicated for use in the management of severe
+    spasticity". The intrathecal use keeps "severe" in its population (audit of seed 1204, I13)."""
+    intrathecal = [r for r in label_uses(graph, "baclofen", "spasticity") if r[4] and r[4].value == "intrathecal"]
+    assert len(intrathecal) == 2
+    assert all(r[6] is not None and "severe spasticity" in r[6].value for r in intrathecal)
+
+
+def test_botox_axillary_hyperhidrosis_is_severe_and_after_topical_agents(graph) -> None:
+    """BOTOX PI, 1 INDICATIONS AND USAGE: "Treatment of severe axillary hyperhidrosis that is inadequately managed by
+    topical agents in adult patients" (audit of seed 1204, I17: the population said only "adults")."""
+    rows = label_uses(graph, "botulinum-toxin-type-a", "axillary hyperhidrosis")
+    assert rows and all("severe" in r[6].value and "topical agents" in r[6].value for r in rows)
+
+
+def test_alcuronium_icu_ventilation_is_for_severe_respiratory_insufficiency(graph) -> None:
+    """Alloferine bula, Indicações: "tratamento intensivo: ... ventilação controlada em casos de insuficiência
+    respiratória grave" (audit of seed 1204, I22: the population was empty)."""
+    rows = label_uses(graph, "alcuronium", "mechanical ventilation (ICU)")
+    assert rows and all("severe respiratory insufficiency" in r[6].value for r in rows)
+
+
+ADJUNCT = r"adjunct|d'appoint|adjuvant"
+
+
+def test_a_use_the_label_calls_an_adjunct_is_adjunctive(graph) -> None:
+    """SKELAXIN and metaxalone 640 mg PI, 1: "indicated as an adjunct to rest, physical therapy, and other measures";
+    VALIUM: "a useful adjunct for the relief of ... spasticity"; DECONTRACTYL RCP 4.1: "Traitement d'appoint des
+    contractures musculaires douloureuses"; LYRICA (1): "Adjunctive therapy for the treatment of partial-onset
+    seizures". Every approved label use whose sentence says so has the role adjunctive (audit of seed 1204: I2, I4,
+    I7, I12, I18, I29 kept the qualifier only in the quoted sentence)."""
+    missing = graph.query(f"""SELECT ?i ?t WHERE {{ ?i a mr:Indication ; mr:evidenceLevel mr:evidence-regulatory-label ;
+                                mr:approvalStatus mr:status-approved ; mr:sourceText ?t
+                                FILTER(REGEX(?t, "{ADJUNCT}", "i"))
+                                FILTER NOT EXISTS {{ ?i mr:therapeuticRole mr:role-adjunctive }} }}""").rows
+    assert not missing, [r[0].value for r in missing]
+    roles = graph.query("""SELECT ?role WHERE { ?i a mr:Indication ; mr:drug drug:metaxalone ;
+                             mr:condition condition:acute-painful-musculoskeletal-conditions ;
+                             mr:evidenceLevel mr:evidence-regulatory-label ; mr:therapeuticRole/mr:code ?role }""").rows
+    assert {r[0].value for r in roles} == {"symptomatic", "adjunctive"}
+
+
+def test_a_role_outside_the_ontology_names_the_cell(mini_data: Path) -> None:
+    append(mini_data, "indications.tsv", "drug-a", "cond-a", "approved", "symptomatic;add-on", "regulatory-label",
+           "", "", "", "", "label-a", "")
+    with pytest.raises(DataError, match=r"indications\.tsv:\d+:\d+ .*'add-on' is not allowed in column 'role'"):
+        build(mini_data)

@@ -27,7 +27,7 @@ CHECKED = [
     'mrkg neighbors tizanidine --relation "has targt" 2>&1',
     'mrkg metapath tizanidine "metabolisedBy <inhibits"',
     "mrkg query predicted-interactions --param drug=tizanidine --format csv | cut -d, -f3,6,7 | head -3",
-    'mrkg query drug-uses --param drug=dantrolene --format csv | cut -d, -f2-5 | grep -E "^condition|^muscle spasm"',
+    'mrkg query drug-uses --param drug=dantrolene --format csv | cut -d, -f2-5 | grep -E "^condition|muscle spasm"',
     "mrkg query contraindications --param drug=succinylcholine --format csv | cut -d, -f2-5",
     'echo "Baclofen is a muscle relaxant. Tramadol is a muscle relaxant too." | mrkg ingest - --format csv | cut -d, -f2-5',
 ]

@@ -23,7 +23,7 @@ from .. import iris
 from ..ontology import Vocabulary
 from ..vocab import MR
 from . import registry
-from .tables import Row
+from .tables import Row, split_list
 
 __all__ = ["Triple", "Entity", "Withheld", "BuildContext"]
 
@@ -144,6 +144,19 @@ class BuildContext:
         if code not in allowed:
             raise row.error(f"'{code}' is not allowed in column '{column}'; allowed: {', '.join(allowed)}")
         return allowed[code]
+
+    def values(self, row: Row, column: str) -> list[Node]:
+        """The controlled-value individuals of a list column, one for each ``;``-separated code."""
+        spec = registry.spec_of(row)
+        allowed = self.vocab.values[spec.values[column]]
+        found = []
+        for code in split_list(row[column]):
+            if code not in allowed:
+                raise row.error(f"'{code}' is not allowed in column '{column}'; allowed: {', '.join(allowed)}", column)
+            found.append(allowed[code])
+        if column in spec.required and not found:
+            raise row.error(f"column '{column}' is empty; allowed: {', '.join(allowed)}")
+        return found
 
     def code(self, row: Row, column: str, value_class: str | None = None) -> Node:
         """The controlled value of a cell that must hold one (DataError when it is empty)."""

@@ -112,6 +112,7 @@ REGISTRY: tuple[TableSpec, ...] = (
               ("drug", "condition", "status", "source"), r.indication,
               values={"status": "ApprovalStatus", "role": "TherapeuticRole", "evidence": "EvidenceLevel",
                       "route": "AdministrationRoute", "form": "DosageForm"},
+              lists=("role", "source"),
               node="indication", key=("drug", "condition", "status", "source", "route", "form", "population"),
               notes=_POPULATION),
     TableSpec("contraindications.tsv", "a drug–condition or drug–situation contraindication",

@@ -125,8 +125,7 @@ def indication(ctx: BuildContext, row: Row) -> list[Triple]:
     status = ctx.code(row, "status")
     triples: list[Triple] = [(node, RDF.type, MR.Indication), (node, MR.drug, drug), (node, MR.condition, condition),
                              (node, MR.approvalStatus, status)]
-    if role := ctx.value(row, "role"):
-        triples.append((node, MR.therapeuticRole, role))
+    triples += [(node, MR.therapeuticRole, role) for role in ctx.values(row, "role")]
     given = ctx.evidence_level(row)
     on_label = given == ctx.label_evidence
     evidence = ctx.value(row, "evidence") or given
