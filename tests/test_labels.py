@@ -367,3 +367,18 @@ def test_thiocolchicoside_intramuscular_peak_is_stated_with_its_route(graph) -> 
                              mr:drug <{DRUG}thiocolchicoside> ; mr:pharmacokineticParameter/mr:code "time-to-peak" ;
                              mr:quantityValue ?value ; mr:unit/mr:code ?unit ; mr:administrationRoute/mr:code ?route }}""").rows
     assert [(str(r[0].value), r[1].value, r[2].value) for r in rows] == [("30", "min", "intramuscular")]
+
+
+def test_tramadol_boxed_warning_keeps_the_boxs_words(graph) -> None:
+    """Tramadol hydrochloride tablets (set 6ebc5864, openFDA record; Boxed Warning revised 02/2023), BOXED WARNING:
+    "WARNING: SERIOUS AND LIFE-THREATENING RISKS FROM USE OF TRAMADOL HYDROCHLORIDE TABLETS ... Because the use of
+    tramadol hydrochloride tablets exposes patients and other users to the risks of opioid addiction, abuse, and
+    misuse, which can lead to overdose and death, ..." The box is a boxed-warning row and, as it names abuse, an
+    abuse-potential row (seed claim kidney-073)."""
+    rows = graph.query("""SELECT ?topic ?text ?detail WHERE { ?w a mr:Warning ; mr:drug drug:tramadol ;
+                            mr:warningTopic/mr:code ?topic ; mr:sourceText ?text ; mr:sourceDetail ?detail ;
+                            dcterms:source/dcterms:identifier "openfda-tramadol-tablets-label" }""").rows
+    by_topic = {r[0].value: (r[1].value, r[2].value) for r in rows}
+    assert by_topic["boxed-warning"][0].startswith("WARNING: SERIOUS AND LIFE-THREATENING RISKS FROM USE OF TRAMADOL")
+    assert "risks of opioid addiction, abuse, and misuse, which can lead to overdose and death" in by_topic["abuse-potential"][0]
+    assert all(detail.startswith("BOXED WARNING") for _, detail in by_topic.values())
