@@ -382,3 +382,16 @@ def test_tramadol_boxed_warning_keeps_the_boxs_words(graph) -> None:
     assert by_topic["boxed-warning"][0].startswith("WARNING: SERIOUS AND LIFE-THREATENING RISKS FROM USE OF TRAMADOL")
     assert "risks of opioid addiction, abuse, and misuse, which can lead to overdose and death" in by_topic["abuse-potential"][0]
     assert all(detail.startswith("BOXED WARNING") for _, detail in by_topic.values())
+
+
+def test_naproxen_label_uses_are_the_ones_it_lists(graph) -> None:
+    """Naproxen tablets label (DailyMed set 65944dbd, INDICATIONS AND USAGE): "FOR THE RELIEF OF THE SIGNS AND
+    SYMPTOMS OF RHEUMATOID ARTHRITIS. ... OF JUVENILE ARTHRITIS ... OF TENDONITIS ... OF BURSITIS ... OF ACUTE GOUT
+    FOR THE MANAGEMENT OF PAIN FOR THE MANAGEMENT OF PRIMARY DYSMENORRHEA". Each condition is the one named (acute
+    gout, not gout); the label names no broad 'inflammation' use."""
+    rows = graph.query("drug-uses", drug="naproxen").rows
+    label = {r[1].value for r in rows if r[3].value == "regulatory label" and r[2].value == "approved"}
+    assert label == {"rheumatoid arthritis", "osteoarthritis", "ankylosing spondylitis", "juvenile arthritis",
+                     "tendonitis", "bursitis", "acute gout", "pain", "primary dysmenorrhea"}
+    assert CONDITION + "acute-gout" in edges(graph, "naproxen", "mr:indicatedFor")
+    assert CONDITION + "gout" not in edges(graph, "naproxen", "mr:indicatedFor")
