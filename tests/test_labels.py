@@ -447,3 +447,29 @@ def test_a_role_outside_the_ontology_names_the_cell(mini_data: Path) -> None:
            "", "", "", "", "label-a", "")
     with pytest.raises(DataError, match=r"indications\.tsv:\d+:\d+ .*'add-on' is not allowed in column 'role'"):
         build(mini_data)
+def test_tramadol_boxed_warning_keeps_the_boxs_words(graph) -> None:
+    """Tramadol hydrochloride tablets (set 6ebc5864, openFDA record; Boxed Warning revised 02/2023), BOXED WARNING:
+    "WARNING: SERIOUS AND LIFE-THREATENING RISKS FROM USE OF TRAMADOL HYDROCHLORIDE TABLETS ... Because the use of
+    tramadol hydrochloride tablets exposes patients and other users to the risks of opioid addiction, abuse, and
+    misuse, which can lead to overdose and death, ..." The box is a boxed-warning row and, as it names abuse, an
+    abuse-potential row (seed claim kidney-073)."""
+    rows = graph.query("""SELECT ?topic ?text ?detail WHERE { ?w a mr:Warning ; mr:drug drug:tramadol ;
+                            mr:warningTopic/mr:code ?topic ; mr:sourceText ?text ; mr:sourceDetail ?detail ;
+                            dcterms:source/dcterms:identifier "openfda-tramadol-tablets-label" }""").rows
+    by_topic = {r[0].value: (r[1].value, r[2].value) for r in rows}
+    assert by_topic["boxed-warning"][0].startswith("WARNING: SERIOUS AND LIFE-THREATENING RISKS FROM USE OF TRAMADOL")
+    assert "risks of opioid addiction, abuse, and misuse, which can lead to overdose and death" in by_topic["abuse-potential"][0]
+    assert all(detail.startswith("BOXED WARNING") for _, detail in by_topic.values())
+
+
+def test_naproxen_label_uses_are_the_ones_it_lists(graph) -> None:
+    """Naproxen tablets label (DailyMed set 65944dbd, INDICATIONS AND USAGE): "FOR THE RELIEF OF THE SIGNS AND
+    SYMPTOMS OF RHEUMATOID ARTHRITIS. ... OF JUVENILE ARTHRITIS ... OF TENDONITIS ... OF BURSITIS ... OF ACUTE GOUT
+    FOR THE MANAGEMENT OF PAIN FOR THE MANAGEMENT OF PRIMARY DYSMENORRHEA". Each condition is the one named (acute
+    gout, not gout); the label names no broad 'inflammation' use."""
+    rows = graph.query("drug-uses", drug="naproxen").rows
+    label = {r[1].value for r in rows if r[3].value == "regulatory label" and r[2].value == "approved"}
+    assert label == {"rheumatoid arthritis", "osteoarthritis", "ankylosing spondylitis", "juvenile arthritis",
+                     "tendonitis", "bursitis", "acute gout", "pain", "primary dysmenorrhea"}
+    assert CONDITION + "acute-gout" in edges(graph, "naproxen", "mr:indicatedFor")
+    assert CONDITION + "gout" not in edges(graph, "naproxen", "mr:indicatedFor")
