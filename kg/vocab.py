@@ -251,6 +251,7 @@ class MR(DefinedNamespace):
     Severity: URIRef
     SeverityScale: URIRef
     Source: URIRef
+    SourcingMeasure: URIRef
     StatedSeverity: URIRef
     Statement: URIRef
     Substance: URIRef
@@ -341,6 +342,9 @@ class MR(DefinedNamespace):
     listedInClass: URIRef
     management: URIRef
     mappingReason: URIRef
+    measureCount: URIRef
+    measureOf: URIRef
+    measureRank: URIRef
     mechanismType: URIRef
     meddraId: URIRef
     memberOf: URIRef
@@ -386,6 +390,7 @@ class MR(DefinedNamespace):
     sharedEffect: URIRef
     sourceDetail: URIRef
     sourceText: URIRef
+    sourcingMeasure: URIRef
     statedLevel: URIRef
     states: URIRef
     statesFigure: URIRef

@@ -26,6 +26,7 @@ from .context import BuildContext, Entity, Triple, Withheld, date_literal
 from .label_precedence import apply_label_precedence
 from .name_index import add_name_index
 from .registry import ENTITY_TABLES, REGISTRY, read_tables, spec_of
+from .statistics import STATISTICS_GRAPH, compute_statistics, quads_of_lines, statistics_lines
 from .summaries import add_summaries
 from .tables import Row
 
@@ -186,19 +187,24 @@ def build_dataset(data_dir: Path = DATA_DIR, ontology_dir: Path = ONTOLOGY_DIR,
 
 
 def write_nquads(dataset: Dataset, path: Path, origins: dict[str, str] | None = None,
-                 documents: Sequence[Path] = ()) -> int:
+                 documents: Sequence[Path] = (), statistics: bool = False) -> int:
     """Write ``dataset`` as sorted N-Quads through a temporary file and a rename; return the named-graph quad count.
 
     The file also carries the merge of all named graphs in its default graph, so a SPARQL store
     that loads it (Oxigraph, Fuseki, GraphDB, ...) sees each fact once without ``GRAPH``, as MRKG's
     own engines do, and MRKG opens it without computing the merge again. Its first and last lines
     are comments that seal it (:func:`kg.files.seal`). ``origins`` (IRI →
-    ``file:line``) are written beside it (:func:`origins_path`).
+    ``file:line``) are written beside it (:func:`origins_path`). With ``statistics`` the file also gets the graph
+    of its statistics (:mod:`kg.build.statistics`), computed over everything else it holds.
     """
     lines_in = set(dataset.serialize(format="nquads").splitlines())
     for document in documents:  # the claims graphs that `mrkg ingest --add` keeps (kg/cache.py documents_dir)
         lines_in.update(document.read_text(encoding="utf-8").splitlines())
     quads = sorted(line for line in lines_in if line.strip() and not line.startswith("#"))
+    if statistics:  # last, so that they count the documents' graphs too
+        own = f" <{STATISTICS_GRAPH}> ."
+        quads = [line for line in quads if not line.endswith(own)]
+        quads = sorted(quads + statistics_lines(compute_statistics(quads_of_lines(quads))))
     # every graph name is an IRI and the last term of its line, so dropping it leaves the triple
     merge = sorted({line.rsplit(" <", 1)[0] + " ." for line in quads})
     if origins is not None:
@@ -229,7 +235,7 @@ def build_to_file(path: Path, data_dir: Path = DATA_DIR, ontology_dir: Path = ON
     """Build and write the dataset to ``path`` atomically, with its origins; the old file stays if the build fails.
     ``documents`` are N-Quads files of ingested articles' claims graphs, written into the dataset as they are."""
     build = Build(data_dir, ontology_dir, exclude)
-    return write_nquads(build.run(), path, build.context.origins, documents)
+    return write_nquads(build.run(), path, build.context.origins, documents, statistics=True)
 
 
 def build_open(path: Path, strict: bool = False, data_dir: Path = DATA_DIR) -> tuple[int, dict[str, int]]:
@@ -238,5 +244,5 @@ def build_open(path: Path, strict: bool = False, data_dir: Path = DATA_DIR) -> t
     Returns the quad count written and the number of rows withheld per table.
     """
     build = Build(data_dir, ONTOLOGY_DIR, frozenset({"no", "unknown"} if strict else {"no"}))
-    count = write_nquads(build.run(), path, build.context.origins)
+    count = write_nquads(build.run(), path, build.context.origins, statistics=True)
     return count, build.withheld
