@@ -10,6 +10,10 @@ interaction of their two clones (new partners among the clones), while the share
 it gains incoming edges, as it would when more drugs are added. Every cloned quad stays in the named
 graph of its source, so provenance queries see the same structure.
 
+The statistics graph of the base (``graph/mrkg-statistics``: VoID figures and the sourcing measures that
+``stats-sourcing`` reads) is not copied: each file gets its own, recomputed over the whole file with the build's
+function (``kg.build.statistics``), streaming, and appended at its end.
+
 Names stay unambiguous: labels, synonyms, brands, identifiers and database ids of clones get a
 `` syn-k`` suffix, so the header examples of the named queries (``drug=baclofen``) still resolve
 to the one original entity, and the answers anchored on it do not change with the size.
@@ -32,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DRUG = "https://w3id.org/mrkg/drug/"
+#: The subjects of the statistics graph start with this (kg.build.statistics.DATASET).
+DATASET = "https://w3id.org/mrkg/dataset"
 BASE = "https://w3id.org/mrkg/"
 #: Kinds of statement node (IRI folder under https://w3id.org/mrkg/) cloned with the drugs they name.
 FACT_KINDS = ("evidence", "indication", "claim", "interaction", "product", "warning", "target-action",
@@ -132,6 +138,8 @@ def make_template(base: Path) -> Template:
     base_lines: list[str] = []
     clone_parts: list[list[str]] = []
     for q in quads:
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(DATASET):
+            continue  # the base's statistics (and their merge copies): each file gets its own
         line = f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n" \
             if not isinstance(q.graph_name, ox.DefaultGraph) else f"{q.subject} {q.predicate} {q.object} .\n"
         base_lines.append(line)
@@ -169,16 +177,30 @@ def write_sizes(base: Path, sizes: list[int], out_dir: Path, progress=None) -> d
                     handle.write(template.generation(k))
                     if advance:
                         advance(1)
+            seconds = time.perf_counter() - start
+            statistics_seconds = append_statistics(tmp)
             tmp.replace(path)
             path.with_suffix(".done").write_text(str(quads))
-            seconds = time.perf_counter() - start
         else:
-            seconds = 0.0
+            seconds = statistics_seconds = 0.0
         written[size] = {"path": str(path), "quads": quads, "generations": generations,
                          "bytes": path.stat().st_size, "seconds": round(seconds, 2),
+                         "statistics_seconds": round(statistics_seconds, 2),
                          "per_generation": template.per_generation, "drugs_per_generation": template.drugs,
                          "fact_nodes_per_generation": template.fact_nodes}
     return written
+
+
+def append_statistics(path: Path) -> float:
+    """Compute the statistics graph of the N-Quads file ``path`` (which has none) and append it with its merge copies
+    (the triples again, in the default graph); the seconds it took."""
+    from kg.build.statistics import compute_statistics, quads_of_file, statistics_lines
+
+    start = time.perf_counter()
+    lines = statistics_lines(compute_statistics(quads_of_file(path)))
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("".join(f"{line}\n{line.rsplit(' <', 1)[0]} .\n" for line in lines))
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ import kg
 from conftest import append, replace
 from kg import iris
 from kg.build import TABLES, build_dataset, build_to_file
+from kg.build.statistics import STATISTICS_GRAPH
 from kg.errors import DataError
 from kg.vocab import MR
 
@@ -29,7 +30,9 @@ def test_one_named_graph_per_source(built: Path) -> None:
     sources = {q.subject.value for q in quads if q.predicate.value == str(MR.graph)
                and q.graph_name == ox.NamedNode(iris.SOURCES_GRAPH)}
     assert iris.ONTOLOGY_GRAPH in graphs and iris.SOURCES_GRAPH in graphs
-    assert graphs - {iris.ONTOLOGY_GRAPH, iris.SOURCES_GRAPH} <= {iris.graph_iri(s.rsplit("/", 1)[1]) for s in sources}
+    assert graphs - {iris.ONTOLOGY_GRAPH, iris.SOURCES_GRAPH, STATISTICS_GRAPH} <= {iris.graph_iri(s.rsplit("/", 1)[1])
+                                                                                 for s in sources}
+    assert STATISTICS_GRAPH in graphs  # the build's own figures (kg/build/statistics.py), no source's statements
     assert iris.graph_iri("seed-article-kidney") in graphs and iris.graph_iri("who-atc-ddd-2026") in graphs
     assert iris.graph_iri("mrkg-interaction-summaries") in graphs
 
@@ -165,7 +168,7 @@ def test_open_only_build_keeps_redistributable_sources(built: Path, tmp_path: Pa
     graph = kg.load(path=path)
     rows = graph.query("""SELECT DISTINCT ?g ?use WHERE { GRAPH ?g { ?s ?p ?o }
         OPTIONAL { ?source mr:graph ?g ; mr:commercialUse ?use } }""").dicts()
-    uses = {r["use"] for r in rows if r["g"] not in (iris.ONTOLOGY_GRAPH, iris.SOURCES_GRAPH)}
+    uses = {r["use"] for r in rows if r["g"] not in (iris.ONTOLOGY_GRAPH, iris.SOURCES_GRAPH, STATISTICS_GRAPH)}
     assert uses <= allowed, uses
     assert iris.graph_iri("sider-4-1") not in {r["g"] for r in rows}
     assert withheld["drug_adverse_effects.tsv"] > 0 and count < kg.load(path=built).store.quad_count()
