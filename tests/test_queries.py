@@ -57,6 +57,7 @@ def test_header_example_runs_and_returns_rows(name: str) -> None:
 #: (tests/test_statistics.py runs its old live computation on both engines there).
 ON_FIXTURE_GRAPH = {
     "article-only-facts": {},
+    "claims-vs-reference": {"assessment": "supported"},
     "label-coverage": {},
     "stats-labels": {},
     "find-by-name": {"name": "brandy"},
