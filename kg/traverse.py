@@ -33,21 +33,20 @@ SELECT ?entity ?label ?type ?typeLabel WHERE {
   OPTIONAL { ?type rdfs:label ?typeLabel }
 }"""
 
-#: Each entity class → the kind name (mr:kindName) of its nearest ancestor-or-self that has one.
-KINDS_QUERY = """
-SELECT ?type ?kind WHERE {
-  ?type rdfs:subClassOf* ?root . ?root mr:kindName ?kind .
-  FILTER NOT EXISTS { ?type rdfs:subClassOf* ?nearer . ?nearer rdfs:subClassOf+ ?root ; mr:kindName ?other
-                      FILTER(?nearer != ?root) }
-}"""
+def nearest_annotation_query(prop: str, var: str) -> str:
+    """Each class → the value (as ``?var``) of ``prop`` on its nearest ancestor-or-self that has one."""
+    return f"""
+SELECT ?type ?{var} WHERE {{
+  ?type rdfs:subClassOf* ?root . ?root {prop} ?{var} .
+  FILTER NOT EXISTS {{ ?type rdfs:subClassOf* ?nearer . ?nearer rdfs:subClassOf+ ?root ; {prop} ?other
+                      FILTER(?nearer != ?root) }}
+}}"""
 
+
+#: Each entity class → the kind name (mr:kindName) of its nearest ancestor-or-self that has one.
+KINDS_QUERY = nearest_annotation_query("mr:kindName", "kind")
 #: Each class → the colour (mr:colour) of its nearest ancestor-or-self that has one: one colour per kind in every picture.
-COLOURS_QUERY = """
-SELECT ?type ?colour WHERE {
-  ?type rdfs:subClassOf* ?root . ?root mr:colour ?colour .
-  FILTER NOT EXISTS { ?type rdfs:subClassOf* ?nearer . ?nearer rdfs:subClassOf+ ?root ; mr:colour ?other
-                      FILTER(?nearer != ?root) }
-}"""
+COLOURS_QUERY = nearest_annotation_query("mr:colour", "colour")
 #: The colour of a type that no class of the ontology colours.
 NO_COLOUR = "#999999"
 
