@@ -6,7 +6,7 @@ import re
 
 __all__ = [
     "BASE", "VOCAB", "GRAPH_BASE", "ONTOLOGY_GRAPH", "SOURCES_GRAPH", "MERGE_GRAPH", "PREFIXES",
-    "SLUG", "entity_iri", "node_iri", "source_iri", "graph_iri", "slugify", "shorten",
+    "SLUG", "entity_iri", "node_iri", "source_iri", "graph_iri", "slugify", "shorten", "date_datatype",
 ]
 
 #: Namespace of every entity, statement, source and graph of the graph.
@@ -96,3 +96,21 @@ def shorten(iri: str) -> str:
             best = prefix
     local = iri[len(PREFIXES[best]):] if best else ""
     return f"{best}:{local}" if local else iri
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: A date as sources give it → its XSD datatype: a day, a month or a year.
+_DATE_FORMS = ((re.compile(r"\d{4}-\d{2}-\d{2}"), _XSD + "date"), (re.compile(r"\d{4}-\d{2}"), _XSD + "gYearMonth"),
+               (re.compile(r"\d{4}"), _XSD + "gYear"))
+
+
+def date_datatype(text: str) -> str | None:
+    """The XSD datatype of a date written YYYY, YYYY-MM or YYYY-MM-DD (None for other text); ValueError for a month or
+    day that does not exist (``2024-13``, ``2024-02-30``), which would make an ill-typed literal."""
+    from datetime import date
+
+    for pattern, datatype in _DATE_FORMS:
+        if pattern.fullmatch(text):
+            date.fromisoformat(f"{text}-01-01"[:10])
+            return datatype
+    return None

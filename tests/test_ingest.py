@@ -179,6 +179,13 @@ def test_report_formats(seeds: dict, graph: kg.KnowledgeGraph) -> None:
     assert f"<https://w3id.org/mrkg/graph/{report.document.id}>" in nquads
     assert nquads.count("<https://w3id.org/mrkg/vocab/method-automatic>") == len(report.claims)
     assert "<https://w3id.org/mrkg/vocab/Article>" in nquads
+    # the article's date is typed as the build types a source's date, and a month that does not exist stays text
+    from dataclasses import replace
+
+    dated = replace(report, document=replace(report.document, date="2024-05"))
+    assert '"2024-05"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>' in to_nquads(dated, graph.store)
+    undated = replace(report, document=replace(report.document, date="2024-13"))
+    assert '"2024-13" ' in to_nquads(undated, graph.store) and "gYearMonth" not in to_nquads(undated, graph.store)
 
 
 @pytest.mark.parametrize("content, message", [

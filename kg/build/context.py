@@ -11,11 +11,10 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from difflib import get_close_matches
 from typing import TypeVar
 
-from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
@@ -267,11 +266,8 @@ class BuildContext:
 def date_literal(text: str) -> Literal:
     """A typed date literal for YYYY, YYYY-MM or YYYY-MM-DD; other text stays a plain string. ValueError for a month
     or day that does not exist (``2024-13``, ``2024-02-30``), which would make an ill-typed literal."""
-    for pattern, datatype in ((r"\d{4}-\d{2}-\d{2}", XSD.date), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}", XSD.gYear)):
-        if re.fullmatch(pattern, text):
-            date.fromisoformat(f"{text}-01-01"[:10])
-            return Literal(text, datatype=datatype)
-    return Literal(text)
+    datatype = iris.date_datatype(text)
+    return Literal(text, datatype=URIRef(datatype)) if datatype else Literal(text)
 
 
 def statement_key(spec: registry.TableSpec, row: Row) -> str:

@@ -13,10 +13,9 @@ import csv
 import html
 import io
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
-from ..iris import BASE, GRAPH_BASE, SOURCES_GRAPH, graph_iri, node_iri, source_iri
+from ..iris import BASE, GRAPH_BASE, SOURCES_GRAPH, date_datatype, graph_iri, node_iri, source_iri
 
 if TYPE_CHECKING:
     from . import IngestReport
@@ -104,9 +103,11 @@ def _source_triples(doc: Any, ox: Any) -> list[tuple[str, Any]]:
     if doc.publisher:
         triples.append((DCTERMS + "publisher", ox.Literal(doc.publisher)))
     if doc.date:
-        kind = "date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date) else "gYearMonth" if re.fullmatch(
-            r"\d{4}-\d{2}", doc.date) else "gYear" if re.fullmatch(r"\d{4}", doc.date) else ""
-        triples.append((DCTERMS + "date", ox.Literal(doc.date, datatype=ox.NamedNode(XSD + kind)) if kind
+        try:
+            datatype = date_datatype(doc.date)
+        except ValueError:  # a month or day that does not exist ("2024-13"): kept as the text given, not ill-typed
+            datatype = None
+        triples.append((DCTERMS + "date", ox.Literal(doc.date, datatype=ox.NamedNode(datatype)) if datatype
                         else ox.Literal(doc.date)))
     if doc.url:
         triples.append(("http://xmlns.com/foaf/0.1/page", ox.NamedNode(doc.url)))
