@@ -126,7 +126,8 @@ def test_search_entity_page_and_picture(page, server, graph) -> None:  # type: i
     # a click on a neighbour shows its name and a link to its page, and adds its own neighbours to the picture
     neighbour = next(n["data"]["id"] for n in answer["elements"]["nodes"] if n["data"]["type"] == "mr:Drug"
                      and n["data"]["id"] != BACLOFEN)
-    page.evaluate("iri => mrkgPicture.getElementById(iri).emit('tap')", neighbour)
+    page.evaluate("iri => { mrkgPicture.getElementById(iri).emit('tap'); }", neighbour)  # return nothing: Playwright
+    # would otherwise serialise the Cytoscape collection that emit returns, which takes seconds
     assert page.locator("#graph-details b").inner_text() == around.nodes[neighbour]["label"]
     assert page.locator("#graph-open").get_attribute("href") == "/" + neighbour.split("/mrkg/", 1)[1]
     page.locator("#graph[data-expanded='2']").wait_for(timeout=20_000)
