@@ -79,27 +79,25 @@ def _shapes_graph(ontology):
     return shapes
 
 
+#: The merge of the named graphs (the sources' facts), taken from the store itself: no text dump to parse again.
+MERGE_OF_NAMED_GRAPHS = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
 def shacl_problems(store: Store, origins: Mapping[str, str] | None = None) -> list[Problem]:
     """Run the SHACL shapes on the merge of all named graphs (with the ontology, for class membership).
 
     ``origins`` (the build's IRI → file:line, :func:`kg.build.read_origins`) say where each problem is to be fixed.
     """
-    import tempfile
-
-    import pyoxigraph as ox
     import pyshacl
     from rdflib import Graph, URIRef
 
     from .ontology import load_ontology
+    from .store import RdflibStore, memo
 
-    data = Graph()
-    with tempfile.TemporaryDirectory() as tmp:  # every source's facts, whether or not the file's merge holds them
-        dumped, merged = Path(tmp) / "graph.nq", Path(tmp) / "merged.nt"
-        store.dump(dumped, "nquads")
-        # the merge is taken with pyoxigraph (fast), so rdflib parses each triple once
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(dumped), format=ox.RdfFormat.N_QUADS)}
-        ox.serialize(triples, output=str(merged), format=ox.RdfFormat.N_TRIPLES)
-        data.parse(merged, format="nt")
+    data = Graph()  # every source's facts, whether or not the file's merge holds them; each triple once
+    to_rdflib = memo(RdflibStore._to_rdflib)
+    for triple in store.query(MERGE_OF_NAMED_GRAPHS).rows:
+        data.add(tuple(map(to_rdflib, triple)))  # type: ignore[arg-type]
     conforms, results, _ = pyshacl.validate(data, shacl_graph=_shapes_graph(load_ontology()), inference="none",
                                             abort_on_first=False, allow_warnings=True)
     if conforms:
