@@ -38,7 +38,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError
-from .files import atomic_path, check_rdf_text, check_sealed, hold, release, remove_dead_temps, share, still_there, try_exclusive
+from .files import (
+    atomic_path,
+    check_rdf_text,
+    check_sealed,
+    hold,
+    release,
+    remove_dead_temps,
+    scratch_prefix,
+    share,
+    still_there,
+    try_exclusive,
+)
 from .paths import DATA_DIR, IMPORTED_DIR, ONTOLOGY_DIR, PACKAGE_DIR, cache_dir
 from .progress import stage
 
@@ -223,7 +234,7 @@ class _WorkFolder:
 
     def __init__(self, parent: Path, name: str) -> None:
         parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(dir=parent, prefix=f"{TMP}{name}-"))
+        self.path = Path(tempfile.mkdtemp(dir=parent, prefix=scratch_prefix(f"{TMP}{name}-")))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.path, 0o777 & ~umask)  # mkdtemp makes 0700; a published folder is readable like any other

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QueryError
-from .files import check_rdf_text, check_sealed, hold, release, remove_dead_temps
+from .files import check_rdf_text, check_sealed, hold, release, remove_dead_temps, scratch_prefix
 from .store import QUAD_COUNT, OxigraphStore, load_dataset_file
 
 __all__ = ["load_store", "open_store_directory"]
@@ -47,7 +47,7 @@ def load_store(directory: Path, paths: list[Path], progress: Callable[[Path], No
     try:
         directory.parent.mkdir(parents=True, exist_ok=True)
         remove_dead_temps(directory.parent, f".{directory.name}-")  # the scratch folders of killed loads
-        scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
+        scratch = Path(tempfile.mkdtemp(dir=directory.parent, prefix=scratch_prefix(f".{directory.name}-")))
     except OSError as exc:
         raise QueryError(f"{directory}: cannot make the store there ({exc.strerror or exc}); "
                          "choose a folder you can write to") from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ except ImportError:  # Windows: no advisory locks; nothing is then removed while
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["atomic_path", "hold", "share", "release", "try_exclusive", "still_there", "remove_dead_temps", "seal",
-           "check_sealed", "SEAL_OPEN", "SEAL_CLOSE", "MAX_LINE", "check_rdf_text"]
+           "scratch_prefix", "check_sealed", "SEAL_OPEN", "SEAL_CLOSE", "MAX_LINE", "check_rdf_text"]
 
 #: A temporary file or folder whose maker left no lock is removed after this many seconds.
 ABANDONED_AFTER = 3600.0
@@ -131,10 +132,32 @@ def remove_dead_temps(folder: Path, prefix: str) -> list[Path]:
     return removed
 
 
+def scratch_prefix(prefix: str) -> str:
+    """``prefix`` with this process's id, for ``tempfile.mkdtemp``: a folder killed before its maker made its lock
+    file is then known to be left over as soon as that process is gone, not only after :data:`ABANDONED_AFTER`."""
+    return f"{prefix}{os.getpid()}~"
+
+
+def _maker_alive(name: str) -> bool | None:
+    """Whether the process whose id :func:`scratch_prefix` put in ``name`` still runs (None: no id in the name)."""
+    found = re.search(r"(\d+)~[^~]*$", name)
+    if found is None:
+        return None
+    try:
+        os.kill(int(found[1]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process (or no such id at all: kept, to be safe)
+    return True
+
+
 def _abandoned(entry: Path, lock: Path) -> bool:
-    """Whether ``entry`` has no lock to ask and is older than :data:`ABANDONED_AFTER`."""
+    """Whether ``entry`` has no lock to ask, and its maker is gone or it is older than :data:`ABANDONED_AFTER`."""
     if fcntl is not None and lock.exists():
         return False
+    if _maker_alive(entry.name) is False:
+        return True
     try:
         return time.time() - entry.stat().st_mtime > ABANDONED_AFTER
     except OSError:

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -334,6 +335,7 @@ def _kill_a_server(graph: Path, env: dict[str, str]) -> None:
     assert not any(_alive(pid) for pid in workers), "workers outlived their server"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc")
 def test_kill_9_at_random_points_leaves_no_stale_answer_and_no_leftovers(cache: Path, mini_data: Path,
                                                                           tmp_path: Path) -> None:
@@ -366,3 +368,17 @@ def test_kill_9_at_random_points_leaves_no_stale_answer_and_no_leftovers(cache: 
     assert result.exit_code == 0, result.output
     assert quads(graph) == expected and open_prepared(user_file).quad_count() == expected
     assert leftovers(cache) == [] and sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".db")) == []
+
+
+def test_a_scratch_folder_killed_before_its_lock_is_removed_once_its_maker_is_gone(tmp_path: Path) -> None:
+    """A load or build killed between making its scratch folder and its lock file left a folder that nobody could
+    ask; the maker's process id in the name says at once whether it is left over (seen in a kill -9 run)."""
+    from kg.files import remove_dead_temps, scratch_prefix
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    dead = tmp_path / f".db-{gone}~abc"
+    live = Path(tempfile.mkdtemp(dir=tmp_path, prefix=scratch_prefix(".db-")))  # this process: still at work
+    dead.mkdir()
+    assert remove_dead_temps(tmp_path, ".db-") == [dead]
+    assert live.is_dir() and not dead.exists()
