@@ -6,6 +6,7 @@ readable ids, and check real results on the real graph; a test that cannot fail 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -21,44 +22,58 @@ MINI = Path(__file__).parent / "resources" / "mini"
 
 
 #: Fixtures that cost tens of seconds each (rdflib's parse of the whole graph, the reasoners, an Oxigraph server,
-#: a Virtuoso server, a wheel build, Chromium): a test using one is marked ``slow``, so ``pytest -m "not slow"`` is the quick loop.
-SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "virtuoso", "wheel", "browser"}
+#: a Virtuoso server, a wheel build, Chromium, Kùzu loaded, kgx's validator): a test using one is marked ``slow``, so ``pytest -m "not slow"`` is the quick loop.
+SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "virtuoso", "wheel", "browser", "kuzu_db", "kgx_validator"}
 
 
 #: The files that take longest, started first so that the two workers (pytest-xdist, a file each) finish together
-#: instead of one running a long file alone at the end.
+#: instead of one running a long file alone at the end. They are the integration tests (servers, whole-graph builds,
+#: exports and validation, reasoners, Virtuoso, Chromium), all marked ``slow``: ``pytest -m "not slow"`` leaves them out.
 LONGEST_FILES = ("test_hostile_serve.py", "test_export.py", "test_queries.py", "test_endpoint.py", "test_virtuoso.py",
                  "test_build.py", "test_browser.py", "test_serve.py", "test_reason.py", "test_hostile_remote.py",
-                 "test_validate.py")
+                 "test_validate.py", "test_packaging.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in LONGEST_FILES:
             item.add_marker(pytest.mark.slow)
     rank = {name: i for i, name in enumerate(LONGEST_FILES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its own order
 
 
+def _shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder that every pytest-xdist worker of this run shares (the run's own temporary folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep the tests' built-graph cache out of the user's home."""
+    """Keep the tests' built-graph cache out of the user's home; the workers of one run share it."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("MRKG_CACHE", str(tmp_path_factory.mktemp("cache")))
+    cache = _shared_temp(tmp_path_factory) / "cache"
+    cache.mkdir(exist_ok=True)
+    mp.setenv("MRKG_CACHE", str(cache))
     yield
     mp.undo()
 
 
 @pytest.fixture(scope="session")
-def built() -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real graph, built from kg/data into the session's cache (read it, never change it).
 
-    The same build the commands use without --graph, and one prepared store for both: each build of the real graph
-    costs about ten seconds.
+    The same build the commands use without --graph, and one prepared store for both. It is built once per run: the
+    first worker to need it builds it while the others wait on a lock, then find it in the shared cache (each build
+    of the real graph costs about ten seconds of a core).
     """
+    import fcntl
+
     from kg.cache import cached_graph
 
-    return cached_graph()
+    with (_shared_temp(tmp_path_factory) / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return cached_graph()
 
 
 @pytest.fixture(scope="session")

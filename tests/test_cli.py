@@ -91,6 +91,7 @@ def test_check_puts_worst_first(run, severity_order) -> None:
     assert {r["section"] for r in rows} >= {"summary", "statement", "warning"}
 
 
+@pytest.mark.slow
 def test_export(run, tmp_path: Path) -> None:
     out = tmp_path / "g.nq"
     result = run("export", "--format", "nquads", "--output", str(out))
@@ -141,6 +142,7 @@ def test_analytics_commands(run) -> None:
     assert "ciprofloxacin" in metapath.output and "fluvoxamine" in metapath.output
 
 
+@pytest.mark.slow
 def test_export_around(run, tmp_path: Path) -> None:
     import networkx as nx
 
@@ -235,6 +237,7 @@ def _run_with_stderr_on_a_terminal(args: list[str]) -> tuple[str, str]:
     return done.stdout, shown.decode(errors="replace")
 
 
+@pytest.mark.slow
 def test_progress_is_shown_on_a_terminal_and_nowhere_else(tmp_path: Path) -> None:
     """`mrkg reason` names each step and its time on a terminal's standard error (issue 14); piped, stderr stays empty,
     and standard output is the same either way."""

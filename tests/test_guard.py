@@ -90,6 +90,7 @@ def test_allowed_service_reaches_the_endpoint(mini_data: Path, tmp_path: Path, f
     assert [row[0].value for row in rows] == ["from afar"] and len(FakeEndpoint.hits) == 1
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_service_query_in_one_line(built: Path, fake: str, tmp_path: Path) -> None:
     mrkg = str(Path(sys.executable).parent / "mrkg")
     query = tmp_path / "far.rq"

@@ -41,10 +41,10 @@ ATC_QUERY = "SELECT ?atc WHERE { drug:baclofen mr:atcCode ?atc }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 WORKER_MEMORY = 400
 READ_TIMEOUT = 2.0
-TIMEOUT = 6.0
+TIMEOUT = 4.0
 SLOW_AFTER = 1.0
 #: The time limit of a runaway query in the pool's cases.
-SHORT = 3.0
+SHORT = 2.5
 #: Bound of every wait in these tests: far above each limit, so a busy core does not fail them.
 WAIT = 60.0
 OTHER_ADDRESS = "127.0.0.2"  # all of 127.0.0.0/8 is loopback on Linux: a second client address on one machine
@@ -52,7 +52,7 @@ OTHER_ADDRESS = "127.0.0.2"  # all of 127.0.0.0/8 is loopback on Linux: a second
 
 @pytest.fixture(scope="module")
 def server(built: Path) -> Iterator[_Server]:
-    """The endpoint over the real graph with small limits (2 workers of 1,600 MB, 6 s per query, slow after 2 s,
+    """The endpoint over the real graph with small limits (2 workers of 1,600 MB, 4 s per query, slow after 2 s,
     2 s to send a head or a body, 8 connections per address) and the default request size limit, 1 MB."""
     app = create_app(built, workers=2, timeout=TIMEOUT, max_results=500,
                      worker_memory=4 * WORKER_MEMORY, read_timeout=READ_TIMEOUT, slow_after=2 * SLOW_AFTER)
@@ -235,7 +235,7 @@ def test_runaway_clients_do_not_starve_a_normal_client(server: _Server) -> None:
         stopped = [r.result() for r in runaways]
     assert [a.status_code for a in normal] == [200] * 6, [a.text for a in normal]
     assert [a.status_code for a in stopped] == [503] * 4
-    # stopped by the clock (the memory cap is far above what the count needs in 6 s; test_query_past_the_memory_limit...
+    # stopped by the clock (the memory cap is far above what the count needs in 4 s; test_query_past_the_memory_limit...
     # has a server of its own for memory)
     assert all("the query was stopped after" in a.text for a in stopped), [a.text for a in stopped]
     given_way = [a for a in stopped if "so that other clients' queries could run" in a.text]

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def test_dots_split_keywords_but_stay_in_prefixed_names() -> None:
     assert [t.text for t in tokens("ex.a:b.c. ")] == ["ex.a:b.c", "."]
 
 
+@pytest.mark.slow
 def test_time_is_linear_on_the_inputs_that_once_froze_the_server() -> None:
     """'a.' x 24,000 took the old lexer 16 s (it rescanned the rest at every dot). 2.4 million characters of the same
     must finish well inside a generous bound (a quadratic lexer would take hours)."""

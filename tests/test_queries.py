@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -42,8 +43,8 @@ def test_library_covers_the_competency_questions() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_header_example_runs_and_returns_rows(name: str) -> None:
-    """Every query's header example is a working command that returns at least one row."""
+def test_header_example_runs_and_returns_rows(built: Path, name: str) -> None:
+    """Every query's header example is a working command that returns at least one row (on the run's one build)."""
     words = shlex.split(LIBRARY[name].example)
     assert words[:3] == ["mrkg", "query", name]
     result = CliRunner().invoke(main, words[1:] + ["--format", "csv"])

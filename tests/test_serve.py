@@ -34,7 +34,7 @@ ATC_QUERY = "SELECT ?atc WHERE { drug:baclofen mr:atcCode ?atc }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: Long enough for the slowest honest request on a busy core (the first picture builds the projection), short
 #: enough for the runaway test to wait for it.
-TIMEOUT = 10.0
+TIMEOUT = 5.0
 MAX_RESULTS = 500
 MAX_REQUEST = 20_000
 
@@ -72,7 +72,7 @@ class _Server:
 
 @pytest.fixture(scope="module")
 def server(built: Path):  # type: ignore[no-untyped-def]
-    """The endpoint over the real graph: 2 workers, a 10 s time limit, 500 results, 20 kB requests."""
+    """The endpoint over the real graph: 2 workers, a 5 s time limit, 500 results, 20 kB requests."""
     app = create_app(built, workers=2, timeout=TIMEOUT, max_results=MAX_RESULTS, max_request_bytes=MAX_REQUEST)
     with _Server(app) as running:
         yield running
