@@ -26,7 +26,7 @@ MINI = Path(__file__).parent / "resources" / "mini"
 SLOW_FIXTURES = {"rdflib_graph", "reasoned", "endpoint", "virtuoso", "wheel", "browser", "kuzu_db", "kgx_validator"}
 
 
-#: The files that take longest, started first so that the two workers (pytest-xdist, a file each) finish together
+#: The files that take longest, started first so that the workers (pytest-xdist, a file each) finish together
 #: instead of one running a long file alone at the end. They are the integration tests (servers, whole-graph builds,
 #: exports and validation, reasoners, Virtuoso, Chromium), all marked ``slow``: ``pytest -m "not slow"`` leaves them out.
 LONGEST_FILES = ("test_hostile_serve.py", "test_export.py", "test_queries.py", "test_endpoint.py", "test_virtuoso.py",
