@@ -21,7 +21,7 @@ from .iris import PREFIXES
 from .rdf_formats import FORMATS, oxigraph_format, prefixes_for
 
 __all__ = ["Term", "Result", "Store", "OxigraphStore", "RdflibStore", "ENGINES", "open_store", "to_oxigraph",
-           "from_oxigraph", "memo", "load_nquads", "load_dataset_file", "parsing"]
+           "to_rdflib", "from_oxigraph", "memo", "load_nquads", "load_dataset_file", "parsing"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -111,6 +111,17 @@ def to_oxigraph(term: Term) -> Any:
     if term.lang:
         return ox.Literal(term.value, language=term.lang)
     return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype else ox.Literal(term.value)
+
+
+def to_rdflib(term: Term) -> Any:
+    """The rdflib term for ``term`` (imports rdflib when first called)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term.kind == "uri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
 
 
 def from_oxigraph(term: Any) -> Term | None:
@@ -328,16 +339,6 @@ class RdflibStore(Store):
             return Term("bnode", str(term))
         return Term.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
 
-    @staticmethod
-    def _to_rdflib(term: Term) -> Any:
-        from rdflib import BNode, Literal, URIRef
-
-        if term.kind == "uri":
-            return URIRef(term.value)
-        if term.kind == "bnode":
-            return BNode(term.value)
-        return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
-
     def graph_names(self) -> set[str]:
         from rdflib import URIRef
 
@@ -347,7 +348,7 @@ class RdflibStore(Store):
         from rdflib import Variable
 
         self.guard(sparql)
-        init = {Variable(k): self._to_rdflib(v) for k, v in (bindings or {}).items()}
+        init = {Variable(k): to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
             with _standard_distinct_aggregates(), _graphs_from_the_dataset(self.allow_remote_fetch):
                 answer = self.dataset.query(sparql, initNs=PREFIXES, initBindings=init)  # type: ignore[arg-type]

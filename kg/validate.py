@@ -92,12 +92,12 @@ def shacl_problems(store: Store, origins: Mapping[str, str] | None = None) -> li
     from rdflib import Graph, URIRef
 
     from .ontology import load_ontology
-    from .store import RdflibStore, memo
+    from .store import memo, to_rdflib
 
     data = Graph()  # every source's facts, whether or not the file's merge holds them; each triple once
-    to_rdflib = memo(RdflibStore._to_rdflib)
+    convert = memo(to_rdflib)
     for triple in store.query(MERGE_OF_NAMED_GRAPHS).rows:
-        data.add(tuple(map(to_rdflib, triple)))  # type: ignore[arg-type]
+        data.add(tuple(map(convert, triple)))  # type: ignore[arg-type]
     conforms, results, _ = pyshacl.validate(data, shacl_graph=_shapes_graph(load_ontology()), inference="none",
                                             abort_on_first=False, allow_warnings=True)
     if conforms:
