@@ -79,6 +79,7 @@ CONTROLLED_VALUES = (
     "limit-max-duration",
     "limit-max-single-dose",
     "limit-max-total-dose",
+    "limit-starting-dose",
     "method-automatic",
     "method-curated",
     "mechanism-mixed",

@@ -336,6 +336,34 @@ def test_thiocolchicoside_courses_are_limited_by_route(graph) -> None:
     assert limits[("intramuscular", "max-daily-dose")] == ("8", "mg")
 
 
+def test_baclofen_starts_at_5_mg_three_times_a_day_and_is_titrated(graph) -> None:
+    """OZOBAX 2.1 Recommended Dosage ("5 mL (5 mg) three times a day for three days", then raised "based on clinical
+    response and tolerability") and baclofen tablets USP (Chartwell, Rev. 02/2023, DOSAGE AND ADMINISTRATION: "The
+    determination of optimal dosage requires individual titration ... 5 mg t.i.d. for 3 days"; at most 80 mg daily)."""
+    rows = graph.query(f"""SELECT ?form ?limit ?value ?unit ?src WHERE {{ ?d a mr:DoseLimit ; mr:drug <{DRUG}baclofen> ;
+                             mr:dosageForm/mr:code ?form ; mr:doseLimitKind/mr:code ?limit ; mr:quantityValue ?value ;
+                             mr:unit/mr:code ?unit ; dcterms:source/dcterms:identifier ?src }}""").rows
+    limits = {(r[0].value, r[1].value, r[4].value): (str(r[2].value), r[3].value) for r in rows}
+    assert limits[("oral-solution", "starting-dose", "label-baclofen-ozobax-solution")] == ("5", "mg")
+    assert limits[("tablet", "starting-dose", "label-baclofen-tablets-chartwell")] == ("5", "mg")
+    assert limits[("tablet", "max-daily-dose", "label-baclofen-tablets-chartwell")] == ("80", "mg")
+
+
+def test_a_review_groups_cyclobenzaprine_with_the_antispasmodics_without_moving_atc_classes(graph) -> None:
+    """See & Ginzburg, Pharmacotherapy 2008;28(2):207-13 (abstract): "The antispasticity agents - baclofen,
+    tizanidine, dantrolene, and diazepam ..."; "Antispasmodic agents, such as cyclobenzaprine, ...". The review's
+    groups are its own: they sit outside ATC's muscle relaxants, so diazepam (ATC N05BA) does not become one."""
+    def members(cls: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for row in graph.query("drugs-in-class", **{"class": cls}).rows:
+            out[row[2].value] = set(row[4].value.split("; ")) if row[4] else set()
+        return out
+
+    assert members("antispasmodics") == {"cyclobenzaprine": {"see-ginzburg-2008"}}
+    assert set(members("antispasticity-agents")) == {"baclofen", "tizanidine", "dantrolene", "diazepam"}
+    assert "diazepam" not in members("muscle-relaxants")
+
+
 def test_pregabalin_and_gabapentin_seizure_use_is_adjunctive_for_partial_onset_seizures(graph) -> None:
     """LYRICA Highlights, INDICATIONS AND USAGE (1): "Adjunctive therapy for the treatment of partial-onset seizures in
     patients 1 month of age and older"; NEURONTIN (1): "Adjunctive therapy in the treatment of partial onset

@@ -150,7 +150,7 @@ REGISTRY: tuple[TableSpec, ...] = (
                       "form": "DosageForm"},
               node="pk", key=("drug", "parameter", "unit", "source", "route", "form", "population"),
               notes={"value_max": "upper end of a range, or empty", **_POPULATION}),
-    TableSpec("dose_limits.tsv", "a maximum dose or duration a label sets",
+    TableSpec("dose_limits.tsv", "a maximum dose or duration, or a starting dose, a label sets",
               ("drug", "limit", "value", "unit", "route", "population", "form", "source_text", "source", "source_detail"),
               ("drug", "limit", "value", "unit", "source"), r.dose_limit,
               values={"limit": "DoseLimitKind", "unit": "Unit", "route": "AdministrationRoute", "form": "DosageForm"},
