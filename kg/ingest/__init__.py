@@ -96,7 +96,8 @@ def ingest_bytes(data: bytes, name: str, graph: KnowledgeGraph, title: str = "",
     claims = extract(article.text, sentences, mentions, Lexicon.of(gazetteer, evidence.links()))
     for claim in claims:
         claim.quote = article.text[claim.start:claim.end]
-    evidence.add_labels(graph.store, {c.object for c in claims if c.object} - named)
+    held = {cls for c in claims for cls in evidence.classes_of(c.subject)}  # named in reasons
+    evidence.add_labels(graph.store, {c.object for c in claims if c.object} | {s for c in claims for s in c.sites} | held)
     assess(claims, evidence)
     heading = title or article.title or _first_line(article.text)
     document = Document(document_id(data, heading), heading, url, date, publisher)

@@ -15,7 +15,9 @@ drug") or names no drug but an effect or a condition with a cue ("Common side ef
 of a list take the cue and subject of its lead-in ("Side effects include:"), or the class it names ("MAOIs
 include:"); two drugs named before are a pair in "taking them together". Free-form claims of a kind the graph can
 say something about are typed by their first words (``dose:``, ``comparison:``, ``attribution:``, ``price:``,
-``mechanism:``), so that :mod:`.verdict` can check a dose against the labels or mechanisms compared.
+``mechanism:``, ``site:``), so that :mod:`.verdict` can check a dose against the labels, compare mechanisms, or check
+where a drug is said to act (the brain, the nerve-muscle junction, the muscle fibre) against the mode subclasses
+("centrally acting muscle relaxants") the classifications put it in.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicate
 VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as", "has-strength", "statistic", "statement")
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
              "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
-             "metabolite", "membership", "likeness", "mechanism")
+             "metabolite", "membership", "likeness", "mechanism", "site")
 STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml|milligrams?|micrograms?)\b")
 #: A length of treatment ("three weeks", "10 days").
 COURSE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
@@ -86,6 +88,8 @@ class Claim:
     sources: list[str] = field(default_factory=list)
     #: the other drugs a comparison names (a free-form claim's verdict may compare their facts)
     related: list[str] = field(default_factory=list)
+    #: the mode subclasses ("centrally acting muscle relaxants") a sentence saying where the drug acts points to
+    sites: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -493,13 +497,31 @@ class _Reading:
                 if kind == "comparison":
                     self.claims[-1].related = list(dict.fromkeys(
                         d for m in mentions if (d := _drug(m)) and d != self.subject))
-        if (cue := _matches("mechanism", text)) and not any(c.predicate in ("has-mechanism", "has-target")
-                                                             for c in self.claims):
+        sited = self.site(mentions)
+        if (cue := _matches("mechanism", text)) and not sited and not any(
+                c.predicate in ("has-mechanism", "has-target") for c in self.claims):
             self.add("statement", None, "mechanism: " + _paraphrase(text), cue[0][0])
         if not self.claims and _matches("price", text):
             self.add("statement", None, "price: " + _paraphrase(text), 0)
         if not self.claims and _is_statement(text):
             self.add("statement", None, _paraphrase(text), 0)
+
+    def site(self, mentions: list[Mention]) -> bool:
+        """A claim of where the drug acts, when the sentence names a place of action (not as a word of a condition's
+        name: "spinal cord injury") with an action or mechanism cue; it points to the mode subclasses of that place."""
+        if not (self.actions or _matches("mechanism", self.text)):
+            return False
+        named = [(m.start - self.base, m.end - self.base) for m in mentions if m.kinds & {"Condition", "AdverseEffect"}]
+        places = [p for p in _matches("site", self.text) if not any(s <= p[0] < e for s, e in named)]
+        if not places:
+            return False
+        start, _, adverb = places[0]
+        subclasses = [sub for pairs in self.lexicon.modes.values() for said, sub in pairs if said == adverb]
+        if not subclasses:
+            return False
+        self.add("statement", None, "site: " + _paraphrase(self.text), start)
+        self.claims[-1].sites = subclasses
+        return True
 
     def amounts(self) -> None:
         """Strengths (a dose is not a strength), and doses or courses as free-form dose statements."""

@@ -3,13 +3,17 @@
 - **supported**: a non-article source holds the fact (class membership through the class tree, or a listing against
   the class's code scheme, said so in the reason; an interaction through a class the partner belongs to; an abuse or
   dependence warning through a controlled-substance schedule; a stated maximum dose or duration that a label sets;
-  drugs said to work differently that share no mechanism); the reason names it and ``sources`` lists those sources.
+  drugs said to work differently that share no mechanism; the place a drug is said to act, as the mode subclass of a
+  class it belongs to: "acts on the spinal cord" and centrally acting muscle relaxants); the reason names it and
+  ``sources`` lists those sources.
 - **contradicted**: the graph holds a conflicting fact: a classification (or label, or curation) that classes the
-  drug and lists members of the claimed class places the drug elsewhere; a class said to be under another none of
+  drug and lists members of the claimed class (or of the mode subclass of the place it is said to act) places the drug
+  elsewhere; a class said to be under another none of
   whose members is there; no reference source recognises the claimed class; a label or curated source says "not
   indicated"; the labels' approved uses exclude an "indicated for" claim; a label says the drug is not a controlled
-  substance; a dose or duration above the highest maximum the labels set; or the article denies (negation) a fact the
-  graph holds.
+  substance; a dose or duration above the highest maximum the labels set, a starting dose other than theirs, or a
+  dose tied to the severity of the condition where the labels titrate from a starting dose; or the article denies
+  (negation) a fact the graph holds.
 - **not in the graph**: no source either way; a comparison of treatments (the graph holds no comparative evidence).
 - **not checkable**: a usage figure, a price, an appeal to an authority, or a sentence with no structured claim.
 
@@ -21,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .extract import Claim
@@ -89,6 +93,12 @@ DURATION_CODES = {"week": "wk", "day": "d", "month": "mo"}
 #: Words that make an amount or a duration a maximum ("no more than 36 mg a day", "up to three weeks").
 LIMIT_WORDS = re.compile(r"\b(max(imum)?|no more than|not (take )?more than|up to|at most|or less|limit(ed)?|exceed)\b",
                          re.I)
+#: Words that make an amount the one treatment starts with ("an initial dose of 10 mg", "start with 5 mg").
+STARTING = re.compile(r"\b(initial(ly)?|start(s|ing)?|begin(s|ning)?|first dose)\b", re.I)
+#: Words that tie a dose to how severe the condition is ("for moderate muscle spasms").
+BY_SEVERITY = re.compile(r"\bfor (the )?(more )?(mild|moderate|severe)\b", re.I)
+#: A frequency that makes the amount before it one dose of several a day ("5 mg three times a day").
+PER_DOSE = re.compile(r"\b(times|x) (a|per) day\b|\b[tbq]\.?i\.?d\b", re.I)
 DAILY = re.compile(r"\b(daily|a day|per day|each day|every day|/\s?day)\b", re.I)
 PARENTS = "SELECT DISTINCT ?c ?p WHERE { ?c mr:parentClass ?p }"
 CLASS_SOURCES = "SELECT DISTINCT ?c ?src WHERE { GRAPH ?g { ?c a mr:DrugClass } ?src mr:graph ?g . }"
@@ -387,16 +397,34 @@ def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[
                 "reviews answer it)", set())
     if kind == "attribution":
         return "not-checkable", "an appeal to a person or body the article does not cite traceably", set()
+    if kind == "site":
+        return _site(claim, ev, subject) or (
+            "not-checkable", f"the article says where {subject} acts, and the graph puts {subject} in no class whose "
+            "subclasses say where their members act (as ATC's centrally, peripherally and directly acting muscle "
+            "relaxants do)", set())
     if kind == "mechanism":
         return ("not-checkable", "a description of how the drug works that names no mechanism or target the graph knows",
                 set())
     if kind == "price":
         return "not-checkable", "a price; the graph holds no prices", set()
-    if kind == "dose":
-        over = _over_limit(claim, ev)
-        if over:
-            return over
+    if kind == "dose" and (judged := _over_limit(claim, ev) or _titrated(claim, ev, subject)):
+        return judged
     return "not-checkable", "no structured claim recognised in the sentence (a vague or free-form statement)", set()
+
+
+def _site(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]] | None:
+    """Where the sentence says the drug acts, as membership of the mode subclass of that place ("centrally acting muscle
+    relaxants") under a class the drug belongs to; the classifications that place it in a sibling contradict it."""
+    held = ev.classes_of(claim.subject)
+    for sub in claim.sites:
+        parents = {p for p in ev.ancestors.get(sub, set()) if held.get(p)}
+        if not parents:
+            continue
+        as_member = replace(claim, predicate="member-of-class", object=sub, object_value=None)
+        verdict, reason, sources = _membership(as_member, ev, subject, ev.name(sub))
+        if verdict in ("supported", "contradicted"):
+            return verdict, f"the article says {subject} acts where {ev.name(sub)} act: {reason}", sources
+    return None
 
 
 def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
@@ -426,6 +454,31 @@ def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
         same = {src for _, value, src in fitting if value == amount}
         if bounded and same:
             return "supported", f"{_cite(ev, same)} set a maximum of {amount:g} {unit}", same
+    return None
+
+
+def _titrated(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]] | None:
+    """A dose against the starting doses the labels set (they titrate from it to the patient's response and
+    tolerance): a starting amount other than theirs is contradicted, theirs supported; a dose tied to the severity of
+    the condition is contradicted, as labels that titrate do not dose by severity."""
+    starts = [(value, unit, src) for limit, value, unit, src in ev.dose_limits.get(claim.subject, [])
+              if limit == "starting-dose"]
+    if not starts or claim.negated:
+        return None
+    doses = ", ".join(sorted({f"{value:g} {unit}" for value, unit, _ in starts}))
+    srcs = {src for _, _, src in starts}
+    stated = [(float(m.group(1).replace(",", ".")), UNIT_CODES.get(m.group(2).lower(), m.group(2).lower()), m.group(0))
+              for m in AMOUNT.finditer(claim.quote)]
+    if BY_SEVERITY.search(claim.quote) and stated:
+        return ("contradicted", f"{_cite(ev, srcs)} dose {subject} by titration from a starting dose of {doses} to the "
+                f"patient's response and tolerance, not by the severity of the condition", srcs)
+    if STARTING.search(claim.quote) and (PER_DOSE.search(claim.quote) or not DAILY.search(claim.quote)):
+        for amount, unit, words in stated:
+            same = {src for value, start_unit, src in starts if start_unit == unit and value == amount}
+            if same:
+                return "supported", f"{_cite(ev, same)} start {subject} at {words.strip()}", same
+            if any(start_unit == unit for _, start_unit, _ in starts):
+                return "contradicted", f"{_cite(ev, srcs)} start {subject} at {doses}, not {words.strip()}", srcs
     return None
 
 
