@@ -113,6 +113,25 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
     assert result.recall >= 0.95 and result.agreement >= 0.90, result.table()
 
 
+def test_an_article_written_blind_to_the_extractor(graph: kg.KnowledgeGraph) -> None:
+    """tests/resources/ingest/fresh-article.md and its expected claims, written by a helper that never read the
+    extractor. First run: recall 0.533, agreement 0.750, and one automatic 'supported' where the truth is
+    'contradicted' ("Diazepam is considered safe to take while breastfeeding." against the labels' lactation
+    warnings). The causes were general (a brand held only in capitals, "grams", safety asserted as a denial, head
+    nouns of class names, a symmetric interaction read the other way round, ...); this keeps what they gave."""
+    import csv
+
+    from kg.ingest.evaluate import score
+
+    report = ingest_bytes((OWN / "fresh-article.md").read_bytes(), "fresh-article.md", graph)
+    with (OWN / "fresh-article.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    result = score(report.article.text, report.claims, rows)
+    print("\n" + result.table())
+    assert result.supported_where_contradicted == 0
+    assert result.recall >= 0.75 and result.agreement >= 0.95, result.table()
+
+
 def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGraph) -> None:
     """A mechanism's agent noun, a target family, a class name without "receptor", a defined abbreviation, a British
     spelling, and the drugs inside a class name are all found."""
@@ -156,11 +175,28 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
     ("Baclofen treatment starts at 5 mg three times a day.", ("baclofen", "statement", "dose"), "supported"),
     ("A 20 mg dose of baclofen is the right one for moderate spasms.", ("baclofen", "statement", "dose"),
      "contradicted"),
-    ("A 10 mg dose of baclofen can cause mild drowsiness.", ("baclofen", "statement", "dose"), "not-checkable"),
+    ("A 10 mg dose of baclofen can cause mild drowsiness.", ("baclofen", "statement", "dose"), "not-in-graph"),
+    ("Some clinics push methocarbamol to 10 grams a day.", ("methocarbamol", "statement", "dose"), "contradicted"),
+    ("Adults may receive up to 500 units of Botox.", ("botulinum-toxin-type-a", "statement", "dose"), "not-in-graph"),
+    # safety asserted against a label warning is a denial of it; "not safe" is no double denial
+    ("Baclofen is considered safe to take while breastfeeding.", ("baclofen", "has-warning", "lactation"),
+     "contradicted"),
+    ("Baclofen is not safe to take while breastfeeding.", ("baclofen", "has-warning", "lactation"), "supported"),
+    ("Glaucoma is a reason to avoid orphenadrine.", ("orphenadrine", "contraindicated-in", "glaucoma"), "supported"),
+    ("Combining metaxalone with serotonergic medicines is risky.",
+     ("metaxalone", "interacts-with", "serotonergic-drugs"), "supported"),
+    ("Baclofen imitates GABA at GABA-B receptors.", ("baclofen", "has-mechanism", "gaba-b-receptor-agonism"),
+     "supported"),
+    ("Most of each baclofen dose leaves the body unchanged through the kidneys.",
+     ("baclofen", "eliminated-by", "renal"), "supported"),
+    ("Many readers tell us that methocarbamol works better than chlorzoxazone.",
+     ("methocarbamol", "statement", "comparison"), "not-checkable"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
-        "dose-no-start-no-severity"])
+        "dose-no-start-no-severity", "dose-in-grams", "dose-limit-not-from-a-label", "safe-denies-warning",
+        "not-safe-keeps-warning", "reason-to-avoid", "class-head-noun", "imitates-is-agonist", "leaves-the-body",
+        "anecdotal-comparison"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

@@ -81,12 +81,13 @@ def scopes(sentence: str) -> list[Scope]:
             continue
         if any(s <= start and end <= e for s, e in pseudo):  # "should not be taken with": a warning, not a denial
             continue
+        said = sentence[start:end]  # the words, not the pattern, of a trigger written as a regular expression
         if trig.direction == "forward":
             stop = next((s for s in stops if s >= end), len(sentence))
-            found.append(Scope(trig.category, end, stop, trig.phrase))
+            found.append(Scope(trig.category, end, stop, said))
         else:
             begin = max((s for s in stops if s < start), default=0)
-            found.append(Scope(trig.category, begin, start, trig.phrase))
+            found.append(Scope(trig.category, begin, start, said))
     return found
 
 

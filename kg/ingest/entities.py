@@ -77,14 +77,24 @@ SPELLINGS = ((re.compile(r"oea\b"), "ea"), (re.compile(r"\boe(?=[dst])"), "e"),
 
 
 def variants(name: str) -> set[str]:
-    """A name, its plural or singular forms, and its American spelling."""
+    """A name, its plural or singular forms, its American spelling, and, for a class named by a head noun for drugs
+    ("serotonergic drugs"), the same name with the other such nouns ("serotonergic medicines")."""
     forms = _number(name)
     american = name
     for pattern, replacement in SPELLINGS:
         american = pattern.sub(replacement, american)
     if american != name:
         forms |= _number(american)
+    head = DRUG_NOUNS.search(name)
+    if head and head.start() > 0:
+        for noun in DRUG_NOUN_FORMS:
+            forms |= _number(name[:head.start()] + noun)
     return forms
+
+
+#: Head nouns that name drugs alike at the end of a class name ("serotonergic drugs", "... medicines", "... medications").
+DRUG_NOUN_FORMS = ("drugs", "medicines", "medications")
+DRUG_NOUNS = re.compile(r"(?<= )(drugs?|medicines?|medications?)$")
 
 
 def _number(name: str) -> set[str]:
@@ -314,15 +324,20 @@ def _name_table(store: Any) -> tuple[dict[str, dict[str, int]], dict[str, list[s
     types: dict[str, set[str]] = {}
     originals: dict[str, str] = {}
     brands: dict[str, set[str]] = {}
+    words: set[str] = set()  # casefolded names written somewhere in a case that makes them words
     for entity, name, rank, type_, brand in store.query(NAMES_QUERY).rows:
         value = name.value
         key = value.casefold()
         ranks = names.setdefault(key, {})
         ranks[entity.value] = min(int(rank.value), ranks.get(entity.value, 9))
         types.setdefault(entity.value, set()).add(type_.value)
-        if _case_sensitive(value) and key not in originals:
+        if not _case_sensitive(value):
+            words.add(key)
+        elif key not in originals:
             originals[key] = value
         if brand is not None:
             brands.setdefault(key, set()).add(entity.value)
+    # a name the graph also writes as a word ("Botox" beside a label's "BOTOX") is no abbreviation
+    originals = {key: value for key, value in originals.items() if key not in words}
     return (names, {iri: sorted(kinds) for iri, kinds in types.items()}, originals,
             {name: sorted(iris) for name, iris in brands.items()})

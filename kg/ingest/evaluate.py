@@ -1,7 +1,8 @@
 """Measure ingest against hand-curated claims (``kg/data/claims.tsv``): recall, verdict agreement, confusion matrix.
 
 A curated claim is **recalled** when an automatic claim has the same subject and either the same predicate and
-object (``used for``, ``indicated for`` and ``used off-label for`` count as one where the quotes overlap), or, for a
+object (``used for``, ``indicated for`` and ``used off-label for`` count as one where the quotes overlap, and an
+interaction read the other way round counts where the quotes overlap), or, for a
 curated claim with no structured form (``statement``, ``statistic``), a free-form claim (statement or statistic)
 whose quote overlaps the curated quote (a typed claim of the same sentence is another claim, so it does not count).
 The curated assessment maps onto the automatic verdicts as: supported and partly supported → supported;
@@ -24,6 +25,8 @@ CURATED_TO_VERDICT = {"supported": "supported", "partly-supported": "supported",
                       "unsupported": "not-in-graph", "not-checkable": "not-checkable"}
 USES = {"used-for", "indicated-for", "used-off-label-for"}
 FREE = {"statement", "statistic"}
+#: Predicates that say the same read both ways (``mr:interactsWith`` is an owl:SymmetricProperty).
+SYMMETRIC = {"interacts-with"}
 ENTITY = "https://w3id.org/mrkg/"
 
 
@@ -118,6 +121,8 @@ def score(text: str, claims: list[Claim], curated: list[dict[str, str]], by_quot
             exact = [c for c in same_subject if c.predicate == row["predicate"] and _obj(c) == obj]
             family = [c for c in same_subject if row["predicate"] in USES and c.predicate in USES and _obj(c) == obj
                       and overlaps(c)]
-            candidates = sorted(exact, key=lambda c: not overlaps(c)) or family
+            swapped = [c for c in claims if row["predicate"] in SYMMETRIC and c.predicate == row["predicate"]
+                       and _obj(c) == subject and c.subject.rsplit("/", 1)[1] == obj and overlaps(c)]
+            candidates = sorted(exact, key=lambda c: not overlaps(c)) or family or swapped
         result.matches.append(Match(row, candidates[0] if candidates else None))
     return result

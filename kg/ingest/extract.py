@@ -32,7 +32,7 @@ from . import context
 from .entities import Mention
 from .sentences import Sentence
 
-__all__ = ["Claim", "extract", "cues", "ENTITY_PREDICATES", "VALUE_PREDICATES"]
+__all__ = ["Claim", "extract", "cues", "says", "ENTITY_PREDICATES", "VALUE_PREDICATES"]
 
 #: Predicates whose object is an entity (``object``); the others take ``object_value``.
 ENTITY_PREDICATES = ("member-of-class", "has-mechanism", "has-target", "indicated-for", "used-off-label-for", "used-for",
@@ -41,13 +41,13 @@ VALUE_PREDICATES = ("eliminated-by", "has-warning", "has-brand", "available-as",
 CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "interaction", "warning", "elimination",
              "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
              "metabolite", "membership", "likeness", "mechanism", "site")
-STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|mL|ml|milligrams?|micrograms?)\b")
+STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|grams?|mL|ml|milligrams?|micrograms?|units)\b")
 #: A length of treatment ("three weeks", "10 days").
 COURSE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
                     re.I)
 #: Words that make a length of time a length of treatment ("prescribed for three weeks").
 TREATMENT = re.compile(r"\b(courses?|treatment|prescri\w*|taken|take|use[ds]?|therapy)\b", re.I)
-UNITS = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ml": "mL"}
+UNITS = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ml": "mL", "gram": "g", "grams": "g"}
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
 PLURAL_START = re.compile(r"^(they|these (drugs|medications|medicines|agents))\b", re.I)
@@ -120,6 +120,11 @@ def cues() -> dict[str, list[tuple[re.Pattern[str], str]]]:
 
 def _matches(kind: str, text: str) -> list[tuple[int, int, str]]:
     return sorted((m.start(), m.end(), value) for pattern, value in cues()[kind] for m in pattern.finditer(text))
+
+
+def says(kind: str, text: str) -> bool:
+    """Whether ``text`` holds a cue of ``kind`` (``data/cues.tsv``)."""
+    return bool(_matches(kind, text))
 
 
 @dataclass

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .extract import Claim
+from .extract import Claim, says
 
 __all__ = ["Evidence", "VERDICTS", "assess"]
 
@@ -84,8 +84,8 @@ SELECT ?d ?limit ?value ?unit ?src WHERE {
 #: Warning topics that a controlled-substance schedule bears out: a drug is scheduled for its potential for abuse
 #: and dependence (US Controlled Substances Act, 21 U.S.C. 812(b)).
 SCHEDULE_TOPICS = ("abuse-potential", "dependence-withdrawal", "controlled-substance")
-AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g|milligrams?|micrograms?)\b", re.I)
-UNIT_CODES = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg"}
+AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|g|grams?|milligrams?|micrograms?|units)\b", re.I)
+UNIT_CODES = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "gram": "g", "grams": "g"}
 NUMBERS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
                       re.I)
@@ -388,6 +388,8 @@ def _interaction(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> t
 def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]]:
     """A free-form claim: a dose checked against the labels' limits; comparisons, attributions and prices by kind."""
     kind = (claim.object_value or "").partition(": ")[0]
+    if kind == "comparison" and says("attribution", claim.quote):
+        return "not-checkable", "a comparison on the word of people the article does not cite traceably", set()
     if kind == "comparison" and claim.related and re.search(r"mechanism|mode of action|work|act", claim.quote, re.I):
         judged = _mechanisms_compared(claim, ev, subject)
         if judged:
@@ -407,8 +409,11 @@ def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[
                 set())
     if kind == "price":
         return "not-checkable", "a price; the graph holds no prices", set()
-    if kind == "dose" and (judged := _over_limit(claim, ev) or _titrated(claim, ev, subject)):
-        return judged
+    if kind == "dose":
+        return _over_limit(claim, ev) or _titrated(claim, ev, subject) or (
+            ("not-in-graph", f"no maximum or starting dose that a label sets for {subject} decides it", set())
+            if ev.dose_limits.get(claim.subject) else
+            ("not-in-graph", f"the graph holds no dose that a label sets for {subject}", set()))
     return "not-checkable", "no structured claim recognised in the sentence (a vague or free-form statement)", set()
 
 
@@ -429,8 +434,8 @@ def _site(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]]
 
 def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
     """A dose or a duration the sentence states, against the maxima the labels set: contradicted when it is above the
-    highest of them (a daily amount against the maximum daily dose, any amount against the maximum single dose, a
-    course against the maximum duration); supported when the sentence gives a maximum and it is one of them."""
+    highest of them (a daily amount against the maximum daily dose, any amount against the maximum single and total
+    doses, a course against the maximum duration); supported when the sentence gives a maximum and it is one of them."""
     limits = ev.dose_limits.get(claim.subject, [])
     bounded = bool(LIMIT_WORDS.search(claim.quote))
     daily = bool(DAILY.search(claim.quote))
@@ -439,7 +444,8 @@ def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
     stated += [(float(NUMBERS.get(m.group(1).lower(), m.group(1))), DURATION_CODES[m.group(2).lower().rstrip("s")],
                 m.group(0)) for m in DURATION.finditer(claim.quote)]
     for amount, unit, words in stated:
-        kinds = {"max-single-dose", "max-daily-dose"} if daily else {"max-single-dose"}
+        # no amount may be above a total over a treatment or an interval, whatever it is the amount of
+        kinds = {"max-single-dose", "max-daily-dose", "max-total-dose"} if daily else {"max-single-dose", "max-total-dose"}
         if unit in DURATION_CODES.values():
             kinds = {"max-duration"}
         fitting = [(limit, value, src) for limit, value, limit_unit, src in limits if limit in kinds and limit_unit == unit]
