@@ -113,23 +113,26 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
     assert result.recall >= 0.95 and result.agreement >= 0.90, result.table()
 
 
-def test_an_article_written_blind_to_the_extractor(graph: kg.KnowledgeGraph) -> None:
-    """tests/resources/ingest/fresh-article.md and its expected claims, written by a helper that never read the
-    extractor. First run: recall 0.533, agreement 0.750, and one automatic 'supported' where the truth is
+@pytest.mark.parametrize("name, recall, agreement", [("fresh-article.md", 0.75, 0.95), ("blog-article.html", 0.75, 0.95)])
+def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name: str, recall: float,
+                                                 agreement: float) -> None:
+    """Articles of tests/resources/ingest and their expected claims, written by helpers that never read the extractor.
+    First runs: fresh-article recall 0.533, agreement 0.750, and one automatic 'supported' where the truth is
     'contradicted' ("Diazepam is considered safe to take while breastfeeding." against the labels' lactation
-    warnings). The causes were general (a brand held only in capitals, "grams", safety asserted as a denial, head
-    nouns of class names, a symmetric interaction read the other way round, ...); this keeps what they gave."""
+    warnings); blog-article recall 0.556, agreement 0.960. The causes were general (a brand held only in capitals,
+    "grams", safety asserted as a denial, head nouns of class names, an interaction read the other way round, lay cue
+    words); this keeps what the fixes gave."""
     import csv
 
     from kg.ingest.evaluate import score
 
-    report = ingest_bytes((OWN / "fresh-article.md").read_bytes(), "fresh-article.md", graph)
-    with (OWN / "fresh-article.tsv").open(encoding="utf-8", newline="") as handle:
+    report = ingest_bytes((OWN / name).read_bytes(), name, graph)
+    with (OWN / name).with_suffix(".tsv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     result = score(report.article.text, report.claims, rows)
     print("\n" + result.table())
     assert result.supported_where_contradicted == 0
-    assert result.recall >= 0.75 and result.agreement >= 0.95, result.table()
+    assert result.recall >= recall and result.agreement >= agreement, result.table()
 
 
 def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGraph) -> None:
@@ -191,12 +194,21 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      ("baclofen", "eliminated-by", "renal"), "supported"),
     ("Many readers tell us that methocarbamol works better than chlorzoxazone.",
      ("methocarbamol", "statement", "comparison"), "not-checkable"),
+    ("Soma is not habit-forming.", ("carisoprodol", "has-warning", "dependence-withdrawal"), "contradicted"),
+    ("Metaxalone is sedating. Do not drink alcohol with it.", ("metaxalone", "interacts-with", "ethanol"), "supported"),
+    ("Tizanidine is used for spasticity. Fluvoxamine can raise its blood levels a lot.",
+     ("tizanidine", "interacts-with", "fluvoxamine"), "supported"),
+    ("Cyclobenzaprine works just as well for spasticity.", ("cyclobenzaprine", "used-for", "spasticity"),
+     "contradicted"),  # AMRIX 1: "not been found effective in the treatment of spasticity"
+    ("Most people begin on one 20 mg baclofen tablet three times a day.", ("baclofen", "has-strength", "20 mg"),
+     "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
         "dose-no-start-no-severity", "dose-in-grams", "dose-limit-not-from-a-label", "safe-denies-warning",
         "not-safe-keeps-warning", "reason-to-avoid", "class-head-noun", "imitates-is-agonist", "leaves-the-body",
-        "anecdotal-comparison"])
+        "anecdotal-comparison", "habit-forming-denied", "alcohol-with-it", "raises-its-levels", "works-as-well-for",
+        "tablet-strength"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

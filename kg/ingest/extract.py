@@ -42,6 +42,8 @@ CUE_KINDS = ("use", "indicated", "off-label", "contraindicated", "adverse", "int
              "form", "availability", "dose", "statistic", "action", "mode", "comparison", "attribution", "price",
              "metabolite", "membership", "likeness", "mechanism", "site")
 STRENGTH = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(mg|mcg|µg|g|grams?|mL|ml|milligrams?|micrograms?|units)\b")
+#: An amount that names a tablet or capsule ("one 20 mg baclofen tablet", "a 10 mg capsule") is its strength.
+UNIT_STRENGTH = re.compile(r"\b\d+(?:[.,]\d+)?\s?(mg|mcg|g)( [\w-]+)? (tablets?|capsules?|pills?)\b")
 #: A length of treatment ("three weeks", "10 days").
 COURSE = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
                     re.I)
@@ -303,6 +305,7 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text):
             subjects = [state.topic]  # "Alcohol can increase the risks of taking the drug": the drug under discussion
             interaction = [(-1, -1, "")]
+            drugs = [state.topic, *drugs]  # it stays the drug under discussion
     found: list[Claim] = []
     if interaction and not drugs and not class_subject and len(state.last) >= 2 and PAIR.search(text):
         found += _pair_claims(sentence, state.last, interaction)  # "Taking them together ..." of two drugs named before
@@ -532,7 +535,8 @@ class _Reading:
         """Strengths (a dose is not a strength), and doses or courses as free-form dose statements."""
         text, given = self.text, self.given
         doses = _matches("dose", text)
-        strengths = not doses or _only_strengths(text) or bool(_matches("availability", text)) or "availability" in given
+        strengths = not doses or _only_strengths(text) or bool(_matches("availability", text)) or "availability" in given \
+            or bool(UNIT_STRENGTH.search(text))
         for match in STRENGTH.finditer(text) if strengths else ():
             unit = UNITS.get(match.group(2), match.group(2))
             self.add("has-strength", None, f"{match.group(1).replace(',', '.')} {unit}", match.start())

@@ -390,6 +390,8 @@ def _statement(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[
     kind = (claim.object_value or "").partition(": ")[0]
     if kind == "comparison" and says("attribution", claim.quote):
         return "not-checkable", "a comparison on the word of people the article does not cite traceably", set()
+    if kind == "comparison" and says("price", claim.quote):
+        return "not-checkable", "a comparison of prices; the graph holds no prices", set()
     if kind == "comparison" and claim.related and re.search(r"mechanism|mode of action|work|act", claim.quote, re.I):
         judged = _mechanisms_compared(claim, ev, subject)
         if judged:
