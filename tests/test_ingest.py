@@ -113,13 +113,16 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
     assert result.recall >= 0.95 and result.agreement >= 0.90, result.table()
 
 
-@pytest.mark.parametrize("name, recall, agreement", [("fresh-article.md", 0.75, 0.95), ("blog-article.html", 0.75, 0.95)])
+@pytest.mark.parametrize("name, recall, agreement", [("fresh-article.md", 0.75, 0.95), ("blog-article.html", 0.75, 0.95),
+                                                     ("forum-article.txt", 0.75, 0.90)])
 def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name: str, recall: float,
                                                  agreement: float) -> None:
     """Articles of tests/resources/ingest and their expected claims, written by helpers that never read the extractor.
     First runs: fresh-article recall 0.533, agreement 0.750, and one automatic 'supported' where the truth is
     'contradicted' ("Diazepam is considered safe to take while breastfeeding." against the labels' lactation
-    warnings); blog-article recall 0.556, agreement 0.960. The causes were general (a brand held only in capitals,
+    warnings); blog-article recall 0.556, agreement 0.960; forum-article recall 0.667, agreement 0.867, and two
+    'supported' where the truth is 'contradicted' (a dose above the maximum read as the maximum the sentence also
+    names; "safe to take throughout pregnancy"). The causes were general (a brand held only in capitals,
     "grams", safety asserted as a denial, head nouns of class names, an interaction read the other way round, lay cue
     words); this keeps what the fixes gave."""
     import csv
@@ -195,6 +198,13 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
     ("Many readers tell us that methocarbamol works better than chlorzoxazone.",
      ("methocarbamol", "statement", "comparison"), "not-checkable"),
     ("Soma is not habit-forming.", ("carisoprodol", "has-warning", "dependence-withdrawal"), "contradicted"),
+    ("If 30 mg of Amrix a day is not enough, doctors often go up to 45 mg.", ("cyclobenzaprine", "statement", "dose"),
+     "contradicted"),  # AMRIX 2.1: the maximum is 30 mg once a day; 45 mg is above it though 30 mg is named too
+    ("Diazepam is generally considered safe to take throughout pregnancy.", ("diazepam", "has-warning", "pregnancy"),
+     "contradicted"),
+    ("Pregabalin is sold as capsules. You will not find pregabalin on any US controlled-substance schedule.",
+     ("pregabalin", "has-warning", "controlled-substance"), "contradicted"),
+    ("Skip alcohol while you are taking orphenadrine.", ("ethanol", "interacts-with", "orphenadrine"), "supported"),
     ("Metaxalone is sedating. Do not drink alcohol with it.", ("metaxalone", "interacts-with", "ethanol"), "supported"),
     ("Tizanidine is used for spasticity. Fluvoxamine can raise its blood levels a lot.",
      ("tizanidine", "interacts-with", "fluvoxamine"), "supported"),
@@ -208,7 +218,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "dose-no-start-no-severity", "dose-in-grams", "dose-limit-not-from-a-label", "safe-denies-warning",
         "not-safe-keeps-warning", "reason-to-avoid", "class-head-noun", "imitates-is-agonist", "leaves-the-body",
         "anecdotal-comparison", "habit-forming-denied", "alcohol-with-it", "raises-its-levels", "works-as-well-for",
-        "tablet-strength"])
+        "tablet-strength", "above-the-maximum-it-names", "safe-throughout-pregnancy", "not-on-a-schedule",
+        "skip-alcohol-while"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

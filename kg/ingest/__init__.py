@@ -97,6 +97,7 @@ def ingest_bytes(data: bytes, name: str, graph: KnowledgeGraph, title: str = "",
     for claim in claims:
         claim.quote = article.text[claim.start:claim.end]
     held = {cls for c in claims for cls in evidence.classes_of(c.subject)}  # named in reasons
+    held |= {condition for _, condition in evidence.indications}
     evidence.add_labels(graph.store, {c.object for c in claims if c.object} | {s for c in claims for s in c.sites} | held)
     assess(claims, evidence)
     heading = title or article.title or _first_line(article.text)

@@ -361,8 +361,11 @@ def _use(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tuple[str
             srcs = {src for v in positive.values() for src in v}
             return "supported", f"{_cite(ev, srcs)} list {obj} as a use of {subject} ({', '.join(sorted(positive))})", srcs
         if label_uses:
-            names = ", ".join(sorted(ev.name(u) for u in label_uses)[:4])
-            return "contradicted", f"the labels in the graph approve {subject} for {names}, not for {obj}", set()
+            listed = sorted(ev.name(u) for u in label_uses)
+            names = ", ".join(listed[:4]) + (f" and {len(listed) - 4} more" if len(listed) > 4 else "")
+            labels = {src for (d, cond), sts in ev.indications.items() if d == s for src in sts.get("approved", ())
+                      if ev.kind[src] in ("DrugLabel", "RegulatoryDecision")}
+            return "contradicted", f"the labels in the graph approve {subject} for {names}, not for {obj}", labels
         return "not-in-graph", f"no reference source in the graph gives {obj} as a use of {subject}", set()
     if positive:
         srcs = {src for v in positive.values() for src in v}
@@ -445,6 +448,7 @@ def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
               for m in AMOUNT.finditer(claim.quote)]
     stated += [(float(NUMBERS.get(m.group(1).lower(), m.group(1))), DURATION_CODES[m.group(2).lower().rstrip("s")],
                 m.group(0)) for m in DURATION.finditer(claim.quote)]
+    supported: tuple[str, str, set[str]] | None = None
     for amount, unit, words in stated:
         # no amount may be above a total over a treatment or an interval, whatever it is the amount of
         kinds = {"max-single-dose", "max-daily-dose", "max-total-dose"} if daily else {"max-single-dose", "max-total-dose"}
@@ -460,9 +464,9 @@ def _over_limit(claim: Claim, ev: Evidence) -> tuple[str, str, set[str]] | None:
             return ("contradicted", f"{words.strip()} is above the {name} of {highest:g} {unit} that "
                     f"{_cite(ev, srcs)} set", srcs)
         same = {src for _, value, src in fitting if value == amount}
-        if bounded and same:
-            return "supported", f"{_cite(ev, same)} set a maximum of {amount:g} {unit}", same
-    return None
+        if bounded and same and not supported:
+            supported = ("supported", f"{_cite(ev, same)} set a maximum of {amount:g} {unit}", same)
+    return supported  # only when no amount of the sentence is above a maximum ("if 30 mg is not enough, 45 mg")
 
 
 def _titrated(claim: Claim, ev: Evidence, subject: str) -> tuple[str, str, set[str]] | None:
