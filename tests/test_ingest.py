@@ -114,7 +114,7 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
 
 
 @pytest.mark.parametrize("name, recall, agreement", [("fresh-article.md", 0.75, 0.95), ("blog-article.html", 0.75, 0.95),
-                                                     ("forum-article.txt", 0.75, 0.90)])
+                                                     ("forum-article.txt", 0.75, 0.90), ("news-article.md", 0.90, 0.95)])
 def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name: str, recall: float,
                                                  agreement: float) -> None:
     """Articles of tests/resources/ingest and their expected claims, written by helpers that never read the extractor.
@@ -122,7 +122,8 @@ def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name:
     'contradicted' ("Diazepam is considered safe to take while breastfeeding." against the labels' lactation
     warnings); blog-article recall 0.556, agreement 0.960; forum-article recall 0.667, agreement 0.867, and two
     'supported' where the truth is 'contradicted' (a dose above the maximum read as the maximum the sentence also
-    names; "safe to take throughout pregnancy"). The causes were general (a brand held only in capitals,
+    names; "safe to take throughout pregnancy"); news-article recall 0.727, agreement 0.906, one such 'supported'
+    ("so kidney disease does not change its dose" against the labels' renal dose adjustment). The causes were general (a brand held only in capitals,
     "grams", safety asserted as a denial, head nouns of class names, an interaction read the other way round, lay cue
     words); this keeps what the fixes gave."""
     import csv
@@ -204,6 +205,14 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      "contradicted"),
     ("Pregabalin is sold as capsules. You will not find pregabalin on any US controlled-substance schedule.",
      ("pregabalin", "has-warning", "controlled-substance"), "contradicted"),
+    ("Gabapentin is broken down by the liver, so kidney disease does not change its dose.",
+     ("gabapentin", "has-warning", "renal-impairment"), "contradicted"),
+    ("Baclofen acts as an agonist at GABA-B receptors.", ("baclofen", "has-mechanism", "gaba-b-receptor-agonism"),
+     "supported"),
+    ("Carisoprodol is sedating, and the liver turns it into meprobamate.",
+     ("carisoprodol", "has-metabolite", "meprobamate"), "supported"),
+    ("Dantrolene is approved by mouth for chronic spasticity.", ("dantrolene", "indicated-for", "spasticity"),
+     "supported"),
     ("Skip alcohol while you are taking orphenadrine.", ("ethanol", "interacts-with", "orphenadrine"), "supported"),
     ("Metaxalone is sedating. Do not drink alcohol with it.", ("metaxalone", "interacts-with", "ethanol"), "supported"),
     ("Tizanidine is used for spasticity. Fluvoxamine can raise its blood levels a lot.",
@@ -219,7 +228,7 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "not-safe-keeps-warning", "reason-to-avoid", "class-head-noun", "imitates-is-agonist", "leaves-the-body",
         "anecdotal-comparison", "habit-forming-denied", "alcohol-with-it", "raises-its-levels", "works-as-well-for",
         "tablet-strength", "above-the-maximum-it-names", "safe-throughout-pregnancy", "not-on-a-schedule",
-        "skip-alcohol-while"])
+        "skip-alcohol-while", "does-not-change-its-dose", "acts-as-an-agonist", "turns-it-into", "approved-by-mouth"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
