@@ -109,6 +109,7 @@ CONTROLLED_VALUES = (
     "role-disease-modifying",
     "role-symptomatic",
     "role-unknown",
+    "route-epidural",
     "route-intradermal",
     "route-intradetrusor",
     "route-intramuscular",

@@ -133,6 +133,19 @@ def test_route_limited_contraindication_keeps_its_route(graph) -> None:
     assert routes.get("hypersensitivity to the drug") is None
 
 
+def test_neuraxial_contraindications_are_the_epidural_and_intrathecal_routes_only(graph) -> None:
+    """Preservative-free morphine sulfate injection PI (Hospira), 4 CONTRAINDICATIONS: "Neuraxial administration ... is
+    contraindicated in patients with: Infection at the injection microinfusion site ... Uncontrolled bleeding
+    diathesis". Read without its route, the row contraindicated intravenous morphine in a bleeding patient too."""
+    rows = graph.query("contraindications", drug="morphine").rows
+    routes: dict[str, set] = {}
+    for r in rows:
+        routes.setdefault(r[1].value, set()).add(r[3].value if r[3] else None)
+    assert routes["uncontrolled bleeding diathesis"] == {"epidural", "intrathecal"}
+    assert routes["infection at the injection site"] == {"epidural", "intrathecal"}
+    assert None in routes["significant respiratory depression"]
+
+
 def test_an_oral_labels_contraindications_say_oral(graph) -> None:
     """Audit of issue 12 (seed 12, C17). VALIUM (diazepam tablets) label, CONTRAINDICATIONS: "contraindicated in patients
     with myasthenia gravis, severe respiratory insufficiency, severe hepatic insufficiency, and sleep apnea syndrome";
