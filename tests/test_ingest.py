@@ -221,6 +221,10 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      "contradicted"),  # AMRIX 1: "not been found effective in the treatment of spasticity"
     ("Most people begin on one 20 mg baclofen tablet three times a day.", ("baclofen", "has-strength", "20 mg"),
      "supported"),
+    # Dantrolene capsules label, INDICATIONS: "not indicated for the treatment of skeletal muscle spasm resulting from
+    # rheumatic disorders"; the article words the cause with "due to" and drops "skeletal"
+    ("Dantrolene is also approved for muscle spasm due to rheumatic disorders.",
+     ("dantrolene", "indicated-for", "rheumatic-skeletal-muscle-spasm"), "contradicted"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -228,7 +232,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "not-safe-keeps-warning", "reason-to-avoid", "class-head-noun", "imitates-is-agonist", "leaves-the-body",
         "anecdotal-comparison", "habit-forming-denied", "alcohol-with-it", "raises-its-levels", "works-as-well-for",
         "tablet-strength", "above-the-maximum-it-names", "safe-throughout-pregnancy", "not-on-a-schedule",
-        "skip-alcohol-while", "does-not-change-its-dose", "acts-as-an-agonist", "turns-it-into", "approved-by-mouth"])
+        "skip-alcohol-while", "does-not-change-its-dose", "acts-as-an-agonist", "turns-it-into", "approved-by-mouth",
+        "cause-in-other-words"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

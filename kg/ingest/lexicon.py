@@ -11,6 +11,9 @@ the abbreviations an article defines for itself.
   a name ("strong CYP3A4 inhibitors (ANSM group)").
 - **Mode subclasses**: a class labelled "centrally acting muscle relaxants" under "muscle relaxants" is what an
   article means by a muscle relaxant that acts on the central nervous system (the words are cues, ``data/cues.tsv``).
+- **Causal wording**: a condition named "skeletal muscle spasm resulting from rheumatic disorders" is also
+  "... caused by ...", "... due to ..." and "... secondary to ..." the same cause, and "skeletal muscle spasm" is
+  also plain "muscle spasm" there.
 - **Abbreviations** an article defines ("spinal muscular atrophy (SMA)"), found by the algorithm of Schwartz and
   Hearst (2003, "A simple algorithm for identifying abbreviation definitions in biomedical text"). The PyPI packages
   that implement it were measured and not taken: ``abbreviations`` configures the root logger when imported, and
@@ -38,6 +41,9 @@ ACTION_NOUNS = ("positive allosteric modulation", "partial agonism", "inverse ag
 #: Agent nouns in the plural, as class names end ("opioid receptor agonists").
 CLASS_AGENTS = ("agonists", "antagonists", "blockers", "inhibitors", "modulators", "openers")
 FAMILY_HEADS = ("receptor", "channel", "transporter")
+#: Connectives that name a condition's cause, any one of which an article may write for another.
+CAUSAL = ("resulting from", "caused by", "due to", "secondary to")
+CAUSAL_NAME = re.compile(r"^(.+?) (" + "|".join(CAUSAL) + r") (.+)$")
 GREEK = {"alpha", "beta", "gamma", "delta", "kappa", "mu", "sigma"}
 MODE = re.compile(r"^(\w+ly) acting (.+)$")
 BRACKETS = re.compile(r"\s*\([^()]*\)\s*$")
@@ -119,6 +125,17 @@ def derive(names: dict[str, dict[str, int]], originals: dict[str, str], table: d
         ranks[iri] = min(ranks.get(iri, DERIVED_RANK), DERIVED_RANK)
         if written and key not in originals and written != key:
             originals[key] = written
+
+    for key, ranks in list(names.items()):
+        causal = CAUSAL_NAME.match(key)
+        if causal is None:
+            continue
+        effect, _, cause = causal.groups()
+        for head in {effect, effect.removeprefix("skeletal ")}:
+            for connective in CAUSAL:
+                for iri, rank in ranks.items():
+                    if rank < DERIVED_RANK:
+                        add(f"{head} {connective} {cause}", iri)
 
     ligands: dict[str, set[str]] = {}
     mechanisms: dict[str, tuple[str, frozenset[str]]] = {}
