@@ -33,6 +33,7 @@ def broken_graph(built: Path, tmp_path: Path, *lines: str, merged: bool = True) 
     """The built graph plus ``lines``; ``merged``: also add each line's triple to the default graph, as the build does."""
     path = tmp_path / "broken.nq"
     shutil.copy(built, path)
+    lines = tuple(one for line in lines for one in line.split("\n"))  # a breakage may take several quads
     if merged:
         lines += tuple(NAMED.sub(" .", line) for line in lines if NAMED.search(line))
     with path.open("a", encoding="utf-8") as out:
@@ -96,6 +97,14 @@ QC_BREAKAGES = {
     # a reference graph now states what claim kidney-065 (tramadol is a muscle relaxant) was flagged as contradicting
     "claim-flagging": f"<https://w3id.org/mrkg/drug/tramadol> <{MR}memberOf> <https://w3id.org/mrkg/class/muscle-relaxants> "
                       "<https://w3id.org/mrkg/graph/who-atc-ddd-2026> .",
+    # a second source for the AMRIX label that label-cyclobenzaprine-amrix-rev2019 registers (same set id and date)
+    "label-registered-twice": "\n".join(
+        f"<https://w3id.org/mrkg/source/amrix-again> {p} {o} <https://w3id.org/mrkg/graph/sources> ." for p, o in [
+            ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", f"<{MR}DrugLabel>"),
+            ("<http://xmlns.com/foaf/0.1/page>",
+             "<https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=3902123b-1365-ac3c-0934-afff9eeeb1bd>"),
+            ("<http://purl.org/dc/terms/date>", '"2019-05"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>'),
+            ("<http://purl.org/dc/terms/identifier>", '"amrix-again"')]),
     "entity-without-source": f"<https://w3id.org/mrkg/drug/ghost> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{MR}Drug> .",
 }
 
