@@ -553,8 +553,12 @@ def reason_command(use_hermit: bool | None, engine: str, graph_path: Path | None
               show_default=True, help="The report: a table, CSV or JSON for programs, HTML with the sentences "
                                       "highlighted by verdict, or the document's claims graph as N-Quads.")
 @click.option("--add", is_flag=True, help="Keep the document's claims graph in the built dataset (rebuilds it).")
+@click.option("--expected", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A hand-labelled table of the article's claims (tab-separated: quote, subject, predicate, object, "
+                   "object_value, assessment): print recall, verdict agreement, the confusion matrix and the misses "
+                   "on standard error.")
 def ingest(article: Path, title: str, url: str, date: str, publisher: str, kind: str | None, fmt: str,
-           add: bool) -> None:
+           add: bool, expected: Path | None) -> None:
     """Extract an article's claims and check each against the graph (supported, contradicted, not in the graph,
     not checkable). ARTICLE is a plain-text, HTML or Markdown file, or - for standard input."""
     from .ingest.read import MAX_BYTES, IngestError, read_bytes
@@ -573,6 +577,10 @@ def ingest(article: Path, title: str, url: str, date: str, publisher: str, kind:
     from .ingest import check_language
 
     check_language(read_bytes(data, name, kind).text, name)  # bad input stops here, before the graph is loaded
+    if expected is not None:
+        from .ingest.evaluate import expected_claims
+
+        expected_rows = expected_claims(expected)
     graph = _load("oxigraph", None)
     report = graph.ingest(data, name, title=title, url=url, date=date, publisher=publisher, kind=kind)
     from .ingest.write import render, to_nquads
@@ -585,6 +593,11 @@ def ingest(article: Path, title: str, url: str, date: str, publisher: str, kind:
         path, built = add_document(report.document.id, nquads)
         echo(f"added {report.document.id} ({len(report.claims)} claims, graph:{report.document.id}) to {built}; "
              f"its file is {path}", err=True)
+    if expected is not None:
+        from .ingest.evaluate import score
+
+        result = score(report.article.text, report.claims, expected_rows)
+        echo("\n".join([f"against {expected}: {result.summary()}", result.table(), *result.misses()]), err=True)
 
 
 #: The names of kg.export.FORMATS, written out so that `mrkg --help` does not import networkx (a test keeps them equal).

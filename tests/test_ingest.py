@@ -100,14 +100,10 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
     its hand-labelled claims (own-article.tsv). On its first run ingest recalled 25 of the 28 claims and agreed on 19
     of them (0.893, 0.760): prohibitions read as denials, "controlled substance" and metabolites not extracted, a
     daily dose worded before its amount. Those causes were fixed in general ways; this keeps the result."""
-    import csv
-
-    from kg.ingest.evaluate import score
+    from kg.ingest.evaluate import expected_claims, score
 
     report = ingest_bytes((OWN / "own-article.md").read_bytes(), "own-article.md", graph)
-    with (OWN / "own-article.tsv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    result = score(report.article.text, report.claims, rows)
+    result = score(report.article.text, report.claims, expected_claims(OWN / "own-article.tsv"))
     print("\n" + result.table())
     assert result.supported_where_contradicted == 0
     assert result.recall >= 0.95 and result.agreement >= 0.90, result.table()
@@ -126,14 +122,10 @@ def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name:
     ("so kidney disease does not change its dose" against the labels' renal dose adjustment). The causes were general (a brand held only in capitals,
     "grams", safety asserted as a denial, head nouns of class names, an interaction read the other way round, lay cue
     words); this keeps what the fixes gave."""
-    import csv
-
-    from kg.ingest.evaluate import score
+    from kg.ingest.evaluate import expected_claims, score
 
     report = ingest_bytes((OWN / name).read_bytes(), name, graph)
-    with (OWN / name).with_suffix(".tsv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    result = score(report.article.text, report.claims, rows)
+    result = score(report.article.text, report.claims, expected_claims((OWN / name).with_suffix(".tsv")))
     print("\n" + result.table())
     assert result.supported_where_contradicted == 0
     assert result.recall >= recall and result.agreement >= agreement, result.table()
@@ -301,3 +293,42 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, content
     assert "Traceback" not in result.output
     assert builds() == before
     assert not documents_dir().exists()
+
+
+def test_expected_claims_score_an_article_on_the_command_line(tmp_path: Path) -> None:
+    """`mrkg ingest ARTICLE --expected TABLE` prints the held-out measures of the tests (recall, agreement, the
+    confusion matrix, each miss) on standard error, so a curator can score an article of their own; the report
+    itself stays on standard output."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    article, table = OWN / "news-article.md", OWN / "news-article.tsv"
+    result = CliRunner().invoke(main, ["ingest", str(article), "--expected", str(table), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("quote,subject,predicate")
+    first, *rest = result.stderr.splitlines()
+    expected = sum(1 for _ in table.open(encoding="utf-8")) - 1
+    assert first.startswith(f"against {table}: recall ") and f" of {expected} expected claims" in first
+    assert rest[0].startswith("curated \\ automatic") and any(line.startswith("not recalled  ") for line in rest)
+
+
+@pytest.mark.parametrize("table, message", [
+    ("quote\tsubject\n", "lacks the column(s) predicate, object, object_value, assessment"),
+    ("quote\tsubject\tpredicate\tobject\tobject_value\tassessment\n", "no expected claims"),
+    ("quote\tsubject\tpredicate\tobject\tobject_value\tassessment\nBaclofen is a pill.\tbaclofen\tstatement\t\tpill\ttrue\n",
+     "line 2: assessment 'true' is not one of supported"),
+    ("quote\tsubject\tpredicate\tobject\tobject_value\tassessment\n\tbaclofen\tstatement\t\tpill\tsupported\n",
+     "line 2: the column quote is empty"),
+    ("quote\tsubject\tpredicate\tobject\tobject_value\tassessment\nBaclofen.\tbaclofen\n", "line 2: fewer cells"),
+], ids=["columns", "no-rows", "assessment", "empty-quote", "short-row"])
+def test_a_bad_expected_table_is_one_line_naming_its_line(tmp_path: Path, table: str, message: str) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    path = tmp_path / "expected.tsv"
+    path.write_text(table, encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(OWN / "news-article.md"), "--expected", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.count("\n") == 1 and result.output.startswith(f"error: {path}") and message in result.output

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .extract import Claim
 
-__all__ = ["CURATED_TO_VERDICT", "Match", "Score", "curated_claims", "score"]
+__all__ = ["CURATED_TO_VERDICT", "EXPECTED_COLUMNS", "Match", "Score", "curated_claims", "expected_claims", "score"]
 
 CURATED_TO_VERDICT = {"supported": "supported", "partly-supported": "supported", "contradicted": "contradicted",
                       "unsupported": "not-in-graph", "not-checkable": "not-checkable"}
@@ -28,6 +28,8 @@ FREE = {"statement", "statistic"}
 #: Predicates that say the same read both ways (``mr:interactsWith`` is an owl:SymmetricProperty).
 SYMMETRIC = {"interacts-with"}
 ENTITY = "https://w3id.org/mrkg/"
+#: The columns of a hand-labelled claims table (``mrkg ingest --expected``; the tables of tests/resources/ingest).
+EXPECTED_COLUMNS = ("quote", "subject", "predicate", "object", "object_value", "assessment")
 
 
 @dataclass
@@ -65,6 +67,25 @@ class Score:
     def supported_where_contradicted(self) -> int:
         return self.confusion[("contradicted", "supported")]
 
+    def summary(self) -> str:
+        """One line: recall, agreement and the worst kind of disagreement, with the counts behind them."""
+        agreed = sum(m.agrees for m in self.recalled)
+        return (f"recall {self.recall:.3f} ({len(self.recalled)} of {len(self.matches)} expected claims), "
+                f"verdict agreement {self.agreement:.3f} ({agreed} of {len(self.recalled)}), "
+                f"supported where expected contradicted: {self.supported_where_contradicted}")
+
+    def misses(self) -> list[str]:
+        """The expected claims not recalled and the recalled ones whose verdict differs, one line each."""
+        lines = []
+        for m in self.matches:
+            row = m.curated
+            what = f"{row['subject']} {row['predicate']} {row['object'] or row['object_value']}: \"{row['quote'][:90]}\""
+            if m.auto is None:
+                lines.append(f"not recalled  {what}")
+            elif not m.agrees:
+                lines.append(f"{row['assessment']} read as {m.auto.verdict}  {what}")
+        return lines
+
     def table(self) -> str:
         """The confusion matrix as text: curated assessment by row, automatic verdict by column."""
         from .verdict import VERDICTS
@@ -83,6 +104,39 @@ def curated_claims(path: Path, source: str) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [row for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
                 if source in row["source"].split(";")]
+
+
+def expected_claims(path: Path) -> list[dict[str, str]]:
+    """A hand-labelled claims table (tab-separated, with the columns of ``EXPECTED_COLUMNS``), checked row by row.
+
+    Raises ``IngestError`` naming the file, line and column of the first problem."""
+    from .read import IngestError
+
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            missing = [c for c in EXPECTED_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise IngestError(f"{path}: the header lacks the column(s) {', '.join(missing)} "
+                                  f"(expected, tab-separated: {', '.join(EXPECTED_COLUMNS)})")
+            rows = []
+            for line, row in enumerate(reader, start=2):
+                if any(row.get(c) is None for c in EXPECTED_COLUMNS):
+                    raise IngestError(f"{path}, line {line}: fewer cells than the header's columns")
+                for column in ("quote", "subject", "predicate", "assessment"):
+                    if not row[column].strip():
+                        raise IngestError(f"{path}, line {line}: the column {column} is empty")
+                if row["assessment"] not in CURATED_TO_VERDICT:
+                    raise IngestError(f"{path}, line {line}: assessment '{row['assessment']}' is not one of "
+                                      f"{', '.join(CURATED_TO_VERDICT)}")
+                rows.append(row)
+    except UnicodeDecodeError:
+        raise IngestError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not rows:
+        raise IngestError(f"{path}: no expected claims below the header")
+    return rows
 
 
 def _obj(claim: Claim) -> str:
