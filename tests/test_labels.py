@@ -400,6 +400,29 @@ def test_a_not_approved_list_keeps_its_own_conditions(graph) -> None:
     assert ("malaria", "not indicated") not in stated
 
 
+def test_quinine_is_not_approved_for_nocturnal_leg_cramps_not_every_cramp(graph) -> None:
+    """QUALAQUIN PI, 1 Limitations of Use: "QUALAQUIN is not approved for: ... Treatment or prevention of nocturnal
+    leg cramps". The negative had been recorded for muscle cramp in general (audit of seed 1205, I29); MEDI's
+    listing of "Cramp of limb" stays its own candidate beside it, as the databases' muscle spasm stays beside
+    dantrolene's rheumatic negative."""
+    stated = {(r[1].value, r[2].value) for r in label_uses(graph, "quinine", "nocturnal leg cramps")}
+    assert stated == {("nocturnal leg cramps", "not indicated")}
+    assert not label_uses(graph, "quinine", "muscle cramp")
+    assert CONDITION + "nocturnal-leg-cramps" not in edges(graph, "quinine", "mr:indicatedFor")
+
+
+def test_phenprobamate_is_contraindicated_in_renal_and_hepatic_failure_and_in_children(graph) -> None:
+    """GAMAKUIL KÜB 4.3: "... çocuklarda, miyasteni gravis'te, karaciğer, böbrek ve solunum yetmezliği ...
+    kontrendikedir" (in children; hepatic, renal and respiratory failure); 4.4 treats impaired renal function
+    ("böbrek fonksiyon bozukluğu") as a reason for caution only. The failures had been recorded as any renal or
+    hepatic impairment and the children were missing (audit of seed 1205, C13)."""
+    rows = graph.query("""SELECT ?c WHERE { ?x a mr:Contraindication ; mr:drug drug:phenprobamate ;
+                           mr:condition ?c }""").rows
+    conditions = {r[0].value.rsplit("/", 1)[-1] for r in rows}
+    assert {"renal-insufficiency", "hepatic-insufficiency", "children"} <= conditions
+    assert not conditions & {"renal-impairment", "hepatic-impairment"}
+
+
 def test_label_uses_keep_the_labels_population_and_qualifier(graph) -> None:
     """OZOBAX, LYVISPAH and baclofen tablets: "spasticity resulting from multiple sclerosis"; SOMA: "acute, painful
     musculoskeletal conditions" (audit of seed 13: both were recorded more broadly than the label)."""
@@ -459,8 +482,19 @@ def test_botox_axillary_hyperhidrosis_is_severe_and_after_topical_agents(graph) 
 def test_alcuronium_icu_ventilation_is_for_severe_respiratory_insufficiency(graph) -> None:
     """Alloferine bula, Indicações: "tratamento intensivo: ... ventilação controlada em casos de insuficiência
     respiratória grave" (audit of seed 1204, I22: the population was empty)."""
-    rows = label_uses(graph, "alcuronium", "mechanical ventilation (ICU)")
+    rows = label_uses(graph, "alcuronium", "mechanical ventilation")
     assert rows and all("severe respiratory insufficiency" in r[6].value for r in rows)
+
+
+def test_ventilation_in_the_icu_is_said_by_the_label_that_says_it(graph) -> None:
+    """Atracurium besylate injection PI, INDICATIONS AND USAGE: "as an adjunct to general anesthesia, to facilitate
+    endotracheal intubation and to provide skeletal muscle relaxation during surgery or mechanical ventilation" (no
+    ICU); cisatracurium PI, 1: "for mechanical ventilation in the ICU in adults". The shared condition had been
+    labelled "mechanical ventilation (ICU)", which put the ICU into atracurium's label (audit of seed 1205, I27)."""
+    atracurium = label_uses(graph, "atracurium", "mechanical ventilation")
+    assert atracurium and not any("ICU" in (r[6].value if r[6] else "") for r in atracurium)
+    cisatracurium = label_uses(graph, "cisatracurium", "mechanical ventilation")
+    assert cisatracurium and all("ICU" in r[6].value for r in cisatracurium)
 
 
 ADJUNCT = r"adjunct|d'appoint|adjuvant"
