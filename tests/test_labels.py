@@ -423,6 +423,18 @@ def test_phenprobamate_is_contraindicated_in_renal_and_hepatic_failure_and_in_ch
     assert not conditions & {"renal-impairment", "hepatic-impairment"}
 
 
+def test_opioid_labels_approve_pain_that_needs_an_opioid_not_any_pain(graph) -> None:
+    """ULTRAM PI, 1: "indicated in adults for the management of pain severe enough to require an opioid analgesic and
+    for which alternative treatments are inadequate"; preservative-free morphine sulfate injection, 1: "pain severe
+    enough to require use of an opioid analgesic by intravenous administration, and for which alternative treatments
+    are not expected to be adequate". They had been recorded as approved for pain in general (audit of seed 1205, I16)."""
+    condition = "pain severe enough to require an opioid analgesic, alternatives inadequate"
+    for drug, route in (("tramadol", "oral"), ("oxycodone", "oral"), ("morphine", "intravenous")):
+        rows = label_uses(graph, drug, condition)
+        assert any(r[2].value == "approved" and r[4] and r[4].value == route for r in rows), drug
+        assert not [r for r in label_uses(graph, drug, "pain") if r[4] and r[4].value in ("oral", "intravenous")], drug
+
+
 def test_label_uses_keep_the_labels_population_and_qualifier(graph) -> None:
     """OZOBAX, LYVISPAH and baclofen tablets: "spasticity resulting from multiple sclerosis"; SOMA: "acute, painful
     musculoskeletal conditions" (audit of seed 13: both were recorded more broadly than the label)."""
