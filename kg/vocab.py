@@ -299,6 +299,10 @@ class MR(DefinedNamespace):
     contraindicationStrength: URIRef
     controlledSubstanceSchedule: URIRef
     decidedBy: URIRef
+    decidingLabelText: URIRef
+    decidingManagement: URIRef
+    decidingMechanismType: URIRef
+    decidingVia: URIRef
     detail: URIRef
     disagreement: URIRef
     doid: URIRef
@@ -390,6 +394,7 @@ class MR(DefinedNamespace):
     severityAsStated: URIRef
     severityRank: URIRef
     sharedEffect: URIRef
+    shortcutOf: URIRef
     sourceDetail: URIRef
     sourceText: URIRef
     sourcingMeasure: URIRef

@@ -158,6 +158,26 @@ def test_summaries_are_one_per_pair(graph) -> None:
     assert not rows
 
 
+def test_every_shortcut_gives_the_pairs_of_its_pattern(graph) -> None:
+    """The build writes each mr:shortcutOf property (the interaction-summary query reads them in one step); each must
+    hold exactly the pairs of the pattern the ontology gives for it."""
+    shortcuts = graph.query("SELECT ?p ?pattern WHERE { ?p mr:shortcutOf ?pattern }").rows
+    assert len(shortcuts) == 4
+    for prop, pattern in shortcuts:
+        direct = {tuple(t.value for t in r) for r in graph.query(f"SELECT ?s ?v WHERE {{ ?s <{prop.value}> ?v }}").rows}
+        path = {tuple(t.value for t in r) for r in graph.query(f"SELECT DISTINCT ?s ?v WHERE {{ {pattern.value} }}").rows}
+        assert direct and direct == path, prop.value
+
+
+def test_tizanidine_and_ciprofloxacin_summary_quotes_the_labels_and_names_cyp1a2(graph) -> None:
+    """ZANAFLEX PI, 4 CONTRAINDICATIONS: "concomitant use with potent inhibitors of CYP1A2, such as fluvoxamine or
+    ciprofloxacin"; the summary's label text and route come from the deciding label statements."""
+    row = graph.interaction_summary("tizanidine", "ciprofloxacin").dicts()[0]
+    assert row["severity"] == "contraindicated" and row["mechanism"] == "pharmacokinetic"
+    assert "Cytochrome P450 1A2" in row["via"].split("; ")
+    assert "CYP1A2" in row["labelText"] and row["management"]
+
+
 def test_summary_rules_on_a_fixture(mini_data: Path, tmp_path: Path) -> None:
     """Worst credible level wins, a class statement reaches its members, a two-step spread is a disagreement, and
     a web article's level does not count."""

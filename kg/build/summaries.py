@@ -12,6 +12,10 @@ holds, in the graph ``graph/mrkg-interaction-summaries``:
   its statements.
 - ``mr:disagreement``: the credible graded levels lie two or more steps apart.
 - ``mr:summarises`` every statement, ``mr:throughClass`` the classes that carried one to the pair.
+- what the deciding statements say, copied onto the summary so that a query reads it in one step (a join
+  through ``mr:decidedBy`` costs Oxigraph a pass over every summary): ``mr:decidingMechanismType`` (other than
+  unknown), ``mr:decidingVia`` (enzymes, transporters, shared effects), ``mr:decidingManagement``, and
+  ``mr:decidingLabelText`` (the sentence of a deciding statement whose evidence is a label).
 
 The orders come from the ontology (``mr:severityRank``, ``mr:graded``, ``mr:evidenceRank``).
 """
@@ -48,6 +52,7 @@ class Statement:
     severity: Node
     evidence: Node | None
     evidence_rank: int
+    says: list[tuple[URIRef, Node]] = field(default_factory=list)
 
 
 @dataclass
@@ -112,7 +117,17 @@ def _statements(graph: Graph, ranks: Ranks) -> Iterable[Statement]:
         evidence = graph.value(node, MR.evidenceLevel)
         participants = sorted(set(graph.objects(node, MR.participant)), key=str)
         rank = ranks.evidence.get(evidence, CREDIBLE_RANK + 1) if evidence is not None else CREDIBLE_RANK + 1
-        yield Statement(node, participants, severity, evidence, rank)
+        yield Statement(node, participants, severity, evidence, rank, _says(graph, node, evidence))
+
+
+def _says(graph: Graph, node: Node, evidence: Node | None) -> list[tuple[URIRef, Node]]:
+    """What a statement says that its summary repeats when the statement decides it: (summary property, value)."""
+    says = [(MR.decidingMechanismType, m) for m in graph.objects(node, MR.mechanismType) if m != MR["mechanism-unknown"]]
+    says += [(MR.decidingVia, v) for p in (MR.viaTarget, MR.sharedEffect) for v in graph.objects(node, p)]
+    says += [(MR.decidingManagement, a) for a in graph.objects(node, MR.management)]
+    if evidence == MR["evidence-regulatory-label"]:
+        says += [(MR.decidingLabelText, t) for t in graph.objects(node, MR.sourceText)]
+    return says
 
 
 def _class_members(graph: Graph) -> dict[Node, set[Node]]:
@@ -153,6 +168,7 @@ def _summary(a: Node, b: Node, pair: Pair, ranks: Ranks, source: Node,
     triples += [(node, MR.evidenceLevel, e) for e in {s.evidence for s in deciding if s.evidence is not None}]
     triples += [(node, MR.summarises, s.node) for s in pair.statements.values()]
     triples += [(node, MR.decidedBy, s.node) for s in deciding]
+    triples += list({(node, p, o) for s in deciding for p, o in s.says})
     triples += [(node, MR.throughClass, c) for c in pair.classes]
     return triples
 

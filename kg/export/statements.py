@@ -48,6 +48,7 @@ SELECT ?statement ?kind ?p ?o ?label ?id ?negated WHERE {
   ?kind rdfs:subClassOf mr:Statement .
   ?statement a ?kind ; ?p ?o .
   FILTER(?p != rdf:type)
+  FILTER NOT EXISTS { ?p mr:shortcutOf ?pattern }  # a query's shortcut; its statements are exported themselves
   OPTIONAL { ?o rdfs:label ?label }
   OPTIONAL { ?o dcterms:identifier ?id }
   OPTIONAL { ?o mr:negated ?negated }
