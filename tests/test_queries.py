@@ -267,6 +267,15 @@ def test_engines_agree_on_a_summary_with_many_deciding_statements(graph, rdflib_
     assert {k: sorted(v.split("; ")) for k, v in fast.items() if v} == {k: sorted(v.split("; ")) for k, v in reference.items() if v}
 
 
+def test_predictions_for_one_pair_are_that_pair_of_the_drugs_list(graph, rdflib_graph) -> None:
+    """mrkg check binds both ends of predicted-interactions; the pair's rows must be the partner's rows of the list."""
+    for g in (graph, rdflib_graph):
+        listed = [r for r in g.query("predicted-interactions", drug="tizanidine").dicts()
+                  if r["other"] == "https://w3id.org/mrkg/drug/ciprofloxacin"]
+        pair = g.query("predicted-interactions", drug="tizanidine", other="ciprofloxacin").dicts()
+        assert pair and sorted(map(sorted, map(dict.items, pair))) == sorted(map(sorted, map(dict.items, listed)))
+
+
 def test_name_table_is_kept_beside_the_prepared_store(mini_data, tmp_path) -> None:
     """The resolver's names are read once from a prepared store and kept beside it; a kept table answers as the
     store does, and one written by other code is not used."""
