@@ -77,14 +77,17 @@ SPELLINGS = ((re.compile(r"oea\b"), "ea"), (re.compile(r"\boe(?=[dst])"), "e"),
 
 
 def variants(name: str) -> set[str]:
-    """A name, its plural or singular forms, its American spelling, and, for a class named by a head noun for drugs
-    ("serotonergic drugs"), the same name with the other such nouns ("serotonergic medicines")."""
+    """A name, its plural or singular forms, its American spelling, the adjective of a one-word state ("drowsiness":
+    "drowsy"), and, for a class named by a head noun for drugs ("serotonergic drugs"), the same name with the other
+    such nouns ("serotonergic medicines")."""
     forms = _number(name)
     american = name
     for pattern, replacement in SPELLINGS:
         american = pattern.sub(replacement, american)
     if american != name:
         forms |= _number(american)
+    if ADJECTIVE_NOUN.fullmatch(name):  # the adjective of a state: "drowsiness" is also "drowsy", "dizziness" "dizzy"
+        forms.add(name[:-5] + "y")
     head = DRUG_NOUNS.search(name)
     if head and head.start() > 0:
         for noun in DRUG_NOUN_FORMS:
@@ -92,6 +95,8 @@ def variants(name: str) -> set[str]:
     return forms
 
 
+#: A one-word state named by its adjective plus "-iness" ("drowsiness", "dizziness", "sleepiness").
+ADJECTIVE_NOUN = re.compile(r"[a-z]{3,}iness")
 #: Head nouns that name drugs alike at the end of a class name ("serotonergic drugs", "... medicines", "... medications").
 DRUG_NOUN_FORMS = ("drugs", "medicines", "medications")
 DRUG_NOUNS = re.compile(r"(?<= )(drugs?|medicines?|medications?)$")

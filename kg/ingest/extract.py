@@ -399,6 +399,8 @@ class _Reading:
                      for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
         self.actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
         self.metabolite = _matches("metabolite", text)
+        # "Valium and opioids taken together ...": a cue that ends in "together" takes the partners named before it too
+        self.joint = any(text[s:e].casefold().endswith("together") for s, e, _ in interaction if s >= 0)
         self.membership = _matches("membership", text)
         self.likeness = _matches("likeness", text)
         self.modes = {value for _, _, value in _matches("mode", text)}
@@ -440,15 +442,19 @@ class _Reading:
         else:
             self.other(mention, at)
 
+    def partner(self, at: int) -> bool:
+        """A substance named at ``at`` is an interaction partner: after the cue, or anywhere before "together"."""
+        return bool(self.interaction) and (self.interaction[0][0] < at or self.joint)
+
     def drug(self, mention: Mention, at: int) -> None:
-        if self.interaction and self.interaction[0][0] < at:
+        if self.partner(at):
             self.add("interacts-with", mention.of_kind("Drug")[0], None, at)
         elif self.metabolite and self.metabolite[0][0] < at:
             self.add("has-metabolite", mention.of_kind("Drug")[0], None, at)
 
     def drug_class(self, mention: Mention, ids: set[str], at: int) -> None:
         cls = mention.of_kind("DrugClass")[0]
-        if self.interaction and self.interaction[0][0] < at:
+        if self.partner(at):
             self.add("interacts-with", cls, None, at)
         elif not self.subject.endswith("/" + cls.rsplit("/", 1)[1]) \
                 and (self.membership or len(self.text.split()) <= HEADING_WORDS) \
