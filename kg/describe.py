@@ -50,6 +50,7 @@ SELECT DISTINCT ?entity ?node ?nodeTypeLabel ?p ?pLabel ?value ?valueLabel WHERE
   FILTER EXISTS { ?nodeType rdfs:subClassOf* mr:Statement }  # apart: Virtuoso 7.2 may drop it in the group
   ?node ?p ?value .
   FILTER(?p != rdf:type && ?p != dcterms:identifier && ?value != ?entity)
+  FILTER NOT EXISTS { ?p mr:shortcutOf ?pattern }  # a query's shortcut repeats the deciding statements shown beside it
   OPTIONAL { ?p rdfs:label ?pLabel }
   OPTIONAL { ?value rdfs:label ?valueLabel }
 }"""

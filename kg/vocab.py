@@ -317,6 +317,7 @@ class MR(DefinedNamespace):
     eliminationRoute: URIRef
     evidenceLevel: URIRef
     evidenceRank: URIRef
+    forBrand: URIRef
     frequency: URIRef
     geneSymbol: URIRef
     givesEvidence: URIRef

@@ -105,7 +105,7 @@ BREAKAGES = {
                        "identifiers.tsv:3", "not a valid chebi identifier"),
     "unknown scheme": (lambda d: append(d, "identifiers.tsv", "drug-a", "wikidata", "Q1", "ref-a", ""),
                        "identifiers.tsv:3", "unknown identifier scheme 'wikidata'"),
-    "wrong entity kind": (lambda d: append(d, "indications.tsv", "drug-a", "sleepy", "approved", "", "", "", "", "", "", "ref-a", ""),
+    "wrong entity kind": (lambda d: append(d, "indications.tsv", "drug-a", "sleepy", "approved", "", "", "", "", "", "", "", "ref-a", ""),
                           "indications.tsv:3", "is a adverse effect"),
     "bad id": (lambda d: append(d, "drugs.tsv", "Drug C", "Drug C", "drug", "", "ref-a", ""),
                "drugs.tsv:5", "is not an id"),

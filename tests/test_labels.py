@@ -256,7 +256,7 @@ def plain(dataset, s: str, p, o: str) -> bool:
 
 def test_only_a_label_makes_a_use_approved(mini_data: Path) -> None:
     """A database's "approved" draws mr:candidateIndicationFor; the label's draws mr:indicatedFor."""
-    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "database", "", "", "", "", "ref-a", "")
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "database", "", "", "", "", "", "ref-a", "")
     dataset = build(mini_data)
     assert plain(dataset, "drug/drug-a", MR.indicatedFor, "condition/cond-a")
     assert plain(dataset, "drug/drug-b", MR.candidateIndicationFor, "condition/cond-a")
@@ -264,8 +264,8 @@ def test_only_a_label_makes_a_use_approved(mini_data: Path) -> None:
 
 
 def test_a_label_saying_not_indicated_drops_the_candidate_edge(mini_data: Path) -> None:
-    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "database", "", "", "", "", "ref-a", "")
-    append(mini_data, "indications.tsv", "drug-b", "cond-a", "not-indicated", "", "regulatory-label", "", "", "", "",
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "database", "", "", "", "", "", "ref-a", "")
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "not-indicated", "", "regulatory-label", "", "", "", "", "",
            "label-a", "1 INDICATIONS AND USAGE")
     dataset = build(mini_data)
     assert not plain(dataset, "drug/drug-b", MR.candidateIndicationFor, "condition/cond-a")
@@ -274,7 +274,7 @@ def test_a_label_saying_not_indicated_drops_the_candidate_edge(mini_data: Path) 
 
 
 def test_label_evidence_needs_a_label_source(mini_data: Path) -> None:
-    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "regulatory-label", "", "", "", "", "ref-a", "")
+    append(mini_data, "indications.tsv", "drug-b", "cond-a", "approved", "", "regulatory-label", "", "", "", "", "", "ref-a", "")
     with pytest.raises(DataError, match=r"indications\.tsv:\d+.*needs a source of kind drug-label"):
         build(mini_data)
 
@@ -287,7 +287,7 @@ def test_label_evidence_needs_a_label_source(mini_data: Path) -> None:
     (("drug-a", "half-life", "-1", "", "h"), "must be a finite number of at least 0"),
 ])
 def test_bad_pharmacokinetic_rows_name_the_cell(mini_data: Path, cells: tuple[str, ...], message: str) -> None:
-    append(mini_data, "pharmacokinetics.tsv", *cells, "", "", "", "", "label-a", "")
+    append(mini_data, "pharmacokinetics.tsv", *cells, "", "", "", "", "", "label-a", "")
     with pytest.raises(DataError, match=r"pharmacokinetics\.tsv:3[: ].*" + message.replace("(", r"\(")):
         build(mini_data)
 
@@ -296,6 +296,17 @@ def test_bad_contraindication_strength(mini_data: Path) -> None:
     replace(mini_data, "contraindications.tsv", "\tabsolute\t", "\tsevere\t")
     with pytest.raises(DataError, match=r"contraindications\.tsv:2 .*'severe' is not allowed in column 'strength'"):
         build(mini_data)
+
+
+@pytest.mark.parametrize("brand, error", [("Brandy", None), ("brandy", None), ("Nobrand", "brand 'Nobrand' is not a brand of drug-a")])
+def test_a_fact_of_one_brand_names_a_brand_of_its_drug(mini_data: Path, brand: str, error: str | None) -> None:
+    append(mini_data, "dose_limits.tsv", "drug-a", "max-single-dose", "20", "mg", "oral", "", "", brand, "", "label-a", "")
+    if error:
+        with pytest.raises(DataError, match=r"dose_limits\.tsv:3:\d+ .*" + error):
+            build(mini_data)
+    else:
+        dataset = build(mini_data)
+        assert any(str(o) == brand for _, _, o, _ in dataset.quads((None, MR.forBrand, None, None)))
 
 
 def test_database_membership_against_atc_is_the_databases_view(mini_data: Path) -> None:
@@ -435,6 +446,20 @@ def test_opioid_labels_approve_pain_that_needs_an_opioid_not_any_pain(graph) -> 
         assert not [r for r in label_uses(graph, drug, "pain") if r[4] and r[4].value in ("oral", "intravenous")], drug
 
 
+def test_botulinum_toxin_facts_of_one_product_say_which(graph) -> None:
+    """BOTOX PI 2.1: "do not exceed a total dose of 400 Units administered in a 3-month interval" (BOTOX Units are not
+    interchangeable with other products'); DYSPORT PI 4: "allergy to cow's milk protein"; BOTOX PI 1: prophylaxis of
+    chronic migraine. These were facts of "botulinum toxin type A" without the product, so BOTOX's 400 Units read as
+    a limit for Dysport and Xeomin too. The distant-spread boxed warning is every product's and names none."""
+    def brands(where: str) -> set[str]:
+        rows = graph.query(f"SELECT ?b WHERE {{ ?x mr:drug drug:botulinum-toxin-type-a ; {where} OPTIONAL {{ ?x mr:forBrand ?b }} }}").rows
+        return {r[0].value if r[0] else "" for r in rows}
+    assert brands("a mr:DoseLimit ; mr:quantityValue ?v FILTER(?v = 400)") == {"Botox"}
+    assert brands("a mr:Contraindication ; mr:condition condition:cows-milk-protein-allergy .") == {"Dysport"}
+    assert brands("a mr:Indication ; mr:condition condition:chronic-migraine ; mr:evidenceLevel mr:evidence-regulatory-label .") == {"Botox"}
+    assert "" in brands("a mr:Warning ; mr:warningTopic mr:topic-boxed-warning .")
+
+
 def test_label_uses_keep_the_labels_population_and_qualifier(graph) -> None:
     """OZOBAX, LYVISPAH and baclofen tablets: "spasticity resulting from multiple sclerosis"; SOMA: "acute, painful
     musculoskeletal conditions" (audit of seed 13: both were recorded more broadly than the label)."""
@@ -531,7 +556,7 @@ def test_a_use_the_label_calls_an_adjunct_is_adjunctive(graph) -> None:
 
 def test_a_role_outside_the_ontology_names_the_cell(mini_data: Path) -> None:
     append(mini_data, "indications.tsv", "drug-a", "cond-a", "approved", "symptomatic;add-on", "regulatory-label",
-           "", "", "", "", "label-a", "")
+           "", "", "", "", "", "label-a", "")
     with pytest.raises(DataError, match=r"indications\.tsv:\d+:\d+ .*'add-on' is not allowed in column 'role'"):
         build(mini_data)
 def test_tramadol_boxed_warning_keeps_the_boxs_words(graph) -> None:

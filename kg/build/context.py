@@ -80,8 +80,18 @@ class BuildContext:
         self.withheld_entities: set[str] = set()
         #: IRI of every entity, source and statement node → ``file:line`` of the row that made it
         self.origins: dict[str, str] = {}
+        #: drug id → its brand names (names.tsv kind brand, case-folded), which a statement's brand qualifier must be
+        self.brands: dict[str, set[str]] = {}
 
     # -- references ----------------------------------------------------------------------------
+
+    def check_brand(self, row: Row) -> None:
+        """A statement's brand must be one names.tsv gives its drug (kind brand)."""
+        brands = self.brands.get(row["drug"], set())
+        if row["brand"].casefold() not in brands:
+            known = ", ".join(sorted(brands)) or "none"
+            raise row.error(f"brand '{row['brand']}' is not a brand of {row['drug']} in names.tsv (its brands: {known}); "
+                            "add it there with kind 'brand', or leave the cell empty", "brand")
 
     def row_sources(self, row: Row, column: str = "source") -> list[str]:
         """The source ids a row cites, each checked against the registry, less those the licence filter excludes.

@@ -79,6 +79,8 @@ def identifier(ctx: BuildContext, row: Row) -> list[Triple]:
 def name(ctx: BuildContext, row: Row) -> list[Triple]:
     node = ctx.ref(row, "entity")
     prop = ctx.choice(row, "kind", ctx.name_properties)
+    if prop == MR.brandName:  # known even when the licence filter withholds the row, for the brand qualifier's check
+        ctx.brands.setdefault(row["entity"], set()).add(row["name"].casefold())
     if row["lang"] and not LANGUAGE_TAG.fullmatch(row["lang"]):
         raise row.error(f"'{row['lang']}' in column 'lang' is not a language tag such as 'fr' or 'en'; leave it empty for none")
     label = Literal(row["name"], lang=row["lang"] or None)
@@ -155,7 +157,7 @@ def contraindication(ctx: BuildContext, row: Row) -> list[Triple]:
 
 #: Optional qualifier columns of statement tables → property (route and form are controlled values).
 QUALIFIERS = {"route": MR.administrationRoute, "form": MR.dosageForm, "population": MR.population,
-              "source_text": MR.sourceText}
+              "brand": MR.forBrand, "source_text": MR.sourceText}
 
 
 def stated(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
@@ -165,11 +167,13 @@ def stated(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
 
 
 def qualifiers(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
-    """The route, form, population and source text a statement row gives (the columns its table has)."""
+    """The route, form, population, brand and source text a statement row gives (the columns its table has)."""
     triples: list[Triple] = []
     for column, prop in QUALIFIERS.items():
         if column not in row.cells or not row[column]:
             continue
+        if column == "brand":
+            ctx.check_brand(row)
         value = ctx.value(row, column) if column in ("route", "form") else Literal(row[column])
         assert value is not None
         triples.append((node, prop, value))
