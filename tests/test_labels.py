@@ -243,6 +243,15 @@ def test_older_relaxants_carry_their_last_label(graph) -> None:
     assert "hypersensitivity to iodine" in {r[1].value for r in graph.query("contraindications", drug="gallamine").rows}
 
 
+def test_a_withdrawn_drugs_label_use_says_the_drug_was_withdrawn(graph) -> None:
+    """ANSM, 21 June 2019: the DECONTRACTYL authorisations are withdrawn from 28 June 2019. Its RCP's "approved" use is
+    the last label's word; drug-uses said "approved" with nothing beside it (audit of seed 1205, I22)."""
+    rows = graph.query("drug-uses", drug="mephenesin").dicts()
+    assert rows and all(r["marketing"] == "withdrawn (France, 2019-06-28)" for r in rows)
+    botox = {(r["condition"], r["brand"]) for r in graph.query("drug-uses", drug="Botox").dicts()}
+    assert ("chronic migraine", "Botox") in botox and ("chronic sialorrhea", "Xeomin") in botox
+
+
 # --- the rules, on the fixture tables ----------------------------------------------------------------------------
 
 
