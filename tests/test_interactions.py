@@ -178,6 +178,15 @@ def test_tizanidine_and_ciprofloxacin_summary_quotes_the_labels_and_names_cyp1a2
     assert "CYP1A2" in row["labelText"] and row["management"]
 
 
+def test_amitriptyline_with_fluvoxamine_is_at_least_what_the_smpc_says(graph) -> None:
+    """Amitriptyline UK SmPC 4.5: "fluvoxamine (strong CYP1A2 inhibitor) was shown to increase amitriptyline plasma
+    concentrations and this combination should be avoided". The pair was moderate, from databases and a class-level
+    serotonin warning only (audit of seed 1206, S13); "avoid" maps to major."""
+    row = graph.interaction_summary("amitriptyline", "fluvoxamine").dicts()[0]
+    assert row["severity"] == "major" and row["evidence"] == "regulatory label"
+    assert "rxreasoner-amitriptyline-uk-smpc: avoid" in row["levels"]
+
+
 def test_summary_rules_on_a_fixture(mini_data: Path, tmp_path: Path) -> None:
     """Worst credible level wins, a class statement reaches its members, a two-step spread is a disagreement, and
     a web article's level does not count."""

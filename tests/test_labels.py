@@ -469,6 +469,17 @@ def test_botulinum_toxin_facts_of_one_product_say_which(graph) -> None:
     assert "" in brands("a mr:Warning ; mr:warningTopic mr:topic-boxed-warning .")
 
 
+def test_atracurium_onset_says_what_it_times(graph) -> None:
+    """Atracurium PI, CLINICAL PHARMACOLOGY: 0.4 to 0.5 mg/kg "generally produces maximum neuromuscular block within 3 to
+    5 minutes of injection, with good or excellent intubation conditions within 2 to 2.5 minutes in most patients".
+    The 2-2.5 min had been the onset with no word of what it times; onset elsewhere is the time to maximum block
+    (audit of seed 1206, P13)."""
+    rows = graph.query("""SELECT ?v ?max ?who WHERE { ?x a mr:PharmacokineticValue ; mr:drug drug:atracurium ;
+        mr:pharmacokineticParameter mr:pk-onset-of-action ; mr:quantityValue ?v ; mr:quantityMax ?max ; mr:population ?who }""").rows
+    timed = {(float(r[0].value), float(r[1].value)): r[2].value for r in rows}
+    assert "maximum neuromuscular block" in timed[(3.0, 5.0)] and "intubation conditions" in timed[(2.0, 2.5)]
+
+
 def test_label_uses_keep_the_labels_population_and_qualifier(graph) -> None:
     """OZOBAX, LYVISPAH and baclofen tablets: "spasticity resulting from multiple sclerosis"; SOMA: "acute, painful
     musculoskeletal conditions" (audit of seed 13: both were recorded more broadly than the label)."""
