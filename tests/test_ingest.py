@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -226,6 +227,15 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
     ("Cyclobenzaprine is a muscle relaxant. Doctors often prescribe it for muscle spasm.",
      ("cyclobenzaprine", "used-for", "muscle-spasm"), "supported"),
     ("Orphenadrine is not meant for people with glaucoma.", ("orphenadrine", "contraindicated-in", "glaucoma"), "supported"),
+    ("Chlorzoxazone may turn your urine orange.", ("chlorzoxazone", "has-adverse-effect", "chromaturia"), "supported"),
+    ("Don't be alarmed if chlorzoxazone turns your urine purple.", ("chlorzoxazone", "has-adverse-effect", "chromaturia"),
+     "supported"),
+    ("Gabapentin is approved for nerve pain after shingles.", ("gabapentin", "indicated-for", "postherpetic-neuralgia"),
+     "supported"),
+    ("Tizanidine can make you feel dizzy when you stand up.", ("tizanidine", "has-adverse-effect", "orthostatic-hypotension"),
+     "supported"),
+    ("Baclofen is not approved for muscle spasms caused by arthritis and other rheumatic conditions.",
+     ("baclofen", "indicated-for", "rheumatic-skeletal-muscle-spasm"), "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -235,7 +245,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "tablet-strength", "above-the-maximum-it-names", "safe-throughout-pregnancy", "not-on-a-schedule",
         "skip-alcohol-while", "does-not-change-its-dose", "acts-as-an-agonist", "turns-it-into", "approved-by-mouth",
         "cause-in-other-words", "named-before-together", "adjective-of-a-state", "used-with-an-adverb",
-        "prescribe-it-for", "not-meant-for"])
+        "prescribe-it-for", "not-meant-for", "lay-urine-colour", "not-alarmed-is-no-denial", "lay-pain-after-shingles",
+        "lay-dizzy-on-standing", "lay-rheumatic-spasm"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
@@ -245,6 +256,26 @@ def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, c
     assert got[claim].verdict == verdict, got[claim].reason
     if claim[2] == "site":
         assert "who-atc-ddd-2026" in got[claim].sources, got[claim].reason
+
+
+@pytest.mark.parametrize("table, message", [
+    ("chromaturia\turine (turns", "phrases.tsv:1: the pattern is not a regular expression"),
+    ("# a comment\nChromaturia\turine", "phrases.tsv:2: write an entity id and a pattern"),
+    ("chromaturia urine", "phrases.tsv:1: write an entity id and a pattern"),
+])
+def test_a_bad_line_of_the_phrase_table_is_named(table: str, message: str) -> None:
+    from kg.ingest.entities import parse_phrases
+
+    with pytest.raises(IngestError, match=re.escape(message)):
+        parse_phrases(table)
+
+
+def test_the_phrase_table_names_entities_of_the_graph(graph: kg.KnowledgeGraph) -> None:
+    from kg.ingest.entities import lay_phrases
+
+    ids = {iri.rsplit("/", 1)[-1] for iri in (r[0].value for r in graph.query(
+        "SELECT ?e WHERE { ?e a ?t . ?t rdfs:subClassOf* mr:Entity }").rows)}
+    assert lay_phrases() and {entity for entity, _ in lay_phrases()} <= ids
 
 
 def test_a_place_in_a_condition_name_says_nothing_of_where_the_drug_acts(graph: kg.KnowledgeGraph) -> None:

@@ -31,6 +31,30 @@ def english_words() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def lay_phrases() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The lay phrasings of ``data/phrases.tsv``: (entity id, pattern)."""
+    return parse_phrases(resources.files(__package__).joinpath("data/phrases.tsv").read_text(encoding="utf-8"))
+
+
+def parse_phrases(text: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The lines of a phrases table (entity id, tab, pattern; ``#`` comments), with one-line errors naming the line."""
+    from .read import IngestError
+
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cells[0]):
+            raise IngestError(f"kg/ingest/data/phrases.tsv:{number}: write an entity id and a pattern, separated by a tab")
+        try:
+            found.append((cells[0], re.compile(r"(?<!\w)(?:" + cells[1] + r")(?!\w)", re.I)))
+        except re.error as exc:
+            raise IngestError(f"kg/ingest/data/phrases.tsv:{number}: the pattern is not a regular expression ({exc})") from None
+    return tuple(found)
+
+
 def kind_of(types: set[str]) -> str | None:
     """The kind (one of :data:`KINDS`) of an entity with these type IRIs, or None."""
     for kind in KINDS:
@@ -172,6 +196,10 @@ class Gazetteer:
         self.size = len(entries)
         if self.size:
             self.automaton.make_automaton()
+        #: the lay phrasings of entities this graph has (data/phrases.tsv), as (pattern, its entities)
+        by_id = {iri.rsplit("/", 1)[-1]: iri for iri in types}
+        self.phrases = [(pattern, ((by_id[local], kind),)) for local, pattern in lay_phrases()
+                        if local in by_id and (kind := kind_of(types[by_id[local]])) is not None]
 
     @classmethod
     def from_store(cls, store: Any) -> Gazetteer:
@@ -194,13 +222,15 @@ class Gazetteer:
         names; a long form the graph has no name for is read as its abbreviation ("gamma-aminobutyric acid (GABA)
         agonists" as "GABA agonists"); a name inside a longer defined name is no mention ("drug abuse" in "National
         Institute on Drug Abuse (NIDA)"). The drugs named inside a class name ("dantrolene and derivatives") are
-        mentions too."""
+        mentions too, and so are the lay phrasings of ``data/phrases.tsv`` ("turns your urine orange")."""
         if not self.size:
             return []
         from .lexicon import abbreviations
 
         identity = list(range(len(text)))
         plain = self._scan(text, identity, [i + 1 for i in identity])
+        plain += [(m.start(), m.end(), ordered, m.group(0).lower()) for pattern, ordered in self.phrases
+                  for m in pattern.finditer(text)]
         definitions = abbreviations(text)
         aliases: dict[str, tuple[tuple[str, str], ...]] = {}
         substituted = []
