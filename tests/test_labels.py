@@ -195,6 +195,17 @@ def test_stats_report_the_label_layer(graph) -> None:
     assert int(coverage["suxamethonium"][3].value) >= 5  # contraindications
 
 
+def test_the_label_layers_reach_counts_what_labels_state(graph) -> None:
+    """stats-labels measures the label layer: a contraindication that only a database or an abstract states
+    (alcuronium's, from indice.eu) counts in label-coverage but not here."""
+    rows = {r[0].value: int(r[1].value) for r in graph.query("stats-labels").rows}
+    def drugs(where: str) -> int:
+        return int(graph.query(f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a mr:Drug . ?x mr:drug ?d ; {where} }}").rows[0][0].value)
+    assert rows["drugs with a contraindication"] == drugs("a mr:Contraindication ; mr:evidenceLevel mr:evidence-regulatory-label")
+    assert rows["drugs with a contraindication"] < drugs("a mr:Contraindication")
+    assert rows["drugs with pharmacokinetic values"] == drugs("a mr:PharmacokineticValue ; mr:evidenceLevel mr:evidence-regulatory-label")
+
+
 def test_withdrawn_and_suspended_drugs_say_so(graph) -> None:
     """A drug off the market says where, when and on whose word (issue 12): EMA, tetrazepam referral (CMDh position of
     24 April 2013): "the marketing authorisations should be suspended throughout the EU"; ANSM on Décontractyl: "Ce
