@@ -20,11 +20,13 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .errors import MRKGError
-from .traverse import label_of, relation_names, require_known
+from .traverse import EntityGraph, label_of, relation_names, require_known
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "FEATURES", "DRUG_KIND", "kinds_of", "Similarity", "Hub", "PathCount",
@@ -82,7 +84,7 @@ class PathCount:
     count: int
 
 
-def kinds_of(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+def kinds_of(graph: EntityGraph) -> dict[str, frozenset[str]]:
     """Kind name → the types (CURIEs) of that kind, as the projection read them from the ontology (``mr:kindName``)."""
     found: dict[str, set[str]] = {}
     for type_, kind in graph.graph.get("kinds", {}).items():
@@ -90,13 +92,13 @@ def kinds_of(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
     return {kind: frozenset(types) for kind, types in sorted(found.items())}
 
 
-def features(graph: nx.MultiDiGraph, iri: str) -> set[tuple[str, str]]:
+def features(graph: EntityGraph, iri: str) -> set[tuple[str, str]]:
     """The (kind, entity IRI) features of a drug, from its outgoing edges."""
     kind_of = {p: kind for kind, (predicates, _) in FEATURES.items() for p in predicates}
     return {(kind_of[key], target) for _, target, key in graph.out_edges(iri, keys=True) if key in kind_of}
 
 
-def similar(graph: nx.MultiDiGraph, iri: str, limit: int = 10) -> list[Similarity]:
+def similar(graph: EntityGraph, iri: str, limit: int = 10) -> list[Similarity]:
     """Drugs most similar to ``iri`` by weighted Jaccard over shared features, best first, each with what they share."""
     _require(graph, iri)
     mine = features(graph, iri)
@@ -142,6 +144,8 @@ def centrality(graph: nx.MultiDiGraph, kinds: Iterable[str] = HUB_KINDS, limit: 
     if unknown or by not in ("degree", "betweenness"):
         raise MRKGError(f"unknown kind {unknown} or ranking '{by}'; kinds: {', '.join(known)}; rank by degree or betweenness")
     kind_of = {t: kind for kind in wanted for t in known[kind]}
+    import networkx as nx
+
     simple = nx.Graph(graph.to_undirected(as_view=True))
     if graph not in _BETWEENNESS:  # once per projection
         _BETWEENNESS[graph] = betweenness(simple)
@@ -184,7 +188,7 @@ def parse_metapath(text: str) -> list[tuple[str, str]]:
     return steps
 
 
-def metapath_counts(graph: nx.MultiDiGraph, source_iri: str, metapath: Sequence[tuple[str, str]],
+def metapath_counts(graph: EntityGraph, source_iri: str, metapath: Sequence[tuple[str, str]],
                     limit: int | None = None) -> list[PathCount]:
     """Endpoints reached from ``source_iri`` along ``metapath`` ((predicate CURIE, "out"|"in") steps), with path counts.
 
@@ -214,7 +218,7 @@ def metapath_counts(graph: nx.MultiDiGraph, source_iri: str, metapath: Sequence[
     return found[:limit] if limit else found
 
 
-def _require(graph: nx.MultiDiGraph, iri: str) -> None:
+def _require(graph: EntityGraph, iri: str) -> None:
     if iri not in graph:
         raise MRKGError(f"not an entity of the graph: {iri}")
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .check import MedicationCheck
     from .describe import EntityReport
     from .ingest import IngestReport
-    from .traverse import Step
+    from .traverse import EntityGraph, Projection, Step
 
 __all__ = ["KnowledgeGraph", "load", "connect"]
 
@@ -56,6 +56,17 @@ class KnowledgeGraph:
         from .traverse import project
 
         return project(self.store)
+
+    @cached_property
+    def projection(self) -> Projection:
+        """The same entity graph as plain dictionaries (see :class:`kg.traverse.Projection`), without networkx."""
+        from .traverse import load_projection
+
+        return load_projection(self.store)
+
+    def _read_only_graph(self) -> EntityGraph:
+        """The networkx projection when it is loaded already, else the plain one (similar and metapath read either)."""
+        return self.__dict__.get("networkx") or self.projection
 
     def query(self, query: str, /, **params: str) -> Result:
         """Run a named query (by name, with parameters) or SPARQL text (no parameters).
@@ -130,7 +141,7 @@ class KnowledgeGraph:
         """Drugs most similar to ``name``, each with the shared features that explain the score."""
         from .analytics import similar
 
-        return similar(self.networkx, self.resolve(name, "Substance"), limit)
+        return similar(self._read_only_graph(), self.resolve(name, "Substance"), limit)
 
     def hubs(self, kinds: Sequence[str] | None = None, limit: int = 10, by: str = "degree") -> list[Hub]:
         """The most connected entities of ``kinds`` (default: mechanisms, targets, conditions and adverse effects)."""
@@ -143,7 +154,7 @@ class KnowledgeGraph:
         from .analytics import metapath_counts, parse_metapath
 
         steps = parse_metapath(metapath) if isinstance(metapath, str) else list(metapath)
-        return metapath_counts(self.networkx, self.resolve(name), steps, limit)
+        return metapath_counts(self._read_only_graph(), self.resolve(name), steps, limit)
 
 
 def connect(url: str, timeout: float = 60.0, max_bytes: int = 256 * 1024 * 1024,

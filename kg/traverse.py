@@ -9,16 +9,19 @@ controlled values and ``rdf:type`` links to classes are left out, so that two dr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING, Union
 
 from .errors import QueryError
 from .iris import BASE, shorten
 from .store import Store
 
-__all__ = ["project", "neighbors", "paths", "Step", "format_path", "colour_of", "kind_legend"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["project", "Projection", "load_projection", "neighbors", "paths", "Step", "format_path", "colour_of",
+           "kind_legend"]
 
 #: A node's type is its most specific class that a table can choose (mr:code) or that names a kind (mr:kindName):
 #: classes a reasoner infers (mr:CNSDepressant, ...) have neither, so ``--inferred`` leaves the projection as it is.
@@ -94,13 +97,67 @@ def project(store: Store) -> nx.MultiDiGraph:
     For a prepared store the projection is computed once and kept beside it (1.5 s of queries on the built graph;
     reading it back takes a few tens of milliseconds).
     """
-    from .cache import kept_beside
+    import networkx as nx
 
-    data = kept_beside(store, PROJECTION_FILE, __file__, lambda: _as_data(_project(store)))
+    data = _kept(store)
     graph = nx.MultiDiGraph(kinds=data["kinds"], colours=data["colours"])
     graph.add_nodes_from((node, dict(zip(NODE_FIELDS, rest, strict=True))) for node, *rest in data["nodes"])
     graph.add_edges_from((u, v, key, dict(zip(EDGE_FIELDS, rest, strict=True))) for u, v, key, *rest in data["edges"])
     return graph
+
+
+def _kept(store: Store) -> dict:
+    from .cache import kept_beside
+
+    return kept_beside(store, PROJECTION_FILE, __file__, lambda: _as_data(_project(store)))
+
+
+class _Nodes(dict):
+    """Node → its data, called as networkx's node view is: ``nodes()`` the nodes, ``nodes(data=True)`` the pairs."""
+
+    def __call__(self, data: bool = False) -> list:
+        return list(self.items()) if data else list(self)
+
+
+class Projection:
+    """The same entity graph as :func:`project`, as plain dictionaries: the part of networkx's MultiDiGraph API that
+    :func:`kg.analytics.similar` and :func:`kg.analytics.metapath_counts` read (``graph``, ``nodes``, ``edges``,
+    ``out_edges``, ``in_edges``, ``in``), so that those commands do not import networkx (200 ms)."""
+
+    def __init__(self, data: dict) -> None:
+        self.graph = {"kinds": data["kinds"], "colours": data["colours"]}
+        self.nodes = _Nodes((node, dict(zip(NODE_FIELDS, rest, strict=True))) for node, *rest in data["nodes"])
+        self._edges = [(u, v, key, dict(zip(EDGE_FIELDS, rest, strict=True))) for u, v, key, *rest in data["edges"]]
+        self._out: dict[str, list[tuple[str, str, str]]] = {}
+        self._in: dict[str, list[tuple[str, str, str]]] = {}
+        for u, v, key, _ in self._edges:
+            self._out.setdefault(u, []).append((u, v, key))
+            self._in.setdefault(v, []).append((u, v, key))
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.nodes
+
+    def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple]:
+        """Every edge as ``(u, v, key, data)`` (the one form the callers ask networkx for)."""
+        assert keys and data, "a Projection gives edges with their keys and data"
+        return iter(self._edges)
+
+    def out_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
+        assert keys, "a Projection gives edges with their keys"
+        return self._out.get(node, [])
+
+    def in_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
+        assert keys, "a Projection gives edges with their keys"
+        return self._in.get(node, [])
+
+
+#: What the read-only analytics accept: the networkx projection or the plain one.
+EntityGraph = Union["nx.MultiDiGraph", Projection]
+
+
+def load_projection(store: Store) -> Projection:
+    """The entity graph without networkx (see :class:`Projection`), from the projection kept beside the store."""
+    return Projection(_kept(store))
 
 
 def _as_data(graph: nx.MultiDiGraph) -> dict:
@@ -111,6 +168,8 @@ def _as_data(graph: nx.MultiDiGraph) -> dict:
 
 
 def _project(store: Store) -> nx.MultiDiGraph:
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     graph.graph["kinds"] = {shorten(cls.value): kind.value for cls, kind in store.query(KINDS_QUERY).rows if cls and kind}
     graph.graph["colours"] = {shorten(cls.value): colour.value for cls, colour in store.query(COLOURS_QUERY).rows
@@ -137,19 +196,19 @@ def _project(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
-def colour_of(graph: nx.MultiDiGraph, node_type: str) -> str:
+def colour_of(graph: EntityGraph, node_type: str) -> str:
     """The colour (``#rrggbb``) of the entities or statements of ``node_type`` (a CURIE), as the ontology gives it."""
     return graph.graph.get("colours", {}).get(node_type, NO_COLOUR)
 
 
-def kind_legend(graph: nx.MultiDiGraph, types: Iterable[str]) -> list[dict[str, str]]:
+def kind_legend(graph: EntityGraph, types: Iterable[str]) -> list[dict[str, str]]:
     """``[{"kind", "colour"}]`` for the kinds of ``types`` (CURIEs), one entry per kind, in the order of their names."""
     kinds = graph.graph.get("kinds", {})
     found = {kinds.get(t, t): colour_of(graph, t) for t in types}
     return [{"kind": kind, "colour": colour} for kind, colour in sorted(found.items())]
 
 
-def relation_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+def relation_names(graph: EntityGraph) -> dict[str, str]:
     """Every way to name a relation of the projection (its CURIE, its local name, its label) → its CURIE."""
     names: dict[str, str] = {}
     for _, _, key, data in graph.edges(keys=True, data=True):
@@ -158,7 +217,7 @@ def relation_names(graph: nx.MultiDiGraph) -> dict[str, str]:
     return names
 
 
-def type_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+def type_names(graph: EntityGraph) -> dict[str, str]:
     """Every way to name an entity type of the projection (its CURIE, its local name, its label) → its CURIE."""
     names: dict[str, str] = {}
     for _, data in graph.nodes(data=True):
@@ -195,12 +254,16 @@ def _filtered(graph: nx.MultiDiGraph, relations: set[str] | None, types: set[str
         data = graph.edges[u, v, key]
         return not relations or key in relations or data["label"] in relations or key.removeprefix("mr:") in relations
 
+    import networkx as nx
+
     return nx.subgraph_view(graph, filter_node=node_ok, filter_edge=edge_ok)
 
 
 def neighbors(graph: nx.MultiDiGraph, node: str, depth: int = 1, relations: set[str] | None = None,
               types: set[str] | None = None) -> dict[str, int]:
     """Entities within ``depth`` steps of ``node`` (either direction), with their distance."""
+    import networkx as nx
+
     view = _filtered(graph, relations, types, {node})
     return dict(nx.single_source_shortest_path_length(view.to_undirected(as_view=True), node, cutoff=depth))
 
@@ -228,6 +291,8 @@ def paths(graph: nx.MultiDiGraph, start: str, end: str, max_length: int = 4, lim
     before a drug that interacts with hundreds of others), then by their nodes, so the order is the same
     on every engine. Edges are followed in either direction; each step records which way its edge points.
     """
+    import networkx as nx
+
     if start not in graph or end not in graph or start == end:
         return []
     undirected = nx.Graph()  # built in sorted order, so the candidates are the same on every engine
@@ -265,6 +330,6 @@ def format_path(graph: nx.MultiDiGraph, steps: list[Step]) -> str:
     return " ".join(parts)
 
 
-def label_of(graph: nx.MultiDiGraph, node: str) -> str:
+def label_of(graph: EntityGraph, node: str) -> str:
     """A node's label in the projection (its IRI without the MRKG namespace when it has none)."""
     return graph.nodes[node].get("label", node.removeprefix(BASE))

@@ -17,6 +17,17 @@ DRUG = "https://w3id.org/mrkg/drug/"
 CYP1A2 = "https://w3id.org/mrkg/target/cyp1a2"
 
 
+@pytest.mark.parametrize("drug", ["baclofen", "rocuronium", "ethanol"])
+def test_the_plain_projection_answers_as_networkx_does(graph, drug: str) -> None:
+    """similar and metapath read kg.traverse.Projection on the command line (no networkx import): the same answers."""
+    iri = DRUG + drug
+    assert similar(graph.projection, iri, limit=20) == similar(graph.networkx, iri, limit=20)
+    for steps in ([("mr:metabolisedBy", "out"), ("mr:inhibits", "in")], [("mr:memberOf", "out"), ("mr:memberOf", "in")]):
+        assert metapath_counts(graph.projection, iri, steps) == metapath_counts(graph.networkx, iri, steps)
+    assert set(graph.projection.nodes()) == set(graph.networkx.nodes())
+    assert sorted(graph.projection.edges()) == sorted(graph.networkx.edges(keys=True, data=True))
+
+
 def test_baclofen_is_most_like_a_gaba_ergic_cns_depressant(graph) -> None:
     """Meprobamate shares baclofen's GABA-A agonism (drug_mechanisms.tsv) and the CNS-depressant class, but not
     the centrally acting muscle relaxants: ATC files meprobamate under N05BC01 (anxiolytics), so DrugCentral's MeSH

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import kg
 import kg.cache
 from kg.cache import cached_graph, cached_oxigraph, checkout_key, clean_up, open_prepared, source_fingerprint
 from kg.cli import main
@@ -76,12 +77,19 @@ def test_cache_is_reused_and_prepared_once() -> None:
     check_sealed(path, count_lines=True)
 
 
-def test_cold_query_imports_only_what_it_uses() -> None:
-    """A named query on the cached graph needs pyoxigraph and click, not rdflib, networkx or owlready2."""
+@pytest.mark.parametrize("args, expected", [
+    (["query", "drug-interactions", "--param", "drug=baclofen"], "ethanol"),
+    (["similar", "baclofen", "--limit", "2"], "meprobamate"),
+    (["metapath", "tizanidine", "metabolisedBy <inhibits"], "ciprofloxacin"),
+])
+def test_cold_commands_import_only_what_they_use(args: list[str], expected: str) -> None:
+    """A named query on the cached graph needs pyoxigraph and click, not rdflib, networkx or owlready2; similar and
+    metapath read the projection kept beside the store as plain dictionaries (kg.traverse.Projection)."""
     cached_oxigraph(cached_graph())
+    assert kg.load().projection.nodes  # the first command after a build writes the projection (with networkx); later ones read it
     code = ("import sys\nfrom click.testing import CliRunner\nfrom kg.cli import main\n"
-            "r = CliRunner().invoke(main, ['query', 'drug-interactions', '--param', 'drug=baclofen'])\n"
-            "assert r.exit_code == 0 and 'ethanol' in r.output, r.output\n"
+            f"r = CliRunner().invoke(main, {args!r})\n"
+            f"assert r.exit_code == 0 and {expected!r} in r.output, r.output\n"
             "print(sorted(m for m in ('rdflib', 'networkx', 'owlready2', 'pyshacl') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), timeout=120)
     assert done.returncode == 0, done.stderr
