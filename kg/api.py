@@ -121,7 +121,7 @@ class KnowledgeGraph:
         """Connecting paths between two entities, shortest first."""
         from .traverse import paths
 
-        return paths(self.networkx, self.resolve(start), self.resolve(end), max_length, limit)
+        return paths(self._read_only_graph(), self.resolve(start), self.resolve(end), max_length, limit)
 
     def export(self, fmt: str, path: Path | str, around: Sequence[str] = (), depth: int = 1) -> Path:
         """Write the graph in ``fmt`` (see ``kg.export.FORMATS``) to ``path``; with ``around``, only that neighbourhood."""

@@ -467,7 +467,7 @@ def path(start: str, end: str, max_length: int, limit: int, engine: str, graph_p
         return
     for steps in found:
         sources = sorted({s for step in steps for s in step.sources})
-        echo(f"{format_path(graph.networkx, steps)}   [{', '.join(sources)}]")
+        echo(f"{format_path(graph.projection, steps)}   [{', '.join(sources)}]")
 
 
 @main.command("validate")

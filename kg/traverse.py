@@ -130,9 +130,12 @@ class Projection:
         self._edges = [(u, v, key, dict(zip(EDGE_FIELDS, rest, strict=True))) for u, v, key, *rest in data["edges"]]
         self._out: dict[str, list[tuple[str, str, str]]] = {}
         self._in: dict[str, list[tuple[str, str, str]]] = {}
-        for u, v, key, _ in self._edges:
+        #: (u, v) → {key: data}, as networkx's ``graph[u][v]``
+        self._between: dict[tuple[str, str], dict[str, dict]] = {}
+        for u, v, key, d in self._edges:
             self._out.setdefault(u, []).append((u, v, key))
             self._in.setdefault(v, []).append((u, v, key))
+            self._between.setdefault((u, v), {})[key] = d
 
     def __contains__(self, node: object) -> bool:
         return node in self.nodes
@@ -141,6 +144,13 @@ class Projection:
         """Every edge as ``(u, v, key, data)`` (the one form the callers ask networkx for)."""
         assert keys and data, "a Projection gives edges with their keys and data"
         return iter(self._edges)
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return (u, v) in self._between
+
+    def between(self, u: str, v: str) -> dict[str, dict]:
+        """The edges from ``u`` to ``v`` by key, with their data (networkx: ``graph[u][v]``)."""
+        return self._between[u, v]
 
     def out_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
         assert keys, "a Projection gives edges with their keys"
@@ -284,42 +294,120 @@ class Step:
 PATH_CANDIDATES = 300
 
 
-def paths(graph: nx.MultiDiGraph, start: str, end: str, max_length: int = 4, limit: int = 10) -> list[list[Step]]:
+def paths(graph: EntityGraph, start: str, end: str, max_length: int = 4, limit: int = 10) -> list[list[Step]]:
     """Simple paths between two entities, shortest first, of at most ``max_length`` hops (at most ``limit``).
 
     Among paths of the same length, those through less-connected entities come first (a shared enzyme
     before a drug that interacts with hundreds of others), then by their nodes, so the order is the same
     on every engine. Edges are followed in either direction; each step records which way its edge points.
-    """
-    import networkx as nx
 
+    The candidates are the first ``PATH_CANDIDATES`` paths of ``networkx.shortest_simple_paths``, which yields them
+    shortest first. When the shortest lengths that hold ``limit`` paths hold no more than that many in all, the answer
+    is chosen from them alone, found here without networkx; otherwise networkx's order picks the candidates, as before.
+    """
     if start not in graph or end not in graph or start == end:
         return []
-    undirected = nx.Graph()  # built in sorted order, so the candidates are the same on every engine
-    undirected.add_nodes_from(sorted(graph.nodes))
-    undirected.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in graph.edges() if u != v}))
-    if not nx.has_path(undirected, start, end):
-        return []
-    candidates: list[list[str]] = []
-    for nodes in nx.shortest_simple_paths(undirected, start, end):
-        if len(nodes) - 1 > max_length or len(candidates) >= max(limit, PATH_CANDIDATES):
-            break
-        candidates.append(nodes)
-    candidates.sort(key=lambda nodes: (len(nodes), sum(undirected.degree(n) for n in nodes[1:-1]), nodes))
+    neighbours = _undirected(graph)
+    cap = max(limit, PATH_CANDIDATES)
+    candidates = _shortest_levels(neighbours, start, end, max_length, limit, cap)
+    if candidates is None:
+        candidates = _shortest_simple_paths(neighbours, start, end, max_length, cap)
+    candidates.sort(key=lambda nodes: (len(nodes), sum(len(neighbours[n]) for n in nodes[1:-1]), nodes))
     return [_steps(graph, nodes) for nodes in candidates[:limit]]
 
 
-def _steps(graph: nx.MultiDiGraph, nodes: list[str]) -> list[Step]:
+def _undirected(graph: EntityGraph) -> dict[str, set[str]]:
+    """Each node's neighbours, either direction, without itself (the undirected simple graph)."""
+    neighbours: dict[str, set[str]] = {node: set() for node in graph.nodes()}
+    for u, v, *_ in graph.edges(keys=True, data=True):
+        if u != v:
+            neighbours[u].add(v)
+            neighbours[v].add(u)
+    return neighbours
+
+
+def _distances(neighbours: dict[str, set[str]], end: str, cutoff: int) -> dict[str, int]:
+    """Hops from every node within ``cutoff`` of ``end`` (breadth first)."""
+    found, frontier = {end: 0}, [end]
+    for hops in range(1, cutoff + 1):
+        frontier = [n for node in frontier for n in neighbours[node] if n not in found]
+        for node in frontier:
+            found.setdefault(node, hops)
+        frontier = list(dict.fromkeys(frontier))
+    return found
+
+
+def _shortest_levels(neighbours: dict[str, set[str]], start: str, end: str, max_length: int, limit: int,
+                     cap: int) -> list[list[str]] | None:
+    """Every simple path of the shortest lengths, level by level, until ``limit`` are found (or none is left within
+    ``max_length``): the paths the answer is chosen from. None when those levels hold more than ``cap``, where the
+    first ``cap`` paths networkx would keep depend on its order within a level."""
+    to_end = _distances(neighbours, end, max_length)
+    found: list[list[str]] = []
+    for hops in range(1, max_length + 1):
+        level = _paths_of_length(neighbours, to_end, start, end, hops, cap - len(found))
+        if level is None:
+            return None
+        found += level
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _paths_of_length(neighbours: dict[str, set[str]], to_end: dict[str, int], start: str, end: str, hops: int,
+                     room: int) -> list[list[str]] | None:
+    """Every simple path of exactly ``hops`` steps, or None when there are more than ``room``."""
+    found: list[list[str]] = []
+    stack: list[list[str]] = [[start]]
+    while stack:
+        path = stack.pop()
+        left = hops - (len(path) - 1)
+        if left == 0:
+            if path[-1] == end:
+                found.append(path)
+                if len(found) > room:
+                    return None
+            continue
+        if path[-1] == end:
+            continue  # a simple path ends where it reaches the end
+        for n in neighbours[path[-1]]:
+            if to_end.get(n, hops + 1) <= left - 1 and n not in path:
+                stack.append([*path, n])
+    return found
+
+
+def _shortest_simple_paths(neighbours: dict[str, set[str]], start: str, end: str, max_length: int,
+                           cap: int) -> list[list[str]]:
+    """The first ``cap`` paths of at most ``max_length`` hops in networkx's order (Yen's algorithm)."""
+    import networkx as nx
+
+    undirected = nx.Graph()  # built in sorted order, so the candidates are the same on every engine
+    undirected.add_nodes_from(sorted(neighbours))
+    undirected.add_edges_from(sorted({tuple(sorted((u, v))) for u, vs in neighbours.items() for v in vs}))
+    candidates: list[list[str]] = []
+    for nodes in nx.shortest_simple_paths(undirected, start, end):
+        if len(nodes) - 1 > max_length or len(candidates) >= cap:
+            break
+        candidates.append(nodes)
+    return candidates
+
+
+def _steps(graph: EntityGraph, nodes: list[str]) -> list[Step]:
     """Turn a node sequence into steps, taking the first edge (by predicate) between each pair."""
     steps: list[Step] = []
     for u, v in zip(nodes, nodes[1:]):
         forward = graph.has_edge(u, v)
-        key, data = min((graph[u][v] if forward else graph[v][u]).items())
+        between = _between(graph, u, v) if forward else _between(graph, v, u)
+        key, data = min(between.items())
         steps.append(Step(u, key, data["label"], v, forward, tuple(data["sources"])))
     return steps
 
 
-def format_path(graph: nx.MultiDiGraph, steps: list[Step]) -> str:
+def _between(graph: EntityGraph, u: str, v: str) -> dict[str, dict]:
+    return graph.between(u, v) if isinstance(graph, Projection) else graph[u][v]
+
+
+def format_path(graph: EntityGraph, steps: list[Step]) -> str:
     """A readable chain: ``tizanidine —metabolised by→ CYP1A2 ←inhibits— ciprofloxacin``."""
     if not steps:
         return ""

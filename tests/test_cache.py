@@ -81,10 +81,11 @@ def test_cache_is_reused_and_prepared_once() -> None:
     (["query", "drug-interactions", "--param", "drug=baclofen"], "ethanol"),
     (["similar", "baclofen", "--limit", "2"], "meprobamate"),
     (["metapath", "tizanidine", "metabolisedBy <inhibits"], "ciprofloxacin"),
+    (["path", "tizanidine", "ciprofloxacin"], "Cytochrome P450 1A2"),
 ])
 def test_cold_commands_import_only_what_they_use(args: list[str], expected: str) -> None:
     """A named query on the cached graph needs pyoxigraph and click, not rdflib, networkx or owlready2; similar and
-    metapath read the projection kept beside the store as plain dictionaries (kg.traverse.Projection)."""
+    metapath and path read the projection kept beside the store as plain dictionaries (kg.traverse.Projection)."""
     cached_oxigraph(cached_graph())
     assert kg.load().projection.nodes  # the first command after a build writes the projection (with networkx); later ones read it
     code = ("import sys\nfrom click.testing import CliRunner\nfrom kg.cli import main\n"

@@ -114,3 +114,40 @@ def test_a_relation_or_type_that_does_not_exist_is_named_with_the_closest(graph,
 def test_a_metapath_step_that_does_not_exist_is_named(graph) -> None:
     with pytest.raises(kg.QueryError, match=re.escape("no relation 'mr:inhibitz'; did you mean 'mr:inhibits'?")):
         graph.metapath("tizanidine", "metabolisedBy <inhibitz")
+
+
+def _networkx_paths(g: nx.MultiDiGraph, start: str, end: str, max_length: int = 4, limit: int = 10) -> list[list[str]]:
+    """The search as it was, on networkx alone: the oracle for the search without it."""
+    undirected = nx.Graph()
+    undirected.add_nodes_from(sorted(g.nodes))
+    undirected.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in g.edges() if u != v}))
+    if not nx.has_path(undirected, start, end):
+        return []
+    candidates: list[list[str]] = []
+    for nodes in nx.shortest_simple_paths(undirected, start, end):
+        if len(nodes) - 1 > max_length or len(candidates) >= max(limit, 300):
+            break
+        candidates.append(nodes)
+    candidates.sort(key=lambda nodes: (len(nodes), sum(undirected.degree(n) for n in nodes[1:-1]), nodes))
+    return candidates[:limit]
+
+
+@pytest.mark.parametrize("start, end, max_length, limit", [
+    ("drug/tizanidine", "drug/ciprofloxacin", 4, 10), ("drug/baclofen", "drug/ethanol", 3, 10),
+    ("drug/rocuronium", "drug/sugammadex", 3, 10), ("drug/dantrolene", "condition/malignant-hyperthermia", 2, 10),
+    ("drug/baclofen", "drug/tramadol", 2, 10), ("drug/hexafluronium", "drug/baclofen", 2, 10),
+    ("drug/tizanidine", "drug/ciprofloxacin", 4, 100),  # more than 300 fit: networkx's order chooses
+])
+def test_paths_without_networkx_are_the_paths_networkx_finds(graph, start: str, end: str, max_length: int,
+                                                             limit: int) -> None:
+    """mrkg path searches the plain projection (no networkx import) and falls back to networkx's Yen order only when
+    the shortest lengths that hold the answer hold more paths than networkx keeps; either way the answer is the one
+    networkx gives."""
+    from kg.traverse import _shortest_levels, _undirected, paths
+
+    a, b = kg.iris.BASE + start, kg.iris.BASE + end
+    found = [[steps[0].source] + [s.target for s in steps] for steps in paths(graph.projection, a, b, max_length, limit)]
+    assert found == _networkx_paths(graph.networkx, a, b, max_length, limit)
+    assert paths(graph.projection, a, b, max_length, limit) == paths(graph.networkx, a, b, max_length, limit)
+    fast = _shortest_levels(_undirected(graph.projection), a, b, max_length, limit, max(limit, 300))
+    assert (fast is None) == (limit == 100), "the cases cover both ways"
