@@ -187,6 +187,19 @@ def test_amitriptyline_with_fluvoxamine_is_at_least_what_the_smpc_says(graph) ->
     assert "rxreasoner-amitriptyline-uk-smpc: avoid" in row["levels"]
 
 
+def test_xyrem_with_alcohol_is_contraindicated_and_names_muscle_relaxants(graph) -> None:
+    """XYREM PI, 4 CONTRAINDICATIONS: "contraindicated for use in: ... combination with alcohol"; 5.1: concurrent use
+    with other CNS depressants, "including ... muscle relaxants", may increase the risk of respiratory depression.
+    The graph held neither (partner-label follow-up of 2026-12-04)."""
+    row = graph.interaction_summary("sodium-oxybate", "ethanol").dicts()[0]
+    assert row["severity"] == "contraindicated" and row["evidence"] == "regulatory label"
+    baclofen = graph.interaction_summary("baclofen", "sodium-oxybate").dicts()[0]
+    assert "rxreasoner-xyrem-precautions: mentioned" in baclofen["levels"] and baclofen["severity"] == "major"
+    assert "centrally acting muscle relaxants" in baclofen["through"].split("; ")
+    assert not [r for r in graph.query("interactions-between", drug="rocuronium", other="sodium-oxybate").dicts()
+                if "xyrem" in (r.get("sources") or "")], "a neuromuscular blocker is no CNS depressant"
+
+
 def test_summary_rules_on_a_fixture(mini_data: Path, tmp_path: Path) -> None:
     """Worst credible level wins, a class statement reaches its members, a two-step spread is a disagreement, and
     a web article's level does not count."""
