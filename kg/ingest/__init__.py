@@ -3,7 +3,8 @@
 One module per step: :mod:`.read` (the text), :mod:`.sentences`, :mod:`.entities` (the graph's names in the text),
 :mod:`.context` (negation and hedging), :mod:`.extract` (typed claims), :mod:`.verdict` (each claim against the
 graph), :mod:`.write` (the claims graph and the reports) and :mod:`.documents` (documents kept in the built dataset).
-The words that drive extraction are data files in ``kg/ingest/data/``. Nothing here is imported by other commands.
+The words that drive extraction are data files in ``kg/ingest/data/``, read by :mod:`.wordtables`.
+Nothing here is imported by other commands.
 
 >>> from kg.ingest import ingest_bytes                          # doctest: +SKIP
 >>> report = ingest_bytes(open("article.txt", "rb").read(), "article.txt", kg.load())   # doctest: +SKIP

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 __all__ = ["Trigger", "Scope", "triggers", "scopes", "in_scope"]
 
@@ -43,26 +42,17 @@ class Scope:
 @lru_cache(maxsize=1)
 def triggers() -> tuple[Trigger, ...]:
     """The trigger phrases of ``data/context.tsv``."""
-    text = resources.files(__package__).joinpath("data/context.tsv").read_text(encoding="utf-8")
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != 3 or cells[1] not in CATEGORIES or cells[2] not in DIRECTIONS:
-            from .read import IngestError
+    from .read import IngestError
+    from .wordtables import compile_pattern, table_rows, table_text
 
+    found = []
+    for number, cells in table_rows(table_text("context.tsv")):
+        if len(cells) != 3 or cells[1] not in CATEGORIES or cells[2] not in DIRECTIONS:
             raise IngestError(f"kg/ingest/data/context.tsv:{number}: write phrase, category ({', '.join(CATEGORIES)}) "
                               f"and direction ({', '.join(DIRECTIONS)}) separated by tabs")
         phrase = cells[0].strip()
         if phrase.startswith("re:"):  # a pattern for a family of phrases ("should not be taken with", ...)
-            try:
-                pattern = re.compile(r"(?<![\w’'])(?:" + phrase[3:] + r")(?![\w’'])", re.I)
-            except re.error as exc:
-                from .read import IngestError
-
-                raise IngestError(f"kg/ingest/data/context.tsv:{number}: the pattern is not a regular expression "
-                                  f"({exc})") from None
+            pattern = compile_pattern("context.tsv", number, r"(?<![\w’'])(?:" + phrase[3:] + r")(?![\w’'])")
         else:
             words = r"\s+".join(re.escape(w) for w in phrase.split()).replace("'", "['’]")
             pattern = re.compile(r"(?<![\w’'])" + words + r"(?![\w’'])", re.I)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 __all__ = ["Mention", "Gazetteer", "KINDS", "english_words", "kind_of"]
@@ -27,31 +26,30 @@ MIN_LENGTH = 3
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """The common English function words of ``data/english-words.txt``."""
-    text = resources.files(__package__).joinpath("data/english-words.txt").read_text(encoding="utf-8")
+    from .wordtables import table_text
+
+    text = table_text("english-words.txt")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
 def lay_phrases() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The lay phrasings of ``data/phrases.tsv``: (entity id, pattern)."""
-    return parse_phrases(resources.files(__package__).joinpath("data/phrases.tsv").read_text(encoding="utf-8"))
+    from .wordtables import table_text
+
+    return parse_phrases(table_text("phrases.tsv"))
 
 
 def parse_phrases(text: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The lines of a phrases table (entity id, tab, pattern; ``#`` comments), with one-line errors naming the line."""
     from .read import IngestError
+    from .wordtables import compile_pattern, table_rows
 
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
+    for number, cells in table_rows(text):
         if len(cells) != 2 or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cells[0]):
             raise IngestError(f"kg/ingest/data/phrases.tsv:{number}: write an entity id and a pattern, separated by a tab")
-        try:
-            found.append((cells[0], re.compile(r"(?<!\w)(?:" + cells[1] + r")(?!\w)", re.I)))
-        except re.error as exc:
-            raise IngestError(f"kg/ingest/data/phrases.tsv:{number}: the pattern is not a regular expression ({exc})") from None
+        found.append((cells[0], compile_pattern("phrases.tsv", number, r"(?<!\w)(?:" + cells[1] + r")(?!\w)")))
     return tuple(found)
 
 

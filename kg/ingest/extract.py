@@ -26,7 +26,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 
 from . import context
 from .entities import Mention
@@ -102,20 +101,14 @@ class Claim:
 def cues() -> dict[str, list[tuple[re.Pattern[str], str]]]:
     """The cue patterns of ``data/cues.tsv``, by kind."""
     from .read import IngestError
+    from .wordtables import compile_pattern, table_rows, table_text
 
-    text = resources.files(__package__).joinpath("data/cues.tsv").read_text(encoding="utf-8")
     found: dict[str, list[tuple[re.Pattern[str], str]]] = {kind: [] for kind in CUE_KINDS}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
+    for number, cells in table_rows(table_text("cues.tsv")):
         if len(cells) not in (2, 3) or cells[0] not in found:
             raise IngestError(f"kg/ingest/data/cues.tsv:{number}: write a cue kind ({', '.join(CUE_KINDS)}), a pattern "
                               "and an optional value, separated by tabs")
-        try:
-            pattern = re.compile(r"(?<!\w)(?:" + cells[1] + ")", re.I)
-        except re.error as exc:
-            raise IngestError(f"kg/ingest/data/cues.tsv:{number}: the pattern is not a regular expression ({exc})") from None
+        pattern = compile_pattern("cues.tsv", number, r"(?<!\w)(?:" + cells[1] + ")")
         found[cells[0]].append((pattern, cells[2] if len(cells) == 3 else ""))
     return found
 
