@@ -121,8 +121,9 @@ class _Nodes(dict):
 
 class Projection:
     """The same entity graph as :func:`project`, as plain dictionaries: the part of networkx's MultiDiGraph API that
-    :func:`kg.analytics.similar` and :func:`kg.analytics.metapath_counts` read (``graph``, ``nodes``, ``edges``,
-    ``out_edges``, ``in_edges``, ``in``), so that those commands do not import networkx (200 ms)."""
+    :func:`kg.analytics.similar`, :func:`kg.analytics.metapath_counts` and :func:`paths` read (``graph``, ``nodes``,
+    ``edges``, ``out_edges``, ``in_edges``, ``has_edge``, ``graph[u][v]``, ``in``), so that those commands do not
+    import networkx (200 ms)."""
 
     def __init__(self, data: dict) -> None:
         self.graph = {"kinds": data["kinds"], "colours": data["colours"]}
@@ -130,12 +131,12 @@ class Projection:
         self._edges = [(u, v, key, dict(zip(EDGE_FIELDS, rest, strict=True))) for u, v, key, *rest in data["edges"]]
         self._out: dict[str, list[tuple[str, str, str]]] = {}
         self._in: dict[str, list[tuple[str, str, str]]] = {}
-        #: (u, v) → {key: data}, as networkx's ``graph[u][v]``
-        self._between: dict[tuple[str, str], dict[str, dict]] = {}
+        #: u → v → key → data, as networkx's ``graph[u][v]``
+        self._adjacent: dict[str, dict[str, dict[str, dict]]] = {}
         for u, v, key, d in self._edges:
             self._out.setdefault(u, []).append((u, v, key))
             self._in.setdefault(v, []).append((u, v, key))
-            self._between.setdefault((u, v), {})[key] = d
+            self._adjacent.setdefault(u, {}).setdefault(v, {})[key] = d
 
     def __contains__(self, node: object) -> bool:
         return node in self.nodes
@@ -145,12 +146,12 @@ class Projection:
         assert keys and data, "a Projection gives edges with their keys and data"
         return iter(self._edges)
 
-    def has_edge(self, u: str, v: str) -> bool:
-        return (u, v) in self._between
+    def __getitem__(self, u: str) -> dict[str, dict[str, dict]]:
+        """The edges from ``u``, by target and key, with their data (as networkx's ``graph[u]``)."""
+        return self._adjacent.get(u, {})
 
-    def between(self, u: str, v: str) -> dict[str, dict]:
-        """The edges from ``u`` to ``v`` by key, with their data (networkx: ``graph[u][v]``)."""
-        return self._between[u, v]
+    def has_edge(self, u: str, v: str) -> bool:
+        return v in self._adjacent.get(u, {})
 
     def out_edges(self, node: str, keys: bool = True) -> list[tuple[str, str, str]]:
         assert keys, "a Projection gives edges with their keys"
@@ -397,14 +398,9 @@ def _steps(graph: EntityGraph, nodes: list[str]) -> list[Step]:
     steps: list[Step] = []
     for u, v in zip(nodes, nodes[1:]):
         forward = graph.has_edge(u, v)
-        between = _between(graph, u, v) if forward else _between(graph, v, u)
-        key, data = min(between.items())
+        key, data = min((graph[u][v] if forward else graph[v][u]).items())
         steps.append(Step(u, key, data["label"], v, forward, tuple(data["sources"])))
     return steps
-
-
-def _between(graph: EntityGraph, u: str, v: str) -> dict[str, dict]:
-    return graph.between(u, v) if isinstance(graph, Projection) else graph[u][v]
 
 
 def format_path(graph: EntityGraph, steps: list[Step]) -> str:
