@@ -143,6 +143,7 @@ CONTROLLED_VALUES = (
     "status-not-indicated",
     "status-off-label",
     "topic-abuse-potential",
+    "topic-administration",
     "topic-boxed-warning",
     "topic-controlled-substance",
     "topic-dependence-withdrawal",

@@ -125,6 +125,25 @@ def test_succinylcholine_contraindications_name_malignant_hyperthermia(graph) ->
     assert DRUG + "suxamethonium" in named
 
 
+def boxed_warnings(graph, drug: str) -> set[str]:
+    rows = graph.query(f"SELECT ?w WHERE {{ ?w <{MR}drug> <{DRUG}{drug}> ; <{MR}warningTopic> <{MR}topic-boxed-warning> }}").rows
+    return {row[0].value.rsplit("/", 1)[1] for row in rows}
+
+
+def test_a_warning_outside_the_box_is_no_boxed_warning(graph) -> None:
+    """ZEMURON (rocuronium) has no boxed warning: "This drug should only be administered by experienced clinicians ..."
+    is in 2.1 Important Dosing and Administration Information. Anectine's box is the hyperkalaemic cardiac arrest of
+    children with undiagnosed myopathy; its "used only by those skilled in the management of artificial respiration"
+    is a WARNINGS paragraph in bold capitals. Both are the topic administration, so rocuronium has no boxed warning."""
+    assert boxed_warnings(graph, "rocuronium") == set()
+    assert boxed_warnings(graph, "suxamethonium") == {"suxamethonium-boxed-warning-hyperkalemic-arrest"}
+    topics = graph.query(f"SELECT ?t WHERE {{ <{BASE}warning/rocuronium-administration-experienced-clinicians-zemuron> "
+                         f"<{MR}warningTopic> ?t }}").rows
+    assert [row[0].value for row in topics] == [f"{MR}topic-administration"]
+    coverage = {r[1].value: r for r in graph.query("label-coverage").rows}
+    assert int(coverage["rocuronium"][4].value) == 0  # the boxedWarning column
+
+
 def test_route_limited_contraindication_keeps_its_route(graph) -> None:
     """BOTOX PI section 4: urinary tract infection and urinary retention contraindicate intradetrusor use only."""
     rows = graph.query("contraindications", drug="botulinum-toxin-type-a").rows

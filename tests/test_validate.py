@@ -106,6 +106,9 @@ QC_BREAKAGES = {
             ("<http://purl.org/dc/terms/date>", '"2019-05"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>'),
             ("<http://purl.org/dc/terms/identifier>", '"amrix-again"')]),
     "entity-without-source": f"<https://w3id.org/mrkg/drug/ghost> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{MR}Drug> .",
+    # a warning filed as boxed, cited to a section that is not the box (what ZEMURON's 2.1 statement once was)
+    "boxed-warning-not-boxed": f"<https://w3id.org/mrkg/warning/rocuronium-administration-experienced-clinicians-zemuron> "
+                               f"<{MR}warningTopic> <{MR}topic-boxed-warning> {GRAPH} .",
 }
 
 
