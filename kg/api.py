@@ -104,11 +104,13 @@ class KnowledgeGraph:
         """The IRI of the entity called ``name`` (label, synonym, brand, id or IRI)."""
         return self.resolver.resolve(name, type_name)
 
-    def describe(self, name: str) -> EntityReport:
-        """Everything known about one entity, grouped, with sources."""
+    def describe(self, name: str, every_statement: bool = True) -> EntityReport:
+        """Everything known about one entity, grouped, with sources; without ``every_statement``, each interacting pair
+        is one line (its summary) instead of its summary, statements and edges."""
         from .describe import describe
 
-        return describe(self.store, self.resolve(name))
+        iri = self.resolve(name)
+        return describe(self.store, iri, None if every_statement else self.interaction_summary(iri).dicts())
 
     def neighbors(self, name: str, depth: int = 1, relations: set[str] | None = None,
                   types: set[str] | None = None) -> dict[str, int]:

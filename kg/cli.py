@@ -371,9 +371,11 @@ def sample(kind: str, count: int, seed: int, fmt: str, engine: str, graph_path: 
 @GRAPH_OPTION
 @INFERRED_OPTION
 @TARGET_OPTIONS
-def show(name: str, engine: str, graph_path: Path | None, inferred: bool) -> None:
+@click.option("--all", "every_statement", is_flag=True,
+              help="List every interaction statement and pair summary, not one line per interacting pair.")
+def show(name: str, engine: str, graph_path: Path | None, inferred: bool, every_statement: bool) -> None:
     """Everything known about an entity (by label, synonym, brand or IRI), grouped, with sources."""
-    report = _load(engine, graph_path, inferred).describe(name)
+    report = _load(engine, graph_path, inferred).describe(name, every_statement)
     echo(f"{report.label}  <{report.iri}>")
     echo(f"type: {', '.join(report.types)}")
     for group, facts in report.groups.items():

@@ -46,6 +46,7 @@ SELECT DISTINCT ?entity ?label ?type ?typeLabel WHERE {
 STATEMENTS_QUERY = """
 SELECT DISTINCT ?entity ?node ?nodeTypeLabel ?p ?pLabel ?value ?valueLabel WHERE {
   ?node ?role ?entity ; a ?nodeType .
+  #SKIP-INTERACTIONS#
   ?nodeType rdfs:label ?nodeTypeLabel .
   FILTER EXISTS { ?nodeType rdfs:subClassOf* mr:Statement }  # apart: Virtuoso 7.2 may drop it in the group
   ?node ?p ?value .
@@ -54,6 +55,17 @@ SELECT DISTINCT ?entity ?node ?nodeTypeLabel ?p ?pLabel ?value ?valueLabel WHERE
   OPTIONAL { ?p rdfs:label ?pLabel }
   OPTIONAL { ?value rdfs:label ?valueLabel }
 }"""
+
+#: The page without a drug's pair summaries and the interaction statements of sources other than labels (hundreds
+#: for a common drug): its pairs come one line each instead, and what a label says stays under the label's section.
+#: A filter on the node's type, where the type is bound: ``FILTER NOT EXISTS`` on the type costs four times as much.
+STATEMENTS_WITHOUT_INTERACTIONS_QUERY = STATEMENTS_QUERY.replace(
+    "#SKIP-INTERACTIONS#", "FILTER(?nodeType != mr:InteractionSummary && (?nodeType != mr:DrugInteraction\n"
+    "         || EXISTS { ?node mr:evidenceLevel mr:evidence-regulatory-label }))")
+STATEMENTS_QUERY = STATEMENTS_QUERY.replace("#SKIP-INTERACTIONS#\n", "")
+INTERACTS_WITH = "https://w3id.org/mrkg/vocab/interactsWith"
+#: The group of a compact page that holds one line per interacting pair.
+PAIRS_GROUP = "interactions (one line per partner, worst first; every statement: --all)"
 
 CLAIMS_QUERY = """
 SELECT DISTINCT ?entity ?claim ?quote ?pLabel ?subjectLabel ?objectLabel ?objectValue ?assessment ?note ?article WHERE {
@@ -107,16 +119,24 @@ def label_section(props: dict[str, list[str]]) -> tuple[str, str]:
     return "", ""
 
 
-def describe(store: Store, iri: str) -> EntityReport:
-    """Collect the plain edges (both directions), qualified statements and article claims of ``iri``."""
+def describe(store: Store, iri: str, pairs: list[dict[str, str | None]] | None = None) -> EntityReport:
+    """Collect the plain edges (both directions), qualified statements and article claims of ``iri``.
+
+    With ``pairs`` (the ``interaction-summary`` rows of ``iri``) the page is compact: one line per interacting pair
+    stands for the pair's summary, its ``interacts with`` edges and its statements other than a label's.
+    """
     bound = {"entity": Term.iri(iri)}
     header = store.query(HEADER_QUERY, bound).rows
     label = header[0][1].value if header and header[0][1] else shorten(iri)
     types = sorted({_text(t, tl) for _, _, t, tl in header})
     report = EntityReport(iri, label, types)
-    edge_groups, literal_groups = _edges(store, bound)
+    compact = pairs is not None
+    edge_groups, literal_groups = _edges(store, bound, skip=INTERACTS_WITH if compact else None)
     report.groups.update(edge_groups)
-    statement_groups, label_groups = _statements(store, bound)
+    if pairs:
+        report.groups[PAIRS_GROUP] = [_pair_line(row) for row in pairs]
+    statement_groups, label_groups = _statements(
+        store, bound, STATEMENTS_WITHOUT_INTERACTIONS_QUERY if compact else STATEMENTS_QUERY)
     for kind, facts in statement_groups.items():
         report.groups.setdefault(kind, []).extend(facts)
     report.groups.update(sorted(label_groups.items()))
@@ -129,13 +149,21 @@ def describe(store: Store, iri: str) -> EntityReport:
     return report
 
 
-def _edges(store: Store, bound: dict[str, Term]) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
-    """The entity's plain edges grouped by relation: to other entities, and to names, codes and other values."""
+def _pair_line(row: dict[str, str | None]) -> Fact:
+    """One interacting pair of a compact page: the partner, MRKG's severity and its evidence, each source's level."""
+    through = f" [through {row['through']}]" if row.get("through") else ""
+    return Fact(f"{row['partner']}: {row['severity']} ({row['evidence']}){through}; {row['levels']}",
+                fields={name: [row[name] or ""] for name in ("partner", "severity", "evidence", "levels")})
+
+
+def _edges(store: Store, bound: dict[str, Term], skip: str | None = None) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
+    """The entity's plain edges grouped by relation (without the property ``skip``): to other entities, and to names,
+    codes and other values."""
     merged: dict[tuple[int, str, str], set[str]] = defaultdict(set)
     for _, direction, p, p_label, other, other_label, source in store.query(EDGES_QUERY, bound).rows:
         assert direction is not None and p is not None and other is not None
-        if direction.value == "in" and p.value in SYMMETRIC:
-            continue  # already listed as an outgoing edge
+        if (direction.value == "in" and p.value in SYMMETRIC) or p.value == skip:
+            continue  # a symmetric edge is listed as an outgoing one; a skipped one elsewhere
         relation = PREDICATE_NAMES.get(p.value) or _text(p, p_label)
         group = relation if direction.value == "out" else f"{relation} (inverse)"
         # relations to other entities first, then names, codes and other values
@@ -150,11 +178,12 @@ def _edges(store: Store, bound: dict[str, Term]) -> tuple[dict[str, list[Fact]],
     return entity_groups, literal_groups
 
 
-def _statements(store: Store, bound: dict[str, Term]) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
+def _statements(store: Store, bound: dict[str, Term], query: str = STATEMENTS_QUERY,
+                ) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
     """The statements about the entity grouped by kind, and those resting on a label grouped by the label's section."""
     nodes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[str, str] = {}
-    for _, node, kind, p, p_label, value, value_label in store.query(STATEMENTS_QUERY, bound).rows:
+    for _, node, kind, p, p_label, value, value_label in store.query(query, bound).rows:
         assert node is not None and kind is not None and p is not None and value is not None
         kinds[node.value] = kind.value
         if p.value == DCTERMS_SOURCE:

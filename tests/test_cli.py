@@ -63,6 +63,37 @@ def test_show_groups_facts_with_sources(run) -> None:
     assert "article claims:" in result.output and "CONTRADICTED" in result.output
 
 
+def groups_of(output: str) -> dict[str, list[str]]:
+    """A `mrkg show` page as {group heading: its lines}."""
+    groups: dict[str, list[str]] = {}
+    for line in output.splitlines()[2:]:
+        if line.endswith(":") and not line.startswith(" "):
+            groups[line[:-1]] = []
+        elif line.startswith("  - "):
+            groups[list(groups)[-1]].append(line[4:])
+    return groups
+
+
+def test_show_gives_each_interacting_pair_one_line_and_all_lists_every_statement(run) -> None:
+    """Baclofen has hundreds of interaction statements: the page gives one line per partner, worst first (the pair's
+    summary with each source's level), and `--all` the summaries, statements and edges themselves."""
+    compact, full = groups_of(run("show", "baclofen").output), groups_of(run("show", "baclofen", "--all").output)
+    pairs = next(lines for group, lines in compact.items() if group.startswith("interactions (one line per partner"))
+    partners = [line.split(":", 1)[0] for line in pairs]
+    assert len(partners) == len(set(partners)) == len(full["interaction summary"]) > 100
+    ranks = ["contraindicated", "major", "moderate", "minor", "not graded"]
+    assert [ranks.index(line.split(": ", 1)[1].split(" (")[0]) for line in pairs] == sorted(
+        ranks.index(line.split(": ", 1)[1].split(" (")[0]) for line in pairs)
+    ethanol = next(line for line in pairs if line.startswith("ethanol: "))
+    assert "ansm-thesaurus-2016: association déconseillée (AD) = major" in ethanol
+    summarised = {"interacts with", "interaction summary", "drug interaction"}
+    assert summarised <= set(full) and not summarised & set(compact)
+    # the rest of the page is the same, a label's interaction statements under the label's section included
+    assert "label: section 7" in compact and any("epidural morphine" in line for line in compact["label: section 7"])
+    assert {group: lines for group, lines in compact.items() if not group.startswith("interactions (")} == {
+        group: lines for group, lines in full.items() if group not in summarised}
+
+
 def test_neighbors_and_path(run) -> None:
     assert "ethanol  (drug)" in run("neighbors", "baclofen").output or "ethanol  (substance)" in run("neighbors", "baclofen").output
     path = run("path", "tizanidine", "ciprofloxacin")
