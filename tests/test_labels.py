@@ -635,3 +635,14 @@ def test_naproxen_label_uses_are_the_ones_it_lists(graph) -> None:
                      "tendonitis", "bursitis", "acute gout", "pain", "primary dysmenorrhea"}
     assert CONDITION + "acute-gout" in edges(graph, "naproxen", "mr:indicatedFor")
     assert CONDITION + "gout" not in edges(graph, "naproxen", "mr:indicatedFor")
+
+
+def test_naproxen_in_pregnancy_is_avoided_from_20_weeks_as_fda_asked_in_2020(graph) -> None:
+    """FDA's Drug Safety Communication of 2020-10-15: "We recommend avoiding NSAIDs in pregnant women at 20 weeks,
+    rather than the 30 weeks currently described in NSAID prescribing information." An older NAPRELAN 8.1 (avoid from
+    30 weeks) stays beside it as that label's wording, and says it is the older one."""
+    rows = graph.query("pregnancy-lactation", drug="naproxen").dicts()
+    by_source = {row["sources"]: row for row in rows if row["topic"] == "pregnancy"}
+    fda = by_source["fda-dsc-nsaids-pregnancy-2020"]
+    assert fda["recommendation"] == "avoid" and "at 20 weeks, rather than the 30 weeks" in fda["sourceText"]
+    assert "before FDA's 2020" in by_source["label-naprelan-pregnancy-motherfigure"]["detail"]
