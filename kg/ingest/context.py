@@ -52,7 +52,9 @@ def triggers() -> tuple[Trigger, ...]:
                               f"and direction ({', '.join(DIRECTIONS)}) separated by tabs")
         phrase = cells[0].strip()
         if phrase.startswith("re:"):  # a pattern for a family of phrases ("should not be taken with", ...)
-            pattern = compile_pattern("context.tsv", number, r"(?<![\w’'])(?:" + phrase[3:] + r")(?![\w’'])")
+            # a word boundary before it, unless it begins with punctuation (", so" follows a word)
+            lead = "" if phrase[3:4] in ",;:" else r"(?<![\w’'])"
+            pattern = compile_pattern("context.tsv", number, lead + r"(?:" + phrase[3:] + r")(?![\w’'])")
         else:
             words = r"\s+".join(re.escape(w) for w in phrase.split()).replace("'", "['’]")
             pattern = re.compile(r"(?<![\w’'])" + words + r"(?![\w’'])", re.I)

@@ -489,8 +489,8 @@ class _Reading:
         text, given = self.text, self.given
         for start, _, topic in self.warnings:
             self.add("has-warning", None, topic, start)
-        for start, _, route in _matches("elimination", text):
-            self.add("eliminated-by", None, route, start)
+        for _, end, route in _matches("elimination", text):  # at the organ the match ends in ("... rather than the kidneys")
+            self.add("eliminated-by", None, route, end - 1)
         if _matches("availability", text) or "availability" in given:
             for start, _, form in _forms(text):
                 self.add("available-as", None, form, start)
