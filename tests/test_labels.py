@@ -144,6 +144,18 @@ def test_a_warning_outside_the_box_is_no_boxed_warning(graph) -> None:
     assert int(coverage["rocuronium"][4].value) == 0  # the boxedWarning column
 
 
+def test_units_not_interchangeable_is_how_a_toxin_is_given_not_an_overdose(graph) -> None:
+    """BOTOX (Highlights, 5.1, 11) and MYOBLOC (2.1): each product's Units cannot be interchanged with or converted to
+    another botulinum toxin's. That is a warning about how the product is given (topic administration); it was filed
+    under overdose, whose signs and handling it does not describe."""
+    rows = graph.query(f"SELECT ?w ?t WHERE {{ ?w <{MR}drug> ?d ; <{MR}warningTopic> ?t ; <{MR}sourceText> ?text "
+                       f"FILTER(CONTAINS(LCASE(STR(?text)), 'interchange')) }}").rows
+    topics = {row[0].value.rsplit("/", 1)[1]: row[1].value.rsplit("-", 1)[-1] for row in rows}
+    assert {"botulinum-toxin-type-a-administration-botox-units",
+            "botulinum-toxin-type-b-administration-myobloc-units"} <= set(topics)
+    assert set(topics.values()) == {"administration"}, topics
+
+
 def test_route_limited_contraindication_keeps_its_route(graph) -> None:
     """BOTOX PI section 4: urinary tract infection and urinary retention contraindicate intradetrusor use only."""
     rows = graph.query("contraindications", drug="botulinum-toxin-type-a").rows
