@@ -200,6 +200,16 @@ def test_xyrem_with_alcohol_is_contraindicated_and_names_muscle_relaxants(graph)
                 if "xyrem" in (r.get("sources") or "")], "a neuromuscular blocker is no CNS depressant"
 
 
+def test_neostigmine_with_suxamethonium_is_contraindicated_as_the_smpc_says(graph) -> None:
+    """Neostigmine Bromide tablets, UK SmPC, Contraindications: "should not be used in conjunction with depolarising
+    muscle relaxants such as suxamethonium as neuromuscular blockade may be potentiated and prolonged apnoea may
+    result". The pair held only ANSM's ungraded "à prendre en compte" (held-out audit of 2026-12-07, fact 52)."""
+    row = graph.interaction_summary("neostigmine", "suxamethonium").dicts()[0]
+    assert row["severity"] == "contraindicated" and row["evidence"] == "regulatory label"
+    assert "rxreasoner-neostigmine-bromide-tablet-alliance: contraindicated" in row["levels"]
+    assert "ansm-thesaurus-2016" in row["levels"], "the thesaurus's own word stays beside the label's"
+
+
 def test_summary_rules_on_a_fixture(mini_data: Path, tmp_path: Path) -> None:
     """Worst credible level wins, a class statement reaches its members, a two-step spread is a disagreement, and
     a web article's level does not count."""
