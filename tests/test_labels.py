@@ -203,6 +203,9 @@ def test_pharmacokinetic_values_are_numbers_with_units(graph) -> None:
     assert len(rows) >= 20
     tizanidine = [r for r in rows if r[2].value == "tizanidine" and r[3].value == "elimination half-life"]
     assert tizanidine and tizanidine[0][6].value == "h"
+    # the Swiss label's 8-9 h is the modified-release capsule's, beside the tablet's 2-4 h (held-out audit, 2026-12-07)
+    forms = {(r[4].value, r[9].value if r[9] else None) for r in tizanidine}
+    assert {("8", "extended-release capsule"), ("2", "tablet")} <= forms, forms
     for row in rows:
         assert float(row[4].value) >= 0 and row[6].value
         if row[5] is not None:
