@@ -210,6 +210,18 @@ def test_neostigmine_with_suxamethonium_is_contraindicated_as_the_smpc_says(grap
     assert "ansm-thesaurus-2016" in row["levels"], "the thesaurus's own word stays beside the label's"
 
 
+def test_succinylcholine_label_names_glucocorticoids_among_cholinesterase_lowering_drugs(graph) -> None:
+    """Succinylcholine label, PRECAUTIONS: Drug Interactions: the block "may be enhanced by drugs that reduce plasma
+    cholinesterase activity (e.g., chronically administered oral contraceptives, glucocorticoids, or certain monoamine
+    oxidase inhibitors)". The contraceptives and MAO inhibitors were recorded, the glucocorticoids not (held-out audit
+    of 2026-12-07, fact 51); they reach the pair through ATC H02AB, not through all systemic corticosteroids."""
+    row = graph.interaction_summary("suxamethonium", "dexamethasone").dicts()[0]
+    assert "label-suxamethonium-drugcentral-fb56c33d" in row["levels"] and row["evidence"] == "regulatory label"
+    assert row["through"] == "glucocorticoids (systemic)"
+    assert not [r for r in graph.interaction_summary("suxamethonium", "fludrocortisone").dicts()
+                if "label-suxamethonium-drugcentral-fb56c33d" in r["levels"]], "a mineralocorticoid (H02AA) is not named"
+
+
 def test_summary_rules_on_a_fixture(mini_data: Path, tmp_path: Path) -> None:
     """Worst credible level wins, a class statement reaches its members, a two-step spread is a disagreement, and
     a web article's level does not count."""
