@@ -112,8 +112,8 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
 
 @pytest.mark.parametrize("name, recall, agreement", [("fresh-article.md", 0.75, 0.95), ("blog-article.html", 0.75, 0.95),
                                                      ("forum-article.txt", 0.75, 0.90), ("news-article.md", 0.90, 0.95),
-                                                     ("leaflet-article.md", 0.75, 0.95), ("magazine-article.md", 0.50, 0.90),
-                                                     ("pharmacist-qa.md", 0.50, 0.90)])
+                                                     ("leaflet-article.md", 0.80, 0.95), ("magazine-article.md", 0.55, 0.90),
+                                                     ("pharmacist-qa.md", 0.60, 0.90)])
 def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name: str, recall: float,
                                                  agreement: float) -> None:
     """Articles of tests/resources/ingest and their expected claims, written by helpers that never read the extractor.
@@ -254,6 +254,19 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
     # ", so" ends the denial that follows it: the kidneys clearing baclofen is asserted
     ("Baclofen is cleared by the kidneys, so kidney disease should not change its dose.",
      ("baclofen", "eliminated-by", "renal"), "supported"),
+    # the pair is named before the verb, and the denial follows both (the labels' serotonin syndrome warnings)
+    ("Sertraline and cyclobenzaprine don't interact.", ("cyclobenzaprine", "interacts-with", "sertraline"),
+     "contradicted"),
+    # SKELAXIN 4: "Significantly impaired renal or hepatic function"
+    ("Metaxalone isn't suitable for anyone with severe liver disease.",
+     ("metaxalone", "contraindicated-in", "severe-hepatic-impairment"), "supported"),
+    ("Orphenadrine must be avoided by anyone with glaucoma.", ("orphenadrine", "contraindicated-in", "glaucoma"),
+     "supported"),
+    ("Carisoprodol is sedating. The liver converts part of every dose into meprobamate.",
+     ("carisoprodol", "has-metabolite", "meprobamate"), "supported"),
+    ("Grogginess is common with cyclobenzaprine.", ("cyclobenzaprine", "has-adverse-effect", "somnolence"), "supported"),
+    ("Many people feel light-headed when they stand up on tizanidine.",
+     ("tizanidine", "has-adverse-effect", "orthostatic-hypotension"), "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -266,7 +279,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "prescribe-it-for", "not-meant-for", "lay-urine-colour", "not-alarmed-is-no-denial", "lay-pain-after-shingles",
         "lay-dizzy-on-standing", "lay-rheumatic-spasm", "deepens-the-drowsiness-of", "never-stop-suddenly-is-a-warning",
         "a-drug-for", "gentle-enough-during-pregnancy", "rather-than-the-organ", "shouldnt-change-its-dose",
-        "so-ends-a-denial"])
+        "so-ends-a-denial", "pair-before-bare-interact", "isnt-suitable-for", "must-be-avoided-by-anyone-with",
+        "converts-part-into-the-topics-metabolite", "lay-grogginess", "lay-light-headed-when-they-stand"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

@@ -295,6 +295,10 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         cue = (interaction or metabolite)[0][0]
         before = [m for m in drug_mentions if m.start - sentence.start < cue]
         subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
+        if metabolite and not interaction and not before and state.topic and state.topic not in drugs \
+                and index - state.topic_at <= TOPIC_REACH:  # "The liver turns it into X": X is the topic's metabolite
+            subjects = [state.topic]
+            drugs = [state.topic, *drugs]  # it stays the drug under discussion
         if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text):
             subjects = [state.topic]  # "Alcohol can increase the risks of taking the drug": the drug under discussion
             interaction = [(-1, -1, "")]
@@ -377,6 +381,11 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
     return reading.claims
 
 
+def _bare_interact(text: str, start: int, end: int) -> bool:
+    """The cue at ``start:end`` is the verb "interact(s)" with no "with" after it ("A and B interact")."""
+    return text[start:end].casefold() in ("interact", "interacts") and not re.match(r"\s+with\b", text[end:], re.I)
+
+
 class _Reading:
     """One sentence read for the claims it makes about one subject: its cue matches, and the claims found so far."""
 
@@ -392,8 +401,10 @@ class _Reading:
                      for kind in ("use", "indicated", "off-label", "contraindicated", "adverse")}
         self.actions = [a for _, _, value in _matches("action", text) for a in value.split(";")]
         self.metabolite = _matches("metabolite", text)
-        # "Valium and opioids taken together ...": a cue that ends in "together" takes the partners named before it too
-        self.joint = any(text[s:e].casefold().endswith("together") for s, e, _ in interaction if s >= 0)
+        # "Valium and opioids taken together ...", "sertraline and cyclobenzaprine don't interact": a cue that ends in
+        # "together", or the verb "interact" with no "with" after it, takes the partners named before it too
+        self.joint = any(text[s:e].casefold().endswith("together") or _bare_interact(text, s, e)
+                         for s, e, _ in interaction if s >= 0)
         self.membership = _matches("membership", text)
         self.likeness = _matches("likeness", text)
         self.modes = {value for _, _, value in _matches("mode", text)}
@@ -439,16 +450,21 @@ class _Reading:
         """A substance named at ``at`` is an interaction partner: after the cue, or anywhere before "together"."""
         return bool(self.interaction) and (self.interaction[0][0] < at or self.joint)
 
+    def judged_at(self, at: int) -> int:
+        """Where a partner's claim is judged for denial and hedging: at the partner, or at the cue when the partner is
+        named before it ("A and B don't interact": the denial follows both)."""
+        return max(at, self.interaction[0][0])
+
     def drug(self, mention: Mention, at: int) -> None:
         if self.partner(at):
-            self.add("interacts-with", mention.of_kind("Drug")[0], None, at)
+            self.add("interacts-with", mention.of_kind("Drug")[0], None, self.judged_at(at))
         elif self.metabolite and self.metabolite[0][0] < at:
             self.add("has-metabolite", mention.of_kind("Drug")[0], None, at)
 
     def drug_class(self, mention: Mention, ids: set[str], at: int) -> None:
         cls = mention.of_kind("DrugClass")[0]
         if self.partner(at):
-            self.add("interacts-with", cls, None, at)
+            self.add("interacts-with", cls, None, self.judged_at(at))
         elif not self.subject.endswith("/" + cls.rsplit("/", 1)[1]) \
                 and (self.membership or len(self.text.split()) <= HEADING_WORDS) \
                 and not any(s < at for s, _, _ in self.likeness):
