@@ -267,6 +267,13 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
     ("Grogginess is common with cyclobenzaprine.", ("cyclobenzaprine", "has-adverse-effect", "somnolence"), "supported"),
     ("Many people feel light-headed when they stand up on tizanidine.",
      ("tizanidine", "has-adverse-effect", "orthostatic-hypotension"), "supported"),
+    # ATC files dantrolene under M03C, directly acting; DrugCentral's MeSH listing among the centrally acting ones is
+    # that database's view against the class's own scheme, named in the reason but not deciding
+    ("Dantrolene acts on the brain and spinal cord.", ("dantrolene", "statement", "site"), "contradicted"),
+    ("A third choice, chlorzoxazone, has caused serious liver damage, so report yellow skin at once if you take it.",
+     ("chlorzoxazone", "has-warning", "hepatotoxicity"), "supported"),
+    ("Diazepam is sedating. Taken together with opioid painkillers, it can stop your breathing. It also passes into "
+     "breast milk.", ("diazepam", "has-warning", "lactation"), "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -280,7 +287,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "lay-dizzy-on-standing", "lay-rheumatic-spasm", "deepens-the-drowsiness-of", "never-stop-suddenly-is-a-warning",
         "a-drug-for", "gentle-enough-during-pregnancy", "rather-than-the-organ", "shouldnt-change-its-dose",
         "so-ends-a-denial", "pair-before-bare-interact", "isnt-suitable-for", "must-be-avoided-by-anyone-with",
-        "converts-part-into-the-topics-metabolite", "lay-grogginess", "lay-light-headed-when-they-stand"])
+        "converts-part-into-the-topics-metabolite", "lay-grogginess", "lay-light-headed-when-they-stand",
+        "site-against-atc-despite-a-listing", "take-it-is-no-partner", "class-after-a-cue-is-no-subject"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

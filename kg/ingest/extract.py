@@ -281,11 +281,13 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         subjects = [state.topic]
     else:
         subjects = []
+    interaction = _matches("interaction", text)
     if not drugs and mentions and mentions[0].entities[0][1] == "DrugClass" and mentions[0].start - sentence.start < 40 \
-            and not PRONOUN_START.match(text):
+            and not PRONOUN_START.match(text) \
+            and not (interaction and interaction[0][0] < mentions[0].start - sentence.start):
+        # a class named first is the subject, unless an interaction cue comes before it ("Taken with opioids, it ...")
         class_subject = mentions[0].entities[0][0]
         subjects = [class_subject]
-    interaction = _matches("interaction", text)
     if not drugs and not class_subject and state.last and state.last[0] in state.classes \
             and PRONOUN_START.match(text):  # "They ..." / "This ..." right after a sentence about a class
         class_subject = state.last[0]

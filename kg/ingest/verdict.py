@@ -308,6 +308,13 @@ def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tu
         return "supported", f"{_cite(ev, held[cls])} class {subject} as {obj}", held[cls]
     assigned = {src for c, srcs in held.items() for src in srcs if src in ev.assigns}
     listed = ev.classes_of(s, listed=True).get(cls)
+    covering = ev.class_members_by.get(cls, set()) & assigned
+    if covering and listed and _in_a_sibling(ev, held, cls, covering):
+        # the class's own scheme places the drug in a sibling (ATC: dantrolene directly, not centrally, acting): the
+        # scheme decides, and the listing against it is a dissent named beside it
+        return ("contradicted", f"{_cite(ev, covering)} class {subject} as {_list(ev, held, covering)} and list the "
+                f"members of {obj} without it; {_cite(ev, listed)} list {subject} among {obj}, against the class's "
+                "code scheme", covering)
     if listed:
         against = f"; {_cite(ev, assigned)} class it as {_list(ev, held, assigned)}" if assigned else ""
         return ("supported", f"{_cite(ev, listed)} list {subject} among {obj}, against the class's code scheme{against}",
@@ -315,11 +322,17 @@ def _membership(claim: Claim, ev: Evidence, subject: str, obj: str | None) -> tu
     if not ev.class_known_by.get(cls) and assigned:
         return ("contradicted", f"no reference source recognises '{obj}' as a class (only articles name it); "
                 f"{_cite(ev, assigned)} class {subject} as {_list(ev, held, assigned)}", assigned)
-    covering = ev.class_members_by.get(cls, set()) & assigned
     if covering:
         return ("contradicted", f"{_cite(ev, covering)} class {subject} as {_list(ev, held, covering)} and list the "
                 f"members of {obj} without it", covering)
     return "not-in-graph", f"no reference source in the graph classes {subject} as {obj}", set()
+
+
+def _in_a_sibling(ev: Evidence, held: dict[str, set[str]], cls: str, sources: set[str]) -> bool:
+    """``sources`` hold the drug in a class that shares a parent with ``cls`` (a sibling under the same scheme)."""
+    parents = ev.ancestors.get(cls, set())
+    return any(c != cls and c not in parents and ev.ancestors.get(c, set()) & parents
+               for c, srcs in held.items() if srcs & sources)
 
 
 def _class_in_class(ev: Evidence, s: str, cls: str, subject: str, obj: str | None) -> tuple[str, str, set[str]]:
