@@ -110,7 +110,7 @@ class KnowledgeGraph:
         from .describe import describe
 
         iri = self.resolve(name)
-        return describe(self.store, iri, None if every_statement else self.interaction_summary(iri).dicts())
+        return describe(self.store, iri, None if every_statement else lambda: self.interaction_summary(iri).dicts())
 
     def neighbors(self, name: str, depth: int = 1, relations: set[str] | None = None,
                   types: set[str] | None = None) -> dict[str, int]:

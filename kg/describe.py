@@ -5,12 +5,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from .iris import shorten
-from .store import Store, Term
+from .store import Result, Store, Term
+
+T = TypeVar("T")
 
 __all__ = ["Fact", "EntityReport", "describe", "Infobox", "InfoValue", "infobox", "link_out"]
 
@@ -119,34 +125,61 @@ def label_section(props: dict[str, list[str]]) -> tuple[str, str]:
     return "", ""
 
 
-def describe(store: Store, iri: str, pairs: list[dict[str, str | None]] | None = None) -> EntityReport:
+def describe(store: Store, iri: str, pairs: Callable[[], list[dict[str, str | None]]] | None = None) -> EntityReport:
     """Collect the plain edges (both directions), qualified statements and article claims of ``iri``.
 
-    With ``pairs`` (the ``interaction-summary`` rows of ``iri``) the page is compact: one line per interacting pair
-    stands for the pair's summary, its ``interacts with`` edges and its statements other than a label's.
+    With ``pairs`` (giving the ``interaction-summary`` rows of ``iri``) the page is compact: one line per interacting
+    pair stands for the pair's summary, its ``interacts with`` edges and its statements other than a label's. The
+    queries are independent, and a store that answers several at once (Oxigraph) runs them side by side.
     """
     bound = {"entity": Term.iri(iri)}
-    header = store.query(HEADER_QUERY, bound).rows
+    compact = pairs is not None
+    statements = STATEMENTS_WITHOUT_INTERACTIONS_QUERY if compact else STATEMENTS_QUERY
+    jobs: dict[str, Callable[[], Any]] = {name: partial(store.query, query, bound) for name, query in (
+        ("statements", statements), ("edges", EDGES_QUERY), ("header", HEADER_QUERY), ("claims", CLAIMS_QUERY))}
+    if pairs is not None:
+        jobs["pairs"] = pairs
+    answers = together(jobs) if store.concurrent else {name: job() for name, job in jobs.items()}
+    header = answers["header"].rows
     label = header[0][1].value if header and header[0][1] else shorten(iri)
     types = sorted({_text(t, tl) for _, _, t, tl in header})
     report = EntityReport(iri, label, types)
-    compact = pairs is not None
-    edge_groups, literal_groups = _edges(store, bound, skip=INTERACTS_WITH if compact else None)
+    edge_groups, literal_groups = _edges(answers["edges"], skip=INTERACTS_WITH if compact else None)
     report.groups.update(edge_groups)
-    if pairs:
-        report.groups[PAIRS_GROUP] = [_pair_line(row) for row in pairs]
-    statement_groups, label_groups = _statements(
-        store, bound, STATEMENTS_WITHOUT_INTERACTIONS_QUERY if compact else STATEMENTS_QUERY)
+    if answers.get("pairs"):
+        report.groups[PAIRS_GROUP] = [_pair_line(row) for row in answers["pairs"]]
+    statement_groups, label_groups = _statements(answers["statements"])
     for kind, facts in statement_groups.items():
         report.groups.setdefault(kind, []).extend(facts)
     report.groups.update(sorted(label_groups.items()))
     report.groups.update(literal_groups)
-    for row in store.query(CLAIMS_QUERY, bound).dicts():
+    for row in answers["claims"].dicts():
         target = row["objectLabel"] or row["objectValue"] or ""
         text = (f"{row['subjectLabel']} {row['pLabel']} {target} — {(row['assessment'] or '').upper()}: "
                 f"\"{row['quote']}\"" + (f" ({row['note']})" if row["note"] else ""))
         report.groups.setdefault("article claims", []).append(Fact(text, [row["article"] or ""]))
     return report
+
+
+def together(jobs: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Each job's answer, the jobs run in threads of their own (a store that releases the GIL answers them side by
+    side); the first job's error, if any, is raised once all have ended."""
+    answers: dict[str, T] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str, job: Callable[[], T]) -> None:
+        try:
+            answers[name] = job()
+        except BaseException as exc:  # noqa: BLE001 - raised again below, in the caller's thread
+            errors.append(exc)
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in jobs.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return answers
 
 
 def _pair_line(row: dict[str, str | None]) -> Fact:
@@ -156,11 +189,11 @@ def _pair_line(row: dict[str, str | None]) -> Fact:
                 fields={name: [row[name] or ""] for name in ("partner", "severity", "evidence", "levels")})
 
 
-def _edges(store: Store, bound: dict[str, Term], skip: str | None = None) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
-    """The entity's plain edges grouped by relation (without the property ``skip``): to other entities, and to names,
-    codes and other values."""
+def _edges(answer: Result, skip: str | None = None) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
+    """The entity's plain edges (an EDGES_QUERY answer) grouped by relation, without the property ``skip``: to other
+    entities, and to names, codes and other values."""
     merged: dict[tuple[int, str, str], set[str]] = defaultdict(set)
-    for _, direction, p, p_label, other, other_label, source in store.query(EDGES_QUERY, bound).rows:
+    for _, direction, p, p_label, other, other_label, source in answer.rows:
         assert direction is not None and p is not None and other is not None
         if (direction.value == "in" and p.value in SYMMETRIC) or p.value == skip:
             continue  # a symmetric edge is listed as an outgoing one; a skipped one elsewhere
@@ -178,12 +211,12 @@ def _edges(store: Store, bound: dict[str, Term], skip: str | None = None) -> tup
     return entity_groups, literal_groups
 
 
-def _statements(store: Store, bound: dict[str, Term], query: str = STATEMENTS_QUERY,
-                ) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
-    """The statements about the entity grouped by kind, and those resting on a label grouped by the label's section."""
+def _statements(answer: Result) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]]]:
+    """The statements about the entity (a STATEMENTS_QUERY answer) grouped by kind, and those resting on a label
+    grouped by the label's section."""
     nodes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     kinds: dict[str, str] = {}
-    for _, node, kind, p, p_label, value, value_label in store.query(query, bound).rows:
+    for _, node, kind, p, p_label, value, value_label in answer.rows:
         assert node is not None and kind is not None and p is not None and value is not None
         kinds[node.value] = kind.value
         if p.value == DCTERMS_SOURCE:

@@ -160,6 +160,8 @@ class Store(ABC):
     engine: str
     #: whether a query may reach outside the dataset (SERVICE; FROM / FROM NAMED of other graphs): only on request
     allow_remote_fetch: bool = False
+    #: whether queries from several threads are answered side by side (the engine releases the GIL while it works)
+    concurrent: bool = False
     _graph_names: set[str] | None = None
 
     def guard(self, sparql: str) -> None:
@@ -194,6 +196,7 @@ class OxigraphStore(Store):
     """The fast engine: pyoxigraph, in memory from N-Quads files, or opened read-only from a prepared directory."""
 
     engine = "oxigraph"
+    concurrent = True  # pyoxigraph evaluates a query without the GIL
     #: what to do when a query finds the on-disk store damaged (the cache makes sure it is prepared again)
     on_damage: Callable[[], None] | None = None
 

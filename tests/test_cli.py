@@ -298,3 +298,24 @@ def test_a_table_fits_the_terminal_width(graph) -> None:
     assert max(len(line) for line in to_table(result).splitlines()) > 160
     tiny = to_table(result, width=10).splitlines()  # narrower than the columns can go: each stops at MIN_COLUMN
     assert all(len(cell) <= MIN_COLUMN for cell in tiny[1].split())
+
+
+def test_describe_runs_its_queries_side_by_side_with_the_same_answer(graph) -> None:
+    """On Oxigraph the page's queries run in threads; the page is the one the queries give one after another, and a
+    failing query's error reaches the caller."""
+    from kg.describe import describe, together
+    from kg.errors import QueryError
+
+    iri = graph.resolve("baclofen")
+    side_by_side = describe(graph.store, iri, lambda: graph.interaction_summary(iri).dicts())
+    graph.store.concurrent = False
+    try:
+        one_by_one = describe(graph.store, iri, lambda: graph.interaction_summary(iri).dicts())
+    finally:
+        graph.store.concurrent = True
+    assert side_by_side.groups == one_by_one.groups and len(side_by_side.groups) > 10
+
+    def broken() -> None:
+        raise QueryError("no such query")
+    with pytest.raises(QueryError, match="no such query"):
+        together({"fine": lambda: 1, "broken": broken})
