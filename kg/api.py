@@ -106,11 +106,13 @@ class KnowledgeGraph:
 
     def describe(self, name: str, every_statement: bool = True) -> EntityReport:
         """Everything known about one entity, grouped, with sources; without ``every_statement``, each interacting pair
-        is one line (its summary) instead of its summary, statements and edges."""
+        of a substance is one line (its summary) instead of its summary, statements and edges."""
         from .describe import describe
 
         iri = self.resolve(name)
-        return describe(self.store, iri, None if every_statement else lambda: self.interaction_summary(iri).dicts())
+        if every_statement or not self.resolver.is_a(iri, "Substance"):
+            return describe(self.store, iri)
+        return describe(self.store, iri, lambda: self.interaction_summary(iri).dicts())
 
     def neighbors(self, name: str, depth: int = 1, relations: set[str] | None = None,
                   types: set[str] | None = None) -> dict[str, int]:

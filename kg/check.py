@@ -86,7 +86,7 @@ class MedicationCheck:
                     detail=st["detail"], node=st["interaction"])
         for w in self.warnings:
             add("warning", drug=w["drug"], severity=w["recommendation"], stated=w["topicLabel"], text=w["detail"],
-                sources=w["sources"])
+                sources=w["sources"], detail=w.get("replacedBy") and f"an earlier label version; replaced by {w['replacedBy']}")
         for p in self.predicted:
             add("predicted", drug=p["drug"], other=p["other"], severity="not recorded", mechanism=p["rule"],
                 via=p["via"], text=p["path"])
@@ -115,8 +115,9 @@ class MedicationCheck:
         if not self.warnings:
             out.append("  none recorded")
         for w in self.warnings:
+            replaced = f"  (an earlier label version; replaced by {w['replacedBy']})" if w.get("replacedBy") else ""
             out.append(f"  {w['drugLabel']}: {w['topicLabel']} ({w['recommendation'] or 'see detail'}) {w['detail'] or ''}"
-                       f"  [{w['sources']}]")
+                       f"  [{w['sources']}]{replaced}")
         out += ["", "PREDICTED from mechanism, not recorded by any source (check before acting):"]
         if not self.predicted:
             out.append("  none")

@@ -184,8 +184,11 @@ def together(jobs: dict[str, Callable[[], T]]) -> dict[str, T]:
 
 def _pair_line(row: dict[str, str | None]) -> Fact:
     """One interacting pair of a compact page: the partner, MRKG's severity and its evidence, each source's level."""
-    through = f" [through {row['through']}]" if row.get("through") else ""
-    return Fact(f"{row['partner']}: {row['severity']} ({row['evidence']}){through}; {row['levels']}",
+    def ordered(cell: str | None) -> str:  # in one order, whatever order the engine concatenated them in
+        return "; ".join(sorted((cell or "").split("; ")))
+    through = f" [through {ordered(row['through'])}]" if row.get("through") else ""
+    levels = ordered(row["levels"])
+    return Fact(f"{row['partner']}: {row['severity']} ({row['evidence']}){through}; {levels}",
                 fields={name: [row[name] or ""] for name in ("partner", "severity", "evidence", "levels")})
 
 

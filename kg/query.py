@@ -160,6 +160,10 @@ class Resolver:
             types.setdefault(entity.value, set()).update(supers.get(type_.value, {type_.value}))
         return names, {entity: sorted(kinds) for entity, kinds in types.items()}
 
+    def is_a(self, iri: str, type_name: str) -> bool:
+        """Whether the entity ``iri`` is of the type ``type_name`` (a key of ENTITY_TYPES: ``Substance``, ...)."""
+        return ENTITY_TYPES[type_name] in self.types.get(iri, set())
+
     def resolve(self, text: str, type_name: str = "Entity", param: str = "") -> str:
         """The IRI for ``text``; EntityNotFound (with suggestions) when nothing or several match."""
         wanted = ENTITY_TYPES[type_name]

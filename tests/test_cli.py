@@ -92,6 +92,9 @@ def test_show_gives_each_interacting_pair_one_line_and_all_lists_every_statement
     assert "label: section 7" in compact and any("epidural morphine" in line for line in compact["label: section 7"])
     assert {group: lines for group, lines in compact.items() if not group.startswith("interactions (")} == {
         group: lines for group, lines in full.items() if group not in summarised}
+    # a condition has no pairs, and a class keeps its class-level statements: only a substance's page is compact
+    assert run("show", "spasticity").exit_code == 0
+    assert "interaction summary" in groups_of(run("show", "opioids").output)
 
 
 def test_neighbors_and_path(run) -> None:

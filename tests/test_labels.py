@@ -661,3 +661,49 @@ def test_naproxen_in_pregnancy_is_avoided_from_20_weeks_as_fda_asked_in_2020(gra
     fda = by_source["fda-dsc-nsaids-pregnancy-2020"]
     assert fda["recommendation"] == "avoid" and "at 20 weeks, rather than the 30 weeks" in fda["sourceText"]
     assert "before FDA's 2020" in by_source["label-naprelan-pregnancy-motherfigure"]["detail"]
+
+
+LATER_LABEL = ("label-a-2025", "drug-label", "DRUG A tablets, prescribing information (revised)", "Holder A", "2025-01",
+               "https://example.org/label-a-2025", "US FDA label text (SPL), public domain", "yes", "")
+
+
+def test_a_fact_resting_only_on_a_replaced_label_says_which_version_replaced_it(mini_data: Path, tmp_path: Path) -> None:
+    """label_revisions.tsv: the fixture's label-a is replaced by a 2025 version; its contraindication, stated by
+    label-a alone, now names the later version in replacedBy (the label may have changed or removed it since)."""
+    import kg
+    from kg.build import build_to_file
+
+    append(mini_data, "sources.tsv", *LATER_LABEL)
+    append(mini_data, "label_revisions.tsv", "label-a", "label-a-2025", "Contraindications (4) Removed 1/2025",
+           "label-a-2025", "RECENT MAJOR CHANGES")
+    out = tmp_path / "g.nq"
+    build_to_file(out, data_dir=mini_data)
+    rows = kg.load(path=out).query("contraindications", drug="drug-a").dicts()
+    assert rows and {r["replacedBy"] for r in rows} == {"label-a-2025"}
+
+
+@pytest.mark.parametrize("older, newer, message", [
+    ("label-a", "label-a", "'label-a' cannot replace itself"),
+    ("label-zz", "label-a-2025", "'label-zz' is not a source in sources.tsv"),
+    ("ref-a", "label-a-2025", "'ref-a' is not a label"),
+])
+def test_a_bad_label_revision_names_the_cell(mini_data: Path, older: str, newer: str, message: str) -> None:
+    append(mini_data, "sources.tsv", *LATER_LABEL)
+    append(mini_data, "label_revisions.tsv", older, newer, "", "label-a-2025", "")
+    with pytest.raises(DataError, match=message) as failure:
+        build(mini_data)
+    assert "label_revisions.tsv:2" in str(failure.value)
+
+
+def test_quinines_g6pd_contraindication_rests_on_a_label_the_2019_label_replaced(graph) -> None:
+    """QUALAQUIN (Sun, 2019-06), Recent Major Changes: "Contraindications, G6PD deficiency (4) Removed 6/2019". The old
+    AR Scientific highlights that contraindicate it stay as that version's statement, marked as replaced; the 2019
+    label's own contraindications are not (independent held-out audit of 2026-12-07, fact 6)."""
+    rows = {r["condition"]: r for r in graph.query("contraindications", drug="quinine").dicts()}
+    assert rows["glucose-6-phosphate dehydrogenase (G6PD) deficiency"]["replacedBy"] == "label-quinine-qualaquin-sun"
+    assert rows["myasthenia gravis"]["replacedBy"] is None and rows["optic neuritis"]["replacedBy"] is None
+    # warnings too: the old Skelaxin 400 mg insert's statements, beside the 800 mg PLR label's own
+    warnings = graph.query("drug-warnings", drug="metaxalone").dicts()
+    replaced = {w["sources"] for w in warnings if w["replacedBy"] == "label-metaxalone-skelaxin"}
+    assert replaced == {"label-metaxalone-skelaxin-400-studyres"}
+    assert any(w["sources"] == "label-metaxalone-skelaxin" and w["replacedBy"] is None for w in warnings)

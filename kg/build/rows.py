@@ -281,6 +281,25 @@ def regulatory_action(ctx: BuildContext, row: Row) -> list[Triple]:
     return triples + stated(ctx, row, node)
 
 
+def label_revision(ctx: BuildContext, row: Row) -> list[Triple]:
+    """An earlier version of a label (``older``) replaced by a later one (``newer``): dcterms:isReplacedBy, so queries can
+    say that a statement rests only on a version that a later one replaced."""
+    older, newer = (_label_source(ctx, row, column) for column in ("older", "newer"))
+    if older == newer:
+        raise row.error(f"'{row['older']}' cannot replace itself: name the later version in newer", "newer")
+    return ctx.edge(row, older, DCTERMS.isReplacedBy, newer, source_text=row["source_text"])
+
+
+def _label_source(ctx: BuildContext, row: Row, column: str) -> Node:
+    slug = row[column]
+    if slug not in ctx.sources:
+        raise row.error(f"'{slug}' is not a source in sources.tsv: register the label there first", column)
+    if ctx.ontology.value(ctx.source_kinds[slug], MR.givesEvidence) != ctx.label_evidence:
+        raise row.error(f"'{slug}' is not a label: its kind in sources.tsv gives no regulatory-label evidence "
+                        "(drug-label or regulatory-decision)", column)
+    return ctx.sources[slug]
+
+
 def schedule(ctx: BuildContext, row: Row) -> list[Triple]:
     return ctx.edge(row, ctx.ref(row, "drug", "drug"), MR.controlledSubstanceSchedule, ctx.code(row, "schedule"),
                     source_text=row["source_text"])
