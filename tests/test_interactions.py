@@ -222,6 +222,15 @@ def test_succinylcholine_label_names_glucocorticoids_among_cholinesterase_loweri
                 if "label-suxamethonium-drugcentral-fb56c33d" in r["levels"]], "a mineralocorticoid (H02AA) is not named"
 
 
+def test_propoxyphene_as_the_orphenadrine_label_names_it(graph) -> None:
+    """The orphenadrine labels name "propoxyphene" (confusion, anxiety and tremors); the graph held only
+    "dextropropoxyphene", so the pair could not be asked for by the label's word (second held-out audit, 2026-12-07).
+    DrugBank's open vocabulary lists Propoxyphene among DB00647's synonyms."""
+    assert graph.resolve("propoxyphene") == graph.resolve("dextropropoxyphene")
+    row = graph.interaction_summary("orphenadrine", "propoxyphene").dicts()[0]
+    assert row["evidence"] == "regulatory label"
+
+
 def test_summary_rules_on_a_fixture(mini_data: Path, tmp_path: Path) -> None:
     """Worst credible level wins, a class statement reaches its members, a two-step spread is a disagreement, and
     a web article's level does not count."""
