@@ -86,7 +86,7 @@ class MedicationCheck:
                     detail=st["detail"], node=st["interaction"])
         for w in self.warnings:
             add("warning", drug=w["drug"], severity=w["recommendation"], stated=w["topicLabel"], text=w["detail"],
-                sources=w["sources"], detail=w.get("replacedBy") and f"an earlier label version; replaced by {w['replacedBy']}")
+                sources=w["sources"], detail=_replaced(w))
         for p in self.predicted:
             add("predicted", drug=p["drug"], other=p["other"], severity="not recorded", mechanism=p["rule"],
                 via=p["via"], text=p["path"])
@@ -115,7 +115,7 @@ class MedicationCheck:
         if not self.warnings:
             out.append("  none recorded")
         for w in self.warnings:
-            replaced = f"  (an earlier label version; replaced by {w['replacedBy']})" if w.get("replacedBy") else ""
+            replaced = f"  ({_replaced(w)})" if w.get("replacedBy") else ""
             out.append(f"  {w['drugLabel']}: {w['topicLabel']} ({w['recommendation'] or 'see detail'}) {w['detail'] or ''}"
                        f"  [{w['sources']}]{replaced}")
         out += ["", "PREDICTED from mechanism, not recorded by any source (check before acting):"]
@@ -124,6 +124,12 @@ class MedicationCheck:
         for p in self.predicted:
             out.append(f"  {p['rule']}: {p['path']}")
         return "\n".join(out)
+
+
+def _replaced(warning: dict[str, str | None]) -> str | None:
+    """What the check says of a warning one of whose sources a later label version replaced (``drug-warnings``)."""
+    return f"a source of it is an earlier label version, replaced by {warning['replacedBy']}" if warning.get("replacedBy") \
+        else None
 
 
 def label_of(report: MedicationCheck, iri: str | None) -> str:

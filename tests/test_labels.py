@@ -118,8 +118,8 @@ def test_succinylcholine_contraindications_name_malignant_hyperthermia(graph) ->
     conditions = {r[1].value: r for r in rows}
     assert {"malignant hyperthermia susceptibility", "skeletal muscle myopathy", "major burns"} <= set(conditions)
     assert all(r[2].value == "absolute" for r in rows)
-    burns = conditions["major burns"]
-    assert "acute phase" in burns[4].value and burns[7].value == "CONTRAINDICATIONS"
+    burns = {r["condition"]: r for r in graph.query("contraindications", drug="succinylcholine").dicts()}["major burns"]
+    assert "acute phase" in (burns["population"] or "") and burns["section"] == "CONTRAINDICATIONS"
     named = {r[1].value for r in graph.query("drugs-contraindicated-in",
                                               condition="malignant-hyperthermia-susceptibility").rows}
     assert DRUG + "suxamethonium" in named
@@ -540,10 +540,10 @@ def test_clonazepam_label_contraindicates_significant_liver_disease(graph) -> No
     following conditions: History of sensitivity to benzodiazepines - Clinical or biochemical evidence of significant
     liver disease"; the condition is the label's, narrower than liver disease. KLONOPIN, PRECAUTIONS: Nursing Mothers:
     the effects on the breastfed infant are unknown, so no recommendation is recorded."""
-    rows = {r[1].value: r for r in graph.query("contraindications", drug="clonazepam").rows}
+    rows = {r["condition"]: r for r in graph.query("contraindications", drug="clonazepam").dicts()}
     assert {"significant liver disease", "hypersensitivity to benzodiazepines"} <= set(rows)
     liver = rows["significant liver disease"]
-    assert liver[2].value == "absolute" and liver[3].value == "oral" and liver[7].value == "CONTRAINDICATIONS"
+    assert (liver["strength"], liver["route"], liver["section"]) == ("absolute", "oral", "CONTRAINDICATIONS")
     lactation = [r for r in graph.query("pregnancy-lactation", drug="clonazepam").rows if r[2].value == "lactation"]
     assert lactation and lactation[0][3] is None
 
@@ -701,9 +701,9 @@ def test_quinines_g6pd_contraindication_rests_on_a_label_the_2019_label_replaced
     label's own contraindications are not (independent held-out audit of 2026-12-07, fact 6)."""
     rows = {r["condition"]: r for r in graph.query("contraindications", drug="quinine").dicts()}
     assert rows["glucose-6-phosphate dehydrogenase (G6PD) deficiency"]["replacedBy"] == "label-quinine-qualaquin-sun"
-    assert rows["myasthenia gravis"]["replacedBy"] is None and rows["optic neuritis"]["replacedBy"] is None
+    assert rows["myasthenia gravis"]["replacedBy"] == "" and rows["optic neuritis"]["replacedBy"] == ""
     # warnings too: the old Skelaxin 400 mg insert's statements, beside the 800 mg PLR label's own
     warnings = graph.query("drug-warnings", drug="metaxalone").dicts()
     replaced = {w["sources"] for w in warnings if w["replacedBy"] == "label-metaxalone-skelaxin"}
     assert replaced == {"label-metaxalone-skelaxin-400-studyres"}
-    assert any(w["sources"] == "label-metaxalone-skelaxin" and w["replacedBy"] is None for w in warnings)
+    assert any(w["sources"] == "label-metaxalone-skelaxin" and w["replacedBy"] == "" for w in warnings)
