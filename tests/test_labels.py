@@ -156,6 +156,14 @@ def test_units_not_interchangeable_is_how_a_toxin_is_given_not_an_overdose(graph
     assert set(topics.values()) == {"administration"}, topics
 
 
+def test_the_oral_capsules_boxed_warning_says_oral(graph) -> None:
+    """Dantrolene capsules, BOXED WARNING: hepatotoxicity of oral dantrolene; RYANODEX and the other intravenous products
+    carry no such box. Both boxed-warning rows of dantrolene say route oral, and drug-warnings shows it (second held-out
+    audit of 2026-12-07, fact 18: the box read as RYANODEX's)."""
+    rows = graph.query("drug-warnings", drug="dantrolene", topic="boxed-warning").dicts()
+    assert len(rows) >= 2 and {r["route"] for r in rows} == {"oral"}
+
+
 def test_route_limited_contraindication_keeps_its_route(graph) -> None:
     """BOTOX PI section 4: urinary tract infection and urinary retention contraindicate intradetrusor use only."""
     rows = graph.query("contraindications", drug="botulinum-toxin-type-a").rows
@@ -280,7 +288,7 @@ def test_older_relaxants_carry_their_last_label(graph) -> None:
             for r in graph.query("drug-uses", drug="mephenesin").rows}
     assert ("painful muscle contractures", "approved", "regulatory label", "oral") in uses
     assert "porphyria" in {r[1].value for r in graph.query("contraindications", drug="mephenesin").rows}
-    warnings = {r[0].value: r[6].value for r in graph.query("drug-warnings", drug="mephenesin").rows}
+    warnings = {r["topic"]: r["sources"] for r in graph.query("drug-warnings", drug="mephenesin").dicts()}
     assert "ansm-decontractyl-retrait-amm-2019" in warnings["abuse-potential"], "the withdrawal is a sourced fact"
     limit = graph.query(f"""SELECT ?value ?unit WHERE {{ ?d a mr:DoseLimit ; mr:drug <{DRUG}phenprobamate> ;
                               mr:doseLimitKind mr:limit-max-daily-dose ; mr:quantityValue ?value ; mr:unit/mr:code ?unit }}""").rows
