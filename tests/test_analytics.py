@@ -52,12 +52,12 @@ def test_diazepam_and_clonazepam_share_gaba_a_targets(graph) -> None:
 
 
 def test_tizanidine_neighbours_through_cyp1a2(graph) -> None:
-    """The CYP1A2 substrates of drug_targets.tsv (DrugBank 4; metaxalone from the SKELAXIN label, 12.3) show up as
-    sharing tizanidine's metabolising enzyme."""
+    """The CYP1A2 substrates of drug_targets.tsv (DrugBank 4; metaxalone from the SKELAXIN label, 12.3; tolperisone from
+    the Swiss Tolperison Orion label, Pharmakokinetik) show up as sharing tizanidine's metabolising enzyme."""
     found = similar(graph.networkx, DRUG + "tizanidine", limit=100)
     via_cyp1a2 = {s.label for s in found if "Cytochrome P450 1A2" in s.shared.get("metabolising enzyme", [])}
     assert via_cyp1a2 == {"amiodarone", "chlorzoxazone", "cyclobenzaprine", "diazepam", "fluvoxamine", "metaxalone",
-                          "naproxen", "quinine", "verapamil"}
+                          "naproxen", "quinine", "tolperisone", "verapamil"}
     # the closest two: baclofen (another antispasticity agent, See & Ginzburg 2008, with spasticity and multiple
     # sclerosis as uses) and cyclobenzaprine (the same ATC group and CYP1A2)
     assert [s.label for s in found[:2]] == ["baclofen", "cyclobenzaprine"]
