@@ -70,6 +70,11 @@ STATEMENTS_WITHOUT_INTERACTIONS_QUERY = STATEMENTS_QUERY.replace(
     "         || EXISTS { ?node mr:evidenceLevel mr:evidence-regulatory-label }))")
 STATEMENTS_QUERY = STATEMENTS_QUERY.replace("#SKIP-INTERACTIONS#\n", "")
 INTERACTS_WITH = "https://w3id.org/mrkg/vocab/interactsWith"
+#: The labels a later version replaced (kg/data/label_revisions.tsv), by id: a fact resting only on them says so.
+REPLACED_QUERY = """
+SELECT ?entity ?older ?newer WHERE {
+  ?o dcterms:isReplacedBy ?n . ?o dcterms:identifier ?older . ?n dcterms:identifier ?newer .
+}"""
 #: The group of a compact page that holds one line per interacting pair.
 PAIRS_GROUP = "interactions (one line per partner, worst first; every statement: --all)"
 
@@ -136,7 +141,8 @@ def describe(store: Store, iri: str, pairs: Callable[[], list[dict[str, str | No
     compact = pairs is not None
     statements = STATEMENTS_WITHOUT_INTERACTIONS_QUERY if compact else STATEMENTS_QUERY
     jobs: dict[str, Callable[[], Any]] = {name: partial(store.query, query, bound) for name, query in (
-        ("statements", statements), ("edges", EDGES_QUERY), ("header", HEADER_QUERY), ("claims", CLAIMS_QUERY))}
+        ("statements", statements), ("edges", EDGES_QUERY), ("header", HEADER_QUERY), ("claims", CLAIMS_QUERY),
+        ("replaced", REPLACED_QUERY))}
     if pairs is not None:
         jobs["pairs"] = pairs
     answers = together(jobs) if store.concurrent else {name: job() for name, job in jobs.items()}
@@ -153,12 +159,22 @@ def describe(store: Store, iri: str, pairs: Callable[[], list[dict[str, str | No
         report.groups.setdefault(kind, []).extend(facts)
     report.groups.update(sorted(label_groups.items()))
     report.groups.update(literal_groups)
+    _mark_replaced(report, {row[1].value: row[2].value for row in answers["replaced"].rows if row[1] and row[2]})
     for row in answers["claims"].dicts():
         target = row["objectLabel"] or row["objectValue"] or ""
         text = (f"{row['subjectLabel']} {row['pLabel']} {target} — {(row['assessment'] or '').upper()}: "
                 f"\"{row['quote']}\"" + (f" ({row['note']})" if row["note"] else ""))
         report.groups.setdefault("article claims", []).append(Fact(text, [row["article"] or ""]))
     return report
+
+
+def _mark_replaced(report: EntityReport, replaced: dict[str, str]) -> None:
+    """Say of each fact whose every source is a label version a later one replaced that it may be out of date."""
+    for facts in report.groups.values():
+        for fact in facts:
+            if fact.sources and all(source in replaced for source in fact.sources):
+                later = ", ".join(sorted({replaced[source] for source in fact.sources}))
+                fact.text += f" (from an earlier label version, replaced by {later})"
 
 
 def together(jobs: dict[str, Callable[[], T]]) -> dict[str, T]:

@@ -710,6 +710,11 @@ def test_quinines_g6pd_contraindication_rests_on_a_label_the_2019_label_replaced
     rows = {r["condition"]: r for r in graph.query("contraindications", drug="quinine").dicts()}
     assert rows["glucose-6-phosphate dehydrogenase (G6PD) deficiency"]["replacedBy"] == "label-quinine-qualaquin-sun"
     assert rows["myasthenia gravis"]["replacedBy"] == "" and rows["optic neuritis"]["replacedBy"] == ""
+    # and the entity page says it beside each such fact, not beside the current label's
+    page = [f.text for facts in graph.describe("quinine").groups.values() for f in facts]
+    marked = [text for text in page if "replaced by label-quinine-qualaquin-sun" in text]
+    assert marked and all("G6PD" in text for text in marked)
+    assert any("myasthenia gravis" in text and "replaced" not in text for text in page)
     # warnings too: the old Skelaxin 400 mg insert's statements, beside the 800 mg PLR label's own
     warnings = graph.query("drug-warnings", drug="metaxalone").dicts()
     replaced = {w["sources"] for w in warnings if w["replacedBy"] == "label-metaxalone-skelaxin"}
