@@ -113,7 +113,8 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
 @pytest.mark.parametrize("name, recall, agreement", [("fresh-article.md", 0.75, 0.95), ("blog-article.html", 0.75, 0.95),
                                                      ("forum-article.txt", 0.75, 0.90), ("news-article.md", 0.90, 0.95),
                                                      ("leaflet-article.md", 0.80, 0.95), ("magazine-article.md", 0.55, 0.90),
-                                                     ("pharmacist-qa.md", 0.60, 0.90)])
+                                                     ("pharmacist-qa.md", 0.70, 0.90),
+                                                     ("clinic-faq.md", 0.65, 0.85)])
 def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name: str, recall: float,
                                                  agreement: float) -> None:
     """Articles of tests/resources/ingest and their expected claims, written by helpers that never read the extractor.
@@ -127,7 +128,9 @@ def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name:
     interactions, 2026-12-04) recall 0.422, agreement 0.947, none; pharmacist-qa (an "ask the pharmacist" column,
     2026-12-07) recall 0.540, agreement 0.852, two such 'supported' ("gentle enough to use during pregnancy" against
     thiocolchicoside's contraindication; "cleared by the liver rather than the kidneys, so ... shouldn't change the
-    dose"). The causes were general (a brand held only in capitals,
+    dose"); clinic-faq (a clinic newsletter's questions with a table, written after that session's fixes, 2026-12-07)
+    recall 0.608, agreement 0.839, one such 'supported' ("kidney disease makes no difference to how much you can take"
+    against tizanidine's renal caution). The causes were general (a brand held only in capitals,
     "grams", safety asserted as a denial, head nouns of class names, an interaction read the other way round, lay cue
     words); this keeps what the fixes gave."""
     from kg.ingest.evaluate import expected_claims, score
@@ -274,6 +277,14 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      ("chlorzoxazone", "has-warning", "hepatotoxicity"), "supported"),
     ("Diazepam is sedating. Taken together with opioid painkillers, it can stop your breathing. It also passes into "
      "breast milk.", ("diazepam", "has-warning", "lactation"), "supported"),
+    # ZANAFLEX 5.x / 8.6: use with caution in renal impairment (creatinine clearance below 25 mL/min)
+    ("Tizanidine is handled by the liver, so kidney disease makes no difference to how much you can take.",
+     ("tizanidine", "has-warning", "renal-impairment"), "contradicted"),
+    ("Orphenadrine is not for anyone with myasthenia gravis.", ("orphenadrine", "contraindicated-in", "myasthenia-gravis"),
+     "supported"),
+    ("Cyclobenzaprine is sedating. Never take it with an MAO inhibitor such as selegiline.",
+     ("cyclobenzaprine", "interacts-with", "selegiline"), "supported"),
+    ("Carisoprodol on top of oxycodone can slow breathing.", ("carisoprodol", "interacts-with", "oxycodone"), "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -288,7 +299,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "a-drug-for", "gentle-enough-during-pregnancy", "rather-than-the-organ", "shouldnt-change-its-dose",
         "so-ends-a-denial", "pair-before-bare-interact", "isnt-suitable-for", "must-be-avoided-by-anyone-with",
         "converts-part-into-the-topics-metabolite", "lay-grogginess", "lay-light-headed-when-they-stand",
-        "site-against-atc-despite-a-listing", "take-it-is-no-partner", "class-after-a-cue-is-no-subject"])
+        "site-against-atc-despite-a-listing", "take-it-is-no-partner", "class-after-a-cue-is-no-subject",
+        "makes-no-difference-to-how-much", "not-for-anyone-with", "take-it-with", "on-top-of"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
