@@ -51,6 +51,9 @@ def _free_port() -> int:
 class _Server:
     """``server_config(app)`` (the configuration ``mrkg serve`` runs) in a thread on a free loopback port."""
 
+    #: the app's time limit, in seconds, for clients that must wait past it
+    limit: float = TIMEOUT
+
     def __init__(self, app, **limits: int) -> None:  # type: ignore[no-untyped-def]
         from kg.serve.app import server_config
 
@@ -85,8 +88,10 @@ def time_limit(graph) -> float:  # type: ignore[no-untyped-def]
 def server(built: Path, graph):  # type: ignore[no-untyped-def]
     """The endpoint over the real graph: 2 workers, a time limit of 5 s or more (time_limit), 500 results, 20 kB
     requests."""
-    app = create_app(built, workers=2, timeout=time_limit(graph), max_results=MAX_RESULTS, max_request_bytes=MAX_REQUEST)
+    limit = time_limit(graph)
+    app = create_app(built, workers=2, timeout=limit, max_results=MAX_RESULTS, max_request_bytes=MAX_REQUEST)
     with _Server(app) as running:
+        running.limit = limit
         yield running
 
 
@@ -288,8 +293,8 @@ def test_result_size_limit(http) -> None:
 
 def test_runaway_query_stopped_while_others_are_served(server: _Server) -> None:
     """A cartesian product is killed at the time limit; a short query sent meanwhile is answered."""
-    def ask(query: str) -> httpx.Response:
-        with httpx.Client(base_url=server.url, timeout=30) as client:
+    def ask(query: str) -> httpx.Response:  # the client waits longer than the server's limit
+        with httpx.Client(base_url=server.url, timeout=server.limit + 30) as client:
             return client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
 
     with ThreadPoolExecutor(2) as pool:
