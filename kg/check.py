@@ -115,7 +115,7 @@ class MedicationCheck:
         if not self.warnings:
             out.append("  none recorded")
         for w in self.warnings:
-            replaced = f"  ({_replaced(w)})" if w.get("replacedBy") else ""
+            replaced = f"  ({note})" if (note := _replaced(w)) else ""
             out.append(f"  {w['drugLabel']}: {w['topicLabel']} ({w['recommendation'] or 'see detail'}) {w['detail'] or ''}"
                        f"  [{w['sources']}]{replaced}")
         out += ["", "PREDICTED from mechanism, not recorded by any source (check before acting):"]

@@ -166,19 +166,17 @@ class Resolver:
 
     def resolve(self, text: str, type_name: str = "Entity", param: str = "") -> str:
         """The IRI for ``text``; EntityNotFound (with suggestions) when nothing or several match."""
-        wanted = ENTITY_TYPES[type_name]
         what = f"parameter '{param}'" if param else "name"
         text = text.strip()
         if not text:
             raise EntityNotFound(f"{what} is empty; give a {type_name} by name or IRI")
         if text.startswith(("http://", "https://")):
-            if wanted in self.types.get(text, set()):
+            if self.is_a(text, type_name):
                 return text
             raise EntityNotFound(f"{what}: no {type_name} with IRI <{text}> in the graph")
-        candidates = {iri: rank for iri, rank in self.names.get(text.casefold(), {}).items()
-                      if wanted in self.types.get(iri, set())}
+        candidates = {iri: rank for iri, rank in self.names.get(text.casefold(), {}).items() if self.is_a(iri, type_name)}
         if not candidates:
-            pool = [n for n, ents in self.names.items() if any(wanted in self.types.get(e, ()) for e in ents)]
+            pool = [n for n, ents in self.names.items() if any(self.is_a(e, type_name) for e in ents)]
             hints = get_close_matches(text.casefold(), pool, n=3, cutoff=0.75)
             raise EntityNotFound(f"{what}: no {type_name} named '{text}'"
                                  + (f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""))
