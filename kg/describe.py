@@ -294,6 +294,16 @@ SELECT ?entity ?warning ?detail ?route ?sourceId WHERE {
   OPTIONAL { ?warning dcterms:source/dcterms:identifier ?sourceId }
 }"""
 
+#: The labels whose start was read and has no box (label_boxes.tsv): that the drug's label has no boxed warning is
+#: a fact of its own, which the absence of a boxed-warning row cannot tell.
+NO_BOX_QUERY = """
+SELECT ?entity ?reading ?route ?brand ?sourceId WHERE {
+  ?reading a mr:BoxReading ; mr:drug ?entity ; mr:hasBoxedWarning false .
+  OPTIONAL { ?reading mr:administrationRoute/rdfs:label ?route }
+  OPTIONAL { ?reading mr:forBrand ?brand }
+  OPTIONAL { ?reading dcterms:source/dcterms:identifier ?sourceId }
+}"""
+
 #: The identifier schemes an infobox lists first, the ones researchers follow most; the others come after, by label.
 FIRST_SCHEMES = ("ATC code", "DrugBank id", "ChEBI id", "PubChem CID", "RxNorm CUI", "MeSH id", "UMLS CUI", "UNII")
 
@@ -322,6 +332,23 @@ def link_out(uri_format: str, value: str) -> str:
     return uri_format.replace("$1", quote(value, safe=""))
 
 
+def _no_box(store: Store, bound: dict[str, Term]) -> dict[str, InfoValue]:
+    """The entity's labels read and found without a box, each as "none (routes, brand)" with its sources."""
+    routes: dict[str, set[str]] = defaultdict(set)
+    items: dict[str, InfoValue] = {}
+    for _, reading, route, brand, source in store.query(NO_BOX_QUERY, bound).rows:
+        assert reading is not None
+        item = items.setdefault(reading.value, InfoValue(brand.value if brand else ""))
+        if route:
+            routes[reading.value].add(route.value)
+        if source and source.value not in item.sources:
+            item.sources.append(source.value)
+    for key, item in items.items():
+        said = ", ".join(sorted(routes[key]) + ([item.text] if item.text else []))
+        item.text = f"none on the label of {said}" if said else "none on its label"
+    return items
+
+
 def infobox(store: Store, iri: str) -> Infobox:
     """Definition, classes, mechanism, targets, schedule, brands, boxed warnings and identifiers (with link-outs)."""
     bound = {"entity": Term.iri(iri)}
@@ -344,8 +371,9 @@ def infobox(store: Store, iri: str) -> Infobox:
         item = warnings.setdefault(warning.value, InfoValue(text))
         if source and source.value not in item.sources:
             item.sources.append(source.value)
-    if warnings:
-        box.rows.append(("boxed warning", [warnings[w] for w in sorted(warnings)]))
+    none = _no_box(store, bound)
+    if warnings or none:
+        box.rows.append(("boxed warning", [warnings[w] for w in sorted(warnings)] + [none[r] for r in sorted(none)]))
     schemes: dict[str, list[InfoValue]] = defaultdict(list)
     for _, _, label, value, uri_format in store.query(IDENTIFIERS_QUERY, bound).rows:
         assert label is not None and value is not None

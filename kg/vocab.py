@@ -193,6 +193,7 @@ class MR(DefinedNamespace):
     Assessment: URIRef
     AssessmentMethod: URIRef
     biolinkPrefix: URIRef
+    BoxReading: URIRef
     CNSDepressant: URIRef
     Claim: URIRef
     Classification: URIRef
@@ -205,6 +206,7 @@ class MR(DefinedNamespace):
     ControlledValue: URIRef
     Curation: URIRef
     Database: URIRef
+    DatasetMeasure: URIRef
     Disease: URIRef
     DosageForm: URIRef
     DoseLimit: URIRef
@@ -213,6 +215,10 @@ class MR(DefinedNamespace):
     DrugClass: URIRef
     DrugInteraction: URIRef
     DrugLabel: URIRef
+    boxedWarningCount: URIRef
+    contraindicationCount: URIRef
+    coverageOf: URIRef
+    doseLimitCount: URIRef
     edgePredicate: URIRef
     EliminationRoute: URIRef
     Entity: URIRef
@@ -228,10 +234,17 @@ class MR(DefinedNamespace):
     Injury: URIRef
     InteractionSummary: URIRef
     IonChannel: URIRef
+    hasBoxedWarning: URIRef
+    indicationCount: URIRef
     knowledgeLevel: URIRef
+    LabelCoverage: URIRef
+    LabelMeasure: URIRef
     LifestyleMeasure: URIRef
     Literature: URIRef
     ManualTherapy: URIRef
+    labelCoverage: URIRef
+    labelMeasure: URIRef
+    lactationCount: URIRef
     mappingPredicate: URIRef
     Mechanism: URIRef
     MechanismType: URIRef
@@ -253,6 +266,7 @@ class MR(DefinedNamespace):
     RegulatoryDecision: URIRef
     Severity: URIRef
     SeverityScale: URIRef
+    SeverityTally: URIRef
     Source: URIRef
     SourcingMeasure: URIRef
     StatedSeverity: URIRef
@@ -369,15 +383,19 @@ class MR(DefinedNamespace):
     negationCue: URIRef
     note: URIRef
     objectValue: URIRef
+    organImpairmentCount: URIRef
+    pairCount: URIRef
     parentClass: URIRef
     participant: URIRef
     pattern: URIRef
     pharmacokineticParameter: URIRef
     pharmacologicalAction: URIRef
+    pkValueCount: URIRef
     plainEdge: URIRef
     plainEdgeWithoutLabel: URIRef
     population: URIRef
     precipitantDrug: URIRef
+    pregnancyCount: URIRef
     pubchemCid: URIRef
     quantityMax: URIRef
     quantityValue: URIRef
@@ -395,12 +413,14 @@ class MR(DefinedNamespace):
     severity: URIRef
     severityAsStated: URIRef
     severityRank: URIRef
+    severityTally: URIRef
     sharedEffect: URIRef
     shortcutOf: URIRef
     sourceDetail: URIRef
     sourceText: URIRef
     sourcingMeasure: URIRef
     statedLevel: URIRef
+    statementCount: URIRef
     states: URIRef
     statesFigure: URIRef
     statusRank: URIRef

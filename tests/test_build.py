@@ -119,6 +119,11 @@ BREAKAGES = {
                                                   "", "", "", "ref-a", ""), "interactions.tsv:3", "duplicate interaction"),
     "non-numeric strength": (lambda d: replace(d, "products.tsv", "\t10\tmg\t", "\tten\tmg\t"),
                              "products.tsv:2", "not a number"),
+    # label_boxes.tsv: a reading says yes or no, and rests on a label (not a database)
+    "box reading without yes or no": (lambda d: replace(d, "label_boxes.tsv", "drug-a\tno\t", "drug-a\tnone\t"),
+                                      "label_boxes.tsv:2", "'none' is not allowed in column 'boxed'; allowed: yes, no"),
+    "box reading of a database": (lambda d: replace(d, "label_boxes.tsv", "\tlabel-a\t", "\tref-a\t"),
+                                  "label_boxes.tsv:2", "'ref-a' is not a label"),
     "huge file": (lambda d: (d / "names.tsv").write_bytes(b"x" * (21 * 1024 * 1024)), "names.tsv", "over the"),
     # issue 15: a 17 MB cell once made a build whose N-Quads line Oxigraph could not read
     "over-long cell": (lambda d: append(d, "drugs.tsv", "drug-c", "Drug C", "drug", "x" * 17_000_000, "ref-a", ""),

@@ -156,6 +156,29 @@ def test_units_not_interchangeable_is_how_a_toxin_is_given_not_an_overdose(graph
     assert set(topics.values()) == {"administration"}, topics
 
 
+def test_a_label_read_without_a_box_says_so(graph) -> None:
+    """That a label has no boxed warning is a fact of its own (label_boxes.tsv), not the absence of a row: the Sagent
+    rocuronium label and BRIDION open with their Highlights and go straight to 1 INDICATIONS AND USAGE, while the
+    GABLOFEN label opens with "WARNING: DO NOT DISCONTINUE ABRUPTLY" and the oral baclofen labels have no box.
+    label-coverage shows both findings, stats-labels counts the drugs so read, and show's label section holds it."""
+    coverage = {r["drug"]: r for r in graph.query("label-coverage").dicts()}
+    assert coverage["https://w3id.org/mrkg/drug/rocuronium"]["boxRead"] == "no box"
+    assert coverage["https://w3id.org/mrkg/drug/sugammadex"]["boxRead"] == "no box"
+    assert set(coverage["https://w3id.org/mrkg/drug/baclofen"]["boxRead"].split("; ")) == {"box", "no box"}
+    assert coverage["https://w3id.org/mrkg/drug/atracurium"]["boxRead"] is None  # its start was not clear: nothing said
+    readings = graph.query(f"""SELECT ?route ?boxed WHERE {{ ?r a <{MR}BoxReading> ; <{MR}drug> <{DRUG}baclofen> ;
+        <{MR}hasBoxedWarning> ?boxed ; <{MR}administrationRoute>/<{MR}code> ?route }}""").dicts()
+    assert {(r["route"], r["boxed"]) for r in readings} == {("oral", "false"), ("intrathecal", "true")}
+    rows = {r["measure"]: int(r["count"]) for r in graph.query("stats-labels").dicts()}
+    assert rows["drugs with a label read for a boxed warning (box or none)"] >= 16
+    from kg.describe import infobox
+
+    said = {v.text: v.sources for v in dict(infobox(graph.store, DRUG + "rocuronium").rows)["boxed warning"]}
+    assert said == {"none on the label of intravenous": ["label-rocuronium-sagent"]}
+    baclofen = {v.text for v in dict(infobox(graph.store, DRUG + "baclofen").rows)["boxed warning"]}
+    assert "none on the label of oral, Ozobax" in baclofen and len(baclofen) > 2
+
+
 def test_the_oral_capsules_boxed_warning_says_oral(graph) -> None:
     """Dantrolene capsules, BOXED WARNING: hepatotoxicity of oral dantrolene; RYANODEX and the other intravenous products
     carry no such box. Both boxed-warning rows of dantrolene say route oral, and drug-warnings shows it (second held-out
@@ -230,7 +253,7 @@ def test_organ_impairment_and_pregnancy_queries_quote_the_label(graph) -> None:
 
 def test_stats_report_the_label_layer(graph) -> None:
     rows = {r[0].value: int(r[1].value) for r in graph.query("stats-labels").rows}
-    assert len(rows) == 10 and rows["label sources with a version date"] >= 80
+    assert len(rows) == 11 and rows["label sources with a version date"] >= 80
     assert rows["drugs with a regulatory label source"] >= 40
     assert rows["drugs with a contraindication"] >= 20 and rows["drugs with pharmacokinetic values"] >= 15
     coverage = {r[1].value: r for r in graph.query("label-coverage").rows}
@@ -261,9 +284,9 @@ def test_withdrawn_and_suspended_drugs_say_so(graph) -> None:
             "fda-medwatch-trancopal-1996") in actions
     assert {r[1].value for r in graph.query("regulatory-actions", drug="Myolastan").rows} == {"tetrazepam"}
     coverage = {r[1].value: r for r in graph.query("label-coverage").rows}
-    assert set(coverage["tetrazepam"][10].value.split("; ")) == {"suspended", "withdrawn"}  # EU 2013, Germany 2021
-    assert set(coverage["tolperisone"][10].value.split("; ")) == {"restricted", "withdrawn"}  # oral; injectable
-    assert coverage["baclofen"][10] is None  # no action: unbound
+    assert set(coverage["tetrazepam"][11].value.split("; ")) == {"suspended", "withdrawn"}  # EU 2013, Germany 2021
+    assert set(coverage["tolperisone"][11].value.split("; ")) == {"restricted", "withdrawn"}  # oral; injectable
+    assert coverage["baclofen"][11] is None  # no action: unbound
 
 
 def test_eu_referrals_and_us_withdrawals_are_actions(graph) -> None:

@@ -109,6 +109,9 @@ QC_BREAKAGES = {
     # a warning filed as boxed, cited to a section that is not the box (what ZEMURON's 2.1 statement once was)
     "boxed-warning-not-boxed": f"<https://w3id.org/mrkg/warning/rocuronium-administration-experienced-clinicians-zemuron> "
                                f"<{MR}warningTopic> <{MR}topic-boxed-warning> {GRAPH} .",
+    # a second reading of GABLOFEN's start that says "no box", beside its boxed warning (dailymed-gablofen)
+    "box-reading-disagrees": f"<https://w3id.org/mrkg/box-reading/baclofen--dailymed-gablofen--intrathecal--gablofen> "
+                             f'<{MR}hasBoxedWarning> "false"^^<http://www.w3.org/2001/XMLSchema#boolean> {GRAPH} .',
 }
 
 

@@ -169,6 +169,13 @@ REGISTRY: tuple[TableSpec, ...] = (
               ("older", "newer", "source_text", "source", "source_detail"), ("older", "newer", "source"),
               r.label_revision, notes={"older": "a label in sources.tsv", "newer": "a label in sources.tsv",
                                        "source_text": "what the later version says changed, in its words"}),
+    TableSpec("label_boxes.tsv", "the start of a label, read for a boxed warning: whether the label has one",
+              ("drug", "boxed", "route", "brand", "source_text", "source", "source_detail"),
+              ("drug", "boxed", "source_text", "source"), r.box_reading, lists=("source", "route"),
+              values={"route": "AdministrationRoute"}, node="box-reading", key=("drug", "source", "route", "brand"),
+              notes={"boxed": "yes or no", "route": "*list*: the routes of the label's products, or empty for all",
+                     **_BRAND, "source_text": "the label's opening words: the box's title, or the words before the "
+                     "first section that show none stands there", "source": "a label in sources.tsv"}),
     TableSpec("products.tsv", "a marketed form and strength",
               ("id", "drug", "brand", "form", "route", "strength_value", "strength_unit", "source", "source_detail"),
               ("id", "drug", "form", "route", "source"), r.product,

@@ -168,15 +168,18 @@ def stated(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
 
 def qualifiers(ctx: BuildContext, row: Row, node: Node) -> list[Triple]:
     """The route, form, population, brand and source text a statement row gives (the columns its table has)."""
+    from .registry import spec_of  # the registry names this module's functions
+
     triples: list[Triple] = []
     for column, prop in QUALIFIERS.items():
         if column not in row.cells or not row[column]:
             continue
         if column == "brand":
             ctx.check_brand(row)
-        value = ctx.value(row, column) if column in ("route", "form") else Literal(row[column])
-        assert value is not None
-        triples.append((node, prop, value))
+        values: list[Node | None] = [Literal(row[column])]
+        if column in ("route", "form"):
+            values = list(ctx.values(row, column)) if column in spec_of(row).lists else [ctx.value(row, column)]
+        triples += [(node, prop, value) for value in values if value is not None]
     return triples
 
 
@@ -290,8 +293,20 @@ def label_revision(ctx: BuildContext, row: Row) -> list[Triple]:
     return ctx.edge(row, older, DCTERMS.isReplacedBy, newer, source_text=row["source_text"])
 
 
-def _label_source(ctx: BuildContext, row: Row, column: str) -> Node:
-    slug = row[column]
+def box_reading(ctx: BuildContext, row: Row) -> list[Triple]:
+    """The start of a label, read for a boxed warning: yes (its title quoted) or no (no box before the first section)."""
+    for slug in ctx.row_sources(row):
+        _label_source(ctx, row, "source", slug)
+    drug, boxed = ctx.ref(row, "drug", "drug"), ctx.flag(row, "boxed")
+    if boxed is None:
+        raise row.error("column 'boxed' is empty; allowed: yes, no", "boxed")
+    node = ctx.new_node(row)
+    triples: list[Triple] = [(node, RDF.type, MR.BoxReading), (node, MR.drug, drug), (node, MR.hasBoxedWarning, boxed)]
+    return triples + stated(ctx, row, node)
+
+
+def _label_source(ctx: BuildContext, row: Row, column: str, slug: str | None = None) -> Node:
+    slug = row[column] if slug is None else slug
     if slug not in ctx.sources:
         raise row.error(f"'{slug}' is not a source in sources.tsv: register the label there first", column)
     if ctx.ontology.value(ctx.source_kinds[slug], MR.givesEvidence) != ctx.label_evidence:
