@@ -74,7 +74,7 @@ LABEL_MEASURES = (
     ("drugs-label-indication", "drugs with a label-approved indication"),
     ("drugs-label-contraindication", "drugs with a contraindication"),
     ("drugs-label-boxed-warning", "drugs with a boxed warning"),
-    ("drugs-label-box-read", "drugs with a label read for a boxed warning (box or none)"),
+    ("drugs-label-box-read", "drugs with a label read for a box"),
     ("drugs-label-pregnancy", "drugs with pregnancy information"),
     ("drugs-label-lactation", "drugs with lactation information"),
     ("drugs-label-organ-impairment", "drugs with renal or hepatic guidance"),
