@@ -285,6 +285,18 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
     ("Cyclobenzaprine is sedating. Never take it with an MAO inhibitor such as selegiline.",
      ("cyclobenzaprine", "interacts-with", "selegiline"), "supported"),
     ("Carisoprodol on top of oxycodone can slow breathing.", ("carisoprodol", "interacts-with", "oxycodone"), "supported"),
+    # a combination said to carry no risk denies the interaction (the labels' CYP1A2 and serotonergic warnings); the
+    # use in the same kind of sentence stays asserted
+    ("Tizanidine can be taken alongside ciprofloxacin with no added risk.",
+     ("tizanidine", "interacts-with", "ciprofloxacin"), "contradicted"),
+    ("Cyclobenzaprine can safely be combined with tramadol.", ("cyclobenzaprine", "interacts-with", "tramadol"),
+     "contradicted"),
+    ("Baclofen helps with spasticity without any serious risk.", ("baclofen", "used-for", "spasticity"), "supported"),
+    # "safe to keep taking" asserts safety as "safe to take" does; "is not safe" with no clause end after it is no denial
+    ("Methocarbamol is perfectly safe to continue using during pregnancy.", ("methocarbamol", "has-warning", "pregnancy"),
+     "contradicted"),
+    ("Methocarbamol is not safe to keep taking during pregnancy.", ("methocarbamol", "has-warning", "pregnancy"),
+     "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -300,7 +312,9 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "so-ends-a-denial", "pair-before-bare-interact", "isnt-suitable-for", "must-be-avoided-by-anyone-with",
         "converts-part-into-the-topics-metabolite", "lay-grogginess", "lay-light-headed-when-they-stand",
         "site-against-atc-despite-a-listing", "take-it-is-no-partner", "class-after-a-cue-is-no-subject",
-        "makes-no-difference-to-how-much", "not-for-anyone-with", "take-it-with", "on-top-of"])
+        "makes-no-difference-to-how-much", "not-for-anyone-with", "take-it-with", "on-top-of",
+        "combined-with-no-added-risk", "safely-combined", "without-risk-keeps-a-use", "safe-to-continue-using",
+        "is-not-safe-to-keep-taking"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
