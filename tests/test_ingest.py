@@ -297,6 +297,11 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      "contradicted"),
     ("Methocarbamol is not safe to keep taking during pregnancy.", ("methocarbamol", "has-warning", "pregnancy"),
      "supported"),
+    # a pronoun opening a clause after the drug the sentence names speaks of that drug, not of the one before
+    ("Baclofen is sedating. Tizanidine concentrations climb sharply if it is combined with fluvoxamine.",
+     ("tizanidine", "interacts-with", "fluvoxamine"), "supported"),
+    ("Fluvoxamine has no effect on tizanidine.", ("fluvoxamine", "interacts-with", "tizanidine"), "contradicted"),
+    ("Pairing tramadol with cyclobenzaprine is risky.", ("tramadol", "interacts-with", "cyclobenzaprine"), "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -314,7 +319,7 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "site-against-atc-despite-a-listing", "take-it-is-no-partner", "class-after-a-cue-is-no-subject",
         "makes-no-difference-to-how-much", "not-for-anyone-with", "take-it-with", "on-top-of",
         "combined-with-no-added-risk", "safely-combined", "without-risk-keeps-a-use", "safe-to-continue-using",
-        "is-not-safe-to-keep-taking"])
+        "is-not-safe-to-keep-taking", "pronoun-after-a-conjunction", "has-no-effect-on", "pairing-with"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

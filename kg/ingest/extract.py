@@ -51,6 +51,10 @@ TREATMENT = re.compile(r"\b(courses?|treatment|prescri\w*|taken|take|use[ds]?|th
 UNITS = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ml": "mL", "gram": "g", "grams": "g"}
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
+#: A pronoun opening a clause after a conjunction ("X levels soar when it is taken with Y"): it speaks of a drug the
+#: sentence named before it, not of the drug under discussion.
+CLAUSE_PRONOUN = re.compile(r"\b(when|whenever|if|while|because|once|since|after|before|until|unless|and|but|so)\s+"
+                            r"(it|they)\b", re.I)
 PLURAL_START = re.compile(r"^(they|these (drugs|medications|medicines|agents))\b", re.I)
 #: Words that take two drugs named before as a pair ("taking them together").
 PAIR = re.compile(r"\b(them|both|the two|these (two )?(drugs|medications|medicines))\b", re.I)
@@ -301,7 +305,8 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
                 and index - state.topic_at <= TOPIC_REACH:  # "The liver turns it into X": X is the topic's metabolite
             subjects = [state.topic]
             drugs = [state.topic, *drugs]  # it stays the drug under discussion
-        if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text):
+        if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text) \
+                and not _bound_before(text, sentence.start, drug_mentions):
             subjects = [state.topic]  # "Alcohol can increase the risks of taking the drug": the drug under discussion
             interaction = [(-1, -1, "")]
             drugs = [state.topic, *drugs]  # it stays the drug under discussion
@@ -323,6 +328,13 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         state.topic, state.last, state.topic_at = drugs[0], drugs, index
     found += _therapy_claims(sentence, mentions)
     return found
+
+
+def _bound_before(text: str, base: int, drug_mentions: list[Mention]) -> bool:
+    """The sentence's pronoun opens a clause after a drug it names ("Tizanidine levels soar when it is taken with
+    ..."), so it refers to that drug."""
+    clause = CLAUSE_PRONOUN.search(text)
+    return clause is not None and any(m.start - base < clause.start() for m in drug_mentions)
 
 
 def _elliptic(text: str, mentions: list[Mention]) -> bool:
