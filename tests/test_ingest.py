@@ -302,6 +302,14 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      ("tizanidine", "interacts-with", "fluvoxamine"), "supported"),
     ("Fluvoxamine has no effect on tizanidine.", ("fluvoxamine", "interacts-with", "tizanidine"), "contradicted"),
     ("Pairing tramadol with cyclobenzaprine is risky.", ("tramadol", "interacts-with", "cyclobenzaprine"), "supported"),
+    # a warning topic that a cue forbids the drug in is also a contraindication (Gamakuil 4.3, Dantamacrin
+    # Kontraindikationen, SKELAXIN 4); "not ... at all by" is a prohibition, no denial
+    ("Phenprobamate is strictly forbidden during pregnancy.", ("phenprobamate", "contraindicated-in", "pregnancy"),
+     "supported"),
+    ("Dantrolene is prohibited for mothers while nursing.", ("dantrolene", "contraindicated-in", "breastfeeding"),
+     "supported"),
+    ("Metaxalone must not be taken at all by anyone with severe kidney problems.",
+     ("metaxalone", "contraindicated-in", "severe-renal-impairment"), "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -319,7 +327,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "site-against-atc-despite-a-listing", "take-it-is-no-partner", "class-after-a-cue-is-no-subject",
         "makes-no-difference-to-how-much", "not-for-anyone-with", "take-it-with", "on-top-of",
         "combined-with-no-added-risk", "safely-combined", "without-risk-keeps-a-use", "safe-to-continue-using",
-        "is-not-safe-to-keep-taking", "pronoun-after-a-conjunction", "has-no-effect-on", "pairing-with"])
+        "is-not-safe-to-keep-taking", "pronoun-after-a-conjunction", "has-no-effect-on", "pairing-with",
+        "forbidden-during-a-warning-topic", "lay-while-nursing", "not-at-all-by-anyone-with"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else

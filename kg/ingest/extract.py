@@ -501,7 +501,9 @@ class _Reading:
                     self.add("has-target", target, None, at)
             if self.actions and "Mechanism" not in kinds:
                 self.mechanisms(self.lexicon.acting_on(targets, self.actions), at)
-        if any(s <= at < e for s, e in self.warned):
+        if any(s <= at < e for s, e in self.warned):  # a warning topic ("pregnancy"), unless a cue forbids the drug there
+            if "Condition" in kinds and self.uses["contraindicated"]:
+                self.add("contraindicated-in", mention.of_kind("Condition")[0], None, at)
             return
         uses = self.uses
         if "AdverseEffect" in kinds and (uses["adverse"] or "Condition" not in kinds or not uses["use"]):
