@@ -310,6 +310,11 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      "supported"),
     ("Metaxalone must not be taken at all by anyone with severe kidney problems.",
      ("metaxalone", "contraindicated-in", "severe-renal-impairment"), "supported"),
+    # drugs joined by "and" before the cue are each its subject; "drink" after "about" is alcohol
+    ("Orphenadrine and carisoprodol both carry warnings about alcoholic drinks.",
+     ("orphenadrine", "interacts-with", "ethanol"), "supported"),
+    ("Methocarbamol and tizanidine carry the same warning about drink.", ("methocarbamol", "interacts-with", "ethanol"),
+     "supported"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -328,7 +333,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "makes-no-difference-to-how-much", "not-for-anyone-with", "take-it-with", "on-top-of",
         "combined-with-no-added-risk", "safely-combined", "without-risk-keeps-a-use", "safe-to-continue-using",
         "is-not-safe-to-keep-taking", "pronoun-after-a-conjunction", "has-no-effect-on", "pairing-with",
-        "forbidden-during-a-warning-topic", "lay-while-nursing", "not-at-all-by-anyone-with"])
+        "forbidden-during-a-warning-topic", "lay-while-nursing", "not-at-all-by-anyone-with",
+        "coordinated-subjects", "lay-drink"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
@@ -338,6 +344,19 @@ def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, c
     assert got[claim].verdict == verdict, got[claim].reason
     if claim[2] == "site":
         assert "who-atc-ddd-2026" in got[claim].sources, got[claim].reason
+
+
+def test_drugs_joined_by_and_share_a_cue_but_a_comma_alone_joins_none(graph: kg.KnowledgeGraph) -> None:
+    """ "A and B interact with X" makes both subjects; "Like A, B interacts with X" only B; a pair taken together stays
+    a pair."""
+    def interactions(text: str) -> set[tuple[str, str]]:
+        return {(c.subject.rsplit("/", 1)[1], (c.object or "").rsplit("/", 1)[1])
+                for c in ingest_bytes(text.encode(), "s.txt", graph).claims if c.predicate == "interacts-with"}
+
+    assert interactions("Methocarbamol, carisoprodol or orphenadrine interact with alcohol.") == {
+        ("methocarbamol", "ethanol"), ("carisoprodol", "ethanol"), ("orphenadrine", "ethanol")}
+    assert interactions("Like baclofen, tizanidine interacts with alcohol.") == {("tizanidine", "ethanol")}
+    assert interactions("Sertraline and cyclobenzaprine don't interact.") == {("cyclobenzaprine", "sertraline")}
 
 
 @pytest.mark.parametrize("table, message", [

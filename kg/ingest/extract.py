@@ -301,6 +301,8 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         cue = (interaction or metabolite)[0][0]
         before = [m for m in drug_mentions if m.start - sentence.start < cue]
         subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
+        if interaction and before and not _joint(text, interaction):  # "A and B carry the same warning about X"
+            subjects = _coordinated(text, sentence.start, before)
         if metabolite and not interaction and not before and state.topic and state.topic not in drugs \
                 and index - state.topic_at <= TOPIC_REACH:  # "The liver turns it into X": X is the topic's metabolite
             subjects = [state.topic]
@@ -395,6 +397,29 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
     return reading.claims
 
 
+def _joint(text: str, interaction: list[tuple[int, int, str]]) -> bool:
+    """An interaction cue that ends in "together", or the verb "interact" with no "with" after it, takes the partners
+    named before it too ("Valium and opioids taken together", "sertraline and cyclobenzaprine don't interact")."""
+    return any(text[s:e].casefold().endswith("together") or _bare_interact(text, s, e) for s, e, _ in interaction if s >= 0)
+
+
+#: What joins drugs named as one subject: a comma, "and", "or" ("methocarbamol, carisoprodol and orphenadrine").
+COORDINATION = re.compile(r"\s*(,\s*(and\s+|or\s+)?|\s(and|or|and/or)\s+)", re.I)
+
+
+def _coordinated(text: str, base: int, before: list[Mention]) -> list[str]:
+    """The drugs named just before a cue as one coordinated subject ("A and B", "A, B or C"); the last one alone when
+    the last two are not joined by "and" or "or" ("Like A, B ...")."""
+    group = [before[-1]]
+    for earlier in reversed(before[:-1]):
+        if not COORDINATION.fullmatch(text[earlier.end - base:group[0].start - base]):
+            break
+        group.insert(0, earlier)
+    if len(group) > 1 and not re.search(r"\b(and|or)\b", text[group[-2].end - base:group[-1].start - base]):
+        group = group[-1:]
+    return list(dict.fromkeys(d for m in group if (d := _drug(m))))
+
+
 def _bare_interact(text: str, start: int, end: int) -> bool:
     """The cue at ``start:end`` is the verb "interact(s)" with no "with" after it ("A and B interact")."""
     return text[start:end].casefold() in ("interact", "interacts") and not re.match(r"\s+with\b", text[end:], re.I)
@@ -417,8 +442,7 @@ class _Reading:
         self.metabolite = _matches("metabolite", text)
         # "Valium and opioids taken together ...", "sertraline and cyclobenzaprine don't interact": a cue that ends in
         # "together", or the verb "interact" with no "with" after it, takes the partners named before it too
-        self.joint = any(text[s:e].casefold().endswith("together") or _bare_interact(text, s, e)
-                         for s, e, _ in interaction if s >= 0)
+        self.joint = _joint(text, interaction)
         self.membership = _matches("membership", text)
         self.likeness = _matches("likeness", text)
         self.modes = {value for _, _, value in _matches("mode", text)}
