@@ -315,6 +315,11 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      ("orphenadrine", "interacts-with", "ethanol"), "supported"),
     ("Methocarbamol and tizanidine carry the same warning about drink.", ("methocarbamol", "interacts-with", "ethanol"),
      "supported"),
+    # where a muscle relaxant is said to act is also membership of the mode subclass ATC gives that place
+    ("Methocarbamol acts on the brain to ease spasm.",
+     ("methocarbamol", "member-of-class", "centrally-acting-muscle-relaxants"), "supported"),
+    ("Cyclobenzaprine works inside the muscle cells.",
+     ("cyclobenzaprine", "member-of-class", "directly-acting-muscle-relaxants"), "contradicted"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -334,7 +339,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "combined-with-no-added-risk", "safely-combined", "without-risk-keeps-a-use", "safe-to-continue-using",
         "is-not-safe-to-keep-taking", "pronoun-after-a-conjunction", "has-no-effect-on", "pairing-with",
         "forbidden-during-a-warning-topic", "lay-while-nursing", "not-at-all-by-anyone-with",
-        "coordinated-subjects", "lay-drink"])
+        "coordinated-subjects", "lay-drink",
+        "site-is-mode-membership", "site-is-mode-membership-elsewhere"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
@@ -344,6 +350,14 @@ def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, c
     assert got[claim].verdict == verdict, got[claim].reason
     if claim[2] == "site":
         assert "who-atc-ddd-2026" in got[claim].sources, got[claim].reason
+
+
+def test_where_a_drug_of_no_class_with_modes_acts_makes_no_membership(graph: kg.KnowledgeGraph) -> None:
+    """Pregabalin is in no class whose subclasses say where their members act: acting on the brain says where it
+    acts, and does not make it a centrally acting muscle relaxant."""
+    claims = ingest_bytes(b"Pregabalin acts on the brain.", "s.txt", graph).claims
+    assert [c.object_value.partition(":")[0] for c in claims if c.object_value] == ["site"]
+    assert not [c for c in claims if c.predicate == "member-of-class"], claims
 
 
 def test_drugs_joined_by_and_share_a_cue_but_a_comma_alone_joins_none(graph: kg.KnowledgeGraph) -> None:

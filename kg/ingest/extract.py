@@ -145,8 +145,9 @@ class _State:
 @dataclass
 class Lexicon:
     """What extraction knows besides the mentions: the brands, ligands, mechanisms and mode subclasses of the gazetteer
-    (:class:`.entities.Gazetteer`), and the mechanisms and targets the graph records for each drug (``known``), which
-    choose among the readings of a less precise name ("GABA receptor agonist": GABA-A or GABA-B)."""
+    (:class:`.entities.Gazetteer`), and the mechanisms, targets and classes the graph records for each drug
+    (``known``): they choose among the readings of a less precise name ("GABA receptor agonist": GABA-A or GABA-B),
+    and the classes whose mode subclass a sentence on where the drug acts names."""
 
     brands: dict[str, set[str]] = field(default_factory=dict)
     ligands: dict[str, set[str]] = field(default_factory=dict)
@@ -584,7 +585,19 @@ class _Reading:
             return False
         self.add("statement", None, "site: " + _paraphrase(self.text), start)
         self.claims[-1].sites = subclasses
+        self.mode_membership(adverb, start)
         return True
+
+    def mode_membership(self, adverb: str, at: int) -> None:
+        """Where a member of a class is said to act, as membership of the class's mode subclass for that place
+        ("dantrolene works inside the muscle fibre": directly acting muscle relaxants), for the classes the graph
+        puts the drug in."""
+        held = self.lexicon.known.get(self.subject, set())
+        for parent, pairs in self.lexicon.modes.items():
+            if parent in held:
+                for said, subclass in pairs:
+                    if said == adverb:
+                        self.add("member-of-class", subclass, None, at)
 
     def amounts(self) -> None:
         """Strengths (a dose is not a strength), and doses or courses as free-form dose statements."""

@@ -193,11 +193,14 @@ class Evidence:
 
     def links(self) -> dict[str, set[str]]:
         """Each subject → the mechanisms and targets non-article sources give it (they choose among the readings of a
-        less precise name, :meth:`.extract.Lexicon.choose`)."""
+        less precise name, :meth:`.extract.Lexicon.choose`), and the classes they put it in, through the class tree
+        (a sentence saying where a member of a class acts places it in that class's mode subclass)."""
         out: dict[str, set[str]] = defaultdict(set)
         for (s, p, o) in self.facts:
             if p in ("has-mechanism", "has-target"):
                 out[s].add(o)
+        for drug in list(self.member):
+            out[drug] |= set(self.classes_of(drug))
         return dict(out)
 
     def add_labels(self, store: Any, iris: Iterable[str]) -> None:
