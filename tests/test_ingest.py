@@ -320,6 +320,15 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
      ("methocarbamol", "member-of-class", "centrally-acting-muscle-relaxants"), "supported"),
     ("Cyclobenzaprine works inside the muscle cells.",
      ("cyclobenzaprine", "member-of-class", "directly-acting-muscle-relaxants"), "contradicted"),
+    # QUALAQUIN 1: not approved for nocturnal leg cramps; tolperisone SmPC 4.1 (2012): post-stroke spasticity only
+    ("For cramps at night, quinine is the approved first-line option.",
+     ("quinine", "indicated-for", "nocturnal-leg-cramps"), "contradicted"),
+    ("Tolperisone is prescribed for stiffness after a stroke.", ("tolperisone", "used-for", "post-stroke-spasticity"),
+     "supported"),
+    ("Spasticity is a job for tizanidine.", ("tizanidine", "used-for", "spasticity"), "supported"),
+    ("Dantrolene is sedating. Its label gives spasticity as a main use.", ("dantrolene", "used-for", "spasticity"),
+     "supported"),
+    ("Tizanidine tops out at 36 mg a day.", ("tizanidine", "statement", "dose"), "supported"),  # ZANAFLEX 2.1
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -340,7 +349,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "is-not-safe-to-keep-taking", "pronoun-after-a-conjunction", "has-no-effect-on", "pairing-with",
         "forbidden-during-a-warning-topic", "lay-while-nursing", "not-at-all-by-anyone-with",
         "coordinated-subjects", "lay-drink",
-        "site-is-mode-membership", "site-is-mode-membership-elsewhere"])
+        "site-is-mode-membership", "site-is-mode-membership-elsewhere",
+        "the-approved-option", "lay-stiffness-after-a-stroke", "a-job-for", "as-a-use", "tops-out-at"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
