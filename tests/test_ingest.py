@@ -329,6 +329,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
     ("Dantrolene is sedating. Its label gives spasticity as a main use.", ("dantrolene", "used-for", "spasticity"),
      "supported"),
     ("Tizanidine tops out at 36 mg a day.", ("tizanidine", "statement", "dose"), "supported"),  # ZANAFLEX 2.1
+    ("Botox is approved for spasticity. Some clinics offer it for fibromyalgia.",
+     ("botulinum-toxin-type-a", "used-for", "fibromyalgia"), "not-in-graph"),
 ], ids=["prohibition-is-no-denial", "denial", "dose-above-label", "metabolite", "not-scheduled", "class-by-members",
         "pair-taken-together", "list-item", "site-peripheral-for-central", "site-central", "site-denied-direct",
         "site-direct", "site-junction", "starting-dose-other", "starting-dose-label", "dose-by-severity",
@@ -350,7 +352,8 @@ def test_names_derived_from_the_graph_and_from_the_article(graph: kg.KnowledgeGr
         "forbidden-during-a-warning-topic", "lay-while-nursing", "not-at-all-by-anyone-with",
         "coordinated-subjects", "lay-drink",
         "site-is-mode-membership", "site-is-mode-membership-elsewhere",
-        "the-approved-option", "lay-stiffness-after-a-stroke", "a-job-for", "as-a-use", "tops-out-at"])
+        "the-approved-option", "lay-stiffness-after-a-stroke", "a-job-for", "as-a-use", "tops-out-at",
+        "offer-it-for"])
 def test_verdicts_of_single_sentences(graph: kg.KnowledgeGraph, sentence: str, claim: tuple, verdict: str) -> None:
     report = ingest_bytes(sentence.encode(), "s.txt", graph)
     got = {(c.subject.rsplit("/", 1)[1], c.predicate, c.object.rsplit("/", 1)[1] if c.object else
@@ -367,6 +370,13 @@ def test_where_a_drug_of_no_class_with_modes_acts_makes_no_membership(graph: kg.
     acts, and does not make it a centrally acting muscle relaxant."""
     claims = ingest_bytes(b"Pregabalin acts on the brain.", "s.txt", graph).claims
     assert [c.object_value.partition(":")[0] for c in claims if c.object_value] == ["site"]
+    assert not [c for c in claims if c.predicate == "member-of-class"], claims
+
+
+def test_a_relative_of_a_class_is_not_its_member(graph: kg.KnowledgeGraph) -> None:
+    """ "A close chemical relative of the tricyclic antidepressants" says what the drug resembles, not its class."""
+    claims = ingest_bytes(b"Cyclobenzaprine is a close structural relative of the tricyclic antidepressants.", "s.txt",
+                          graph).claims
     assert not [c for c in claims if c.predicate == "member-of-class"], claims
 
 
