@@ -114,7 +114,7 @@ def test_an_article_of_our_own(graph: kg.KnowledgeGraph) -> None:
                                                      ("forum-article.txt", 0.75, 0.90), ("news-article.md", 0.90, 0.95),
                                                      ("leaflet-article.md", 0.80, 0.95), ("magazine-article.md", 0.55, 0.90),
                                                      ("pharmacist-qa.md", 0.70, 0.90),
-                                                     ("clinic-faq.md", 0.65, 0.85)])
+                                                     ("clinic-faq.md", 0.65, 0.85), ("myths-article.md", 0.85, 0.95)])
 def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name: str, recall: float,
                                                  agreement: float) -> None:
     """Articles of tests/resources/ingest and their expected claims, written by helpers that never read the extractor.
@@ -130,9 +130,13 @@ def test_articles_written_blind_to_the_extractor(graph: kg.KnowledgeGraph, name:
     thiocolchicoside's contraindication; "cleared by the liver rather than the kidneys, so ... shouldn't change the
     dose"); clinic-faq (a clinic newsletter's questions with a table, written after that session's fixes, 2026-12-07)
     recall 0.608, agreement 0.839, one such 'supported' ("kidney disease makes no difference to how much you can take"
-    against tizanidine's renal caution). The causes were general (a brand held only in capitals,
+    against tizanidine's renal caution); myths-article (a columnist's twelve myths, 2026-12-08) recall 0.593, agreement
+    0.875, two such 'supported' ("can be combined with a morphine prescription without any extra worry" against
+    baclofen's label-level interaction with opioids; "considered safe to keep taking throughout pregnancy" against
+    tizanidine's pregnancy warning). The causes were general (a brand held only in capitals,
     "grams", safety asserted as a denial, head nouns of class names, an interaction read the other way round, lay cue
-    words); this keeps what the fixes gave."""
+    words, a combination said to carry no risk, a pronoun bound to a drug of its own sentence, drugs joined by "and",
+    where a drug acts as membership of a mode subclass); this keeps what the fixes gave."""
     from kg.ingest.evaluate import expected_claims, score
 
     report = ingest_bytes((OWN / name).read_bytes(), name, graph)
