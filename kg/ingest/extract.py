@@ -51,6 +51,10 @@ TREATMENT = re.compile(r"\b(courses?|treatment|prescri\w*|taken|take|use[ds]?|th
 UNITS = {"milligram": "mg", "milligrams": "mg", "microgram": "mcg", "micrograms": "mcg", "ml": "mL", "gram": "g", "grams": "g"}
 PRONOUN_START = re.compile(r"^(it|it[’']s|this|these|they|the (medication|drug|medicine)s?)\b", re.I)
 REFERS_BACK = re.compile(r"\b(it|its|this (medication|drug|medicine)|the (medication|drug|medicine)s?)\b", re.I)
+#: A pronoun opening a clause after a conjunction ("X levels soar when it is taken with Y"): it speaks of a drug the
+#: sentence named before it, not of the drug under discussion.
+CLAUSE_PRONOUN = re.compile(r"\b(when|whenever|if|while|because|once|since|after|before|until|unless|and|but|so)\s+"
+                            r"(it|they)\b", re.I)
 PLURAL_START = re.compile(r"^(they|these (drugs|medications|medicines|agents))\b", re.I)
 #: Words that take two drugs named before as a pair ("taking them together").
 PAIR = re.compile(r"\b(them|both|the two|these (two )?(drugs|medications|medicines))\b", re.I)
@@ -141,8 +145,9 @@ class _State:
 @dataclass
 class Lexicon:
     """What extraction knows besides the mentions: the brands, ligands, mechanisms and mode subclasses of the gazetteer
-    (:class:`.entities.Gazetteer`), and the mechanisms and targets the graph records for each drug (``known``), which
-    choose among the readings of a less precise name ("GABA receptor agonist": GABA-A or GABA-B)."""
+    (:class:`.entities.Gazetteer`), and the mechanisms, targets and classes the graph records for each drug
+    (``known``): they choose among the readings of a less precise name ("GABA receptor agonist": GABA-A or GABA-B),
+    and the classes whose mode subclass a sentence on where the drug acts names."""
 
     brands: dict[str, set[str]] = field(default_factory=dict)
     ligands: dict[str, set[str]] = field(default_factory=dict)
@@ -297,11 +302,14 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         cue = (interaction or metabolite)[0][0]
         before = [m for m in drug_mentions if m.start - sentence.start < cue]
         subjects = [_drug(before[-1]) or drugs[0]] if before else drugs[:1]
+        if interaction and before and not _joint(text, interaction):  # "A and B carry the same warning about X"
+            subjects = _coordinated(text, sentence.start, before)
         if metabolite and not interaction and not before and state.topic and state.topic not in drugs \
                 and index - state.topic_at <= TOPIC_REACH:  # "The liver turns it into X": X is the topic's metabolite
             subjects = [state.topic]
             drugs = [state.topic, *drugs]  # it stays the drug under discussion
-        if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text):
+        if interaction and state.topic and state.topic not in drugs and REFERS_BACK.search(text) \
+                and not _bound_before(text, sentence.start, drug_mentions):
             subjects = [state.topic]  # "Alcohol can increase the risks of taking the drug": the drug under discussion
             interaction = [(-1, -1, "")]
             drugs = [state.topic, *drugs]  # it stays the drug under discussion
@@ -323,6 +331,13 @@ def _sentence_claims(sentence: Sentence, index: int, mentions: list[Mention], le
         state.topic, state.last, state.topic_at = drugs[0], drugs, index
     found += _therapy_claims(sentence, mentions)
     return found
+
+
+def _bound_before(text: str, base: int, drug_mentions: list[Mention]) -> bool:
+    """The sentence's pronoun opens a clause after a drug it names ("Tizanidine levels soar when it is taken with
+    ..."), so it refers to that drug."""
+    clause = CLAUSE_PRONOUN.search(text)
+    return clause is not None and any(m.start - base < clause.start() for m in drug_mentions)
 
 
 def _elliptic(text: str, mentions: list[Mention]) -> bool:
@@ -383,6 +398,29 @@ def _claims_about(subject: str, sentence: Sentence, mentions: list[Mention], lex
     return reading.claims
 
 
+def _joint(text: str, interaction: list[tuple[int, int, str]]) -> bool:
+    """An interaction cue that ends in "together", or the verb "interact" with no "with" after it, takes the partners
+    named before it too ("Valium and opioids taken together", "sertraline and cyclobenzaprine don't interact")."""
+    return any(text[s:e].casefold().endswith("together") or _bare_interact(text, s, e) for s, e, _ in interaction if s >= 0)
+
+
+#: What joins drugs named as one subject: a comma, "and", "or" ("methocarbamol, carisoprodol and orphenadrine").
+COORDINATION = re.compile(r"\s*(,\s*(and\s+|or\s+)?|\s(and|or|and/or)\s+)", re.I)
+
+
+def _coordinated(text: str, base: int, before: list[Mention]) -> list[str]:
+    """The drugs named just before a cue as one coordinated subject ("A and B", "A, B or C"); the last one alone when
+    the last two are not joined by "and" or "or" ("Like A, B ...")."""
+    group = [before[-1]]
+    for earlier in reversed(before[:-1]):
+        if not COORDINATION.fullmatch(text[earlier.end - base:group[0].start - base]):
+            break
+        group.insert(0, earlier)
+    if len(group) > 1 and not re.search(r"\b(and|or)\b", text[group[-2].end - base:group[-1].start - base]):
+        group = group[-1:]
+    return list(dict.fromkeys(d for m in group if (d := _drug(m))))
+
+
 def _bare_interact(text: str, start: int, end: int) -> bool:
     """The cue at ``start:end`` is the verb "interact(s)" with no "with" after it ("A and B interact")."""
     return text[start:end].casefold() in ("interact", "interacts") and not re.match(r"\s+with\b", text[end:], re.I)
@@ -405,8 +443,7 @@ class _Reading:
         self.metabolite = _matches("metabolite", text)
         # "Valium and opioids taken together ...", "sertraline and cyclobenzaprine don't interact": a cue that ends in
         # "together", or the verb "interact" with no "with" after it, takes the partners named before it too
-        self.joint = any(text[s:e].casefold().endswith("together") or _bare_interact(text, s, e)
-                         for s, e, _ in interaction if s >= 0)
+        self.joint = _joint(text, interaction)
         self.membership = _matches("membership", text)
         self.likeness = _matches("likeness", text)
         self.modes = {value for _, _, value in _matches("mode", text)}
@@ -489,7 +526,9 @@ class _Reading:
                     self.add("has-target", target, None, at)
             if self.actions and "Mechanism" not in kinds:
                 self.mechanisms(self.lexicon.acting_on(targets, self.actions), at)
-        if any(s <= at < e for s, e in self.warned):
+        if any(s <= at < e for s, e in self.warned):  # a warning topic ("pregnancy"), unless a cue forbids the drug there
+            if "Condition" in kinds and self.uses["contraindicated"]:
+                self.add("contraindicated-in", mention.of_kind("Condition")[0], None, at)
             return
         uses = self.uses
         if "AdverseEffect" in kinds and (uses["adverse"] or "Condition" not in kinds or not uses["use"]):
@@ -546,7 +585,19 @@ class _Reading:
             return False
         self.add("statement", None, "site: " + _paraphrase(self.text), start)
         self.claims[-1].sites = subclasses
+        self.mode_membership(adverb, start)
         return True
+
+    def mode_membership(self, adverb: str, at: int) -> None:
+        """Where a member of a class is said to act, as membership of the class's mode subclass for that place
+        ("dantrolene works inside the muscle fibre": directly acting muscle relaxants), for the classes the graph
+        puts the drug in."""
+        held = self.lexicon.known.get(self.subject, set())
+        for parent, pairs in self.lexicon.modes.items():
+            if parent in held:
+                for said, subclass in pairs:
+                    if said == adverb:
+                        self.add("member-of-class", subclass, None, at)
 
     def amounts(self) -> None:
         """Strengths (a dose is not a strength), and doses or courses as free-form dose statements."""

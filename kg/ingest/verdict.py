@@ -90,9 +90,9 @@ NUMBERS = {w: str(i) for i, w in enumerate("zero one two three four five six sev
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ -](weeks?|days?|months?)\b",
                       re.I)
 DURATION_CODES = {"week": "wk", "day": "d", "month": "mo"}
-#: Words that make an amount or a duration a maximum ("no more than 36 mg a day", "up to three weeks").
-LIMIT_WORDS = re.compile(r"\b(max(imum)?|no more than|not (take )?more than|up to|at most|or less|limit(ed)?|exceed)\b",
-                         re.I)
+#: Words that make an amount or a duration a maximum ("no more than 36 mg a day", "up to three weeks", "tops out at").
+LIMIT_WORDS = re.compile(r"\b(max(imum)?|no more than|not (take )?more than|up to|at most|or less|limit(ed)?|exceed|"
+                         r"tops? out at|capped at|ceiling (of|is))\b", re.I)
 #: Words that make an amount the one treatment starts with ("an initial dose of 10 mg", "start with 5 mg").
 STARTING = re.compile(r"\b(initial(ly)?|start(s|ing)?|begin(s|ning)?|first dose)\b", re.I)
 #: Words that tie a dose to how severe the condition is ("for moderate muscle spasms").
@@ -193,11 +193,14 @@ class Evidence:
 
     def links(self) -> dict[str, set[str]]:
         """Each subject → the mechanisms and targets non-article sources give it (they choose among the readings of a
-        less precise name, :meth:`.extract.Lexicon.choose`)."""
+        less precise name, :meth:`.extract.Lexicon.choose`), and the classes they put it in, through the class tree
+        (a sentence saying where a member of a class acts places it in that class's mode subclass)."""
         out: dict[str, set[str]] = defaultdict(set)
         for (s, p, o) in self.facts:
             if p in ("has-mechanism", "has-target"):
                 out[s].add(o)
+        for drug in list(self.member):
+            out[drug] |= set(self.classes_of(drug))
         return dict(out)
 
     def add_labels(self, store: Any, iris: Iterable[str]) -> None:
