@@ -7,6 +7,7 @@ edges; ATC decides memberships in ATC classes against a database) are tested on 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -630,7 +631,7 @@ def test_ventilation_in_the_icu_is_said_by_the_label_that_says_it(graph) -> None
     assert cisatracurium and all("ICU" in r[6].value for r in cisatracurium)
 
 
-ADJUNCT = r"adjunct|d'appoint|adjuvant"
+ADJUNCT = r"adjunct|d'appoint|adjuvant|add-on|does not, however, replace|jako jedna ze součástí"
 
 
 def test_a_use_the_label_calls_an_adjunct_is_adjunctive(graph) -> None:
@@ -638,7 +639,10 @@ def test_a_use_the_label_calls_an_adjunct_is_adjunctive(graph) -> None:
     VALIUM: "a useful adjunct for the relief of ... spasticity"; DECONTRACTYL RCP 4.1: "Traitement d'appoint des
     contractures musculaires douloureuses"; LYRICA (1): "Adjunctive therapy for the treatment of partial-onset
     seizures". Every approved label use whose sentence says so has the role adjunctive (audit of seed 1204: I2, I4,
-    I7, I12, I18, I29 kept the qualifier only in the quoted sentence)."""
+    I7, I12, I18, I29 kept the qualifier only in the quoted sentence). The audit of seed 1208 found the same in other
+    words: EMA's thiocolchicoside referral, "recommended only as an add-on treatment"; ROBAXIN Injectable on tetanus,
+    "It does not, however, replace the usual procedure of debridement, tetanus antitoxin ..."; the Czech Arduan SmPC
+    4.1, "Jako jedna ze součástí pro adaptaci pacienta na umělé plicní ventilaci" (as one of the components)."""
     missing = graph.query(f"""SELECT ?i ?t WHERE {{ ?i a mr:Indication ; mr:evidenceLevel mr:evidence-regulatory-label ;
                                 mr:approvalStatus mr:status-approved ; mr:sourceText ?t
                                 FILTER(REGEX(?t, "{ADJUNCT}", "i"))
@@ -648,6 +652,19 @@ def test_a_use_the_label_calls_an_adjunct_is_adjunctive(graph) -> None:
                              mr:condition condition:acute-painful-musculoskeletal-conditions ;
                              mr:evidenceLevel mr:evidence-regulatory-label ; mr:therapeuticRole/mr:code ?role }""").rows
     assert {r[0].value for r in roles} == {"symptomatic", "adjunctive"}
+
+
+def test_a_use_for_patients_another_treatment_failed_keeps_that_limit(graph) -> None:
+    """BOTOX 1.1: "Treatment of overactive bladder (OAB) ... in adults who have an inadequate response to or are
+    intolerant of an anticholinergic medication"; 1.2, NDO "in pediatric patients 5 years of age and older who have an
+    inadequate response to or are intolerant of anticholinergic medication". A second-line use is not a first-line
+    one: the population says so (audit of seed 1208, I22, had only "adults")."""
+    rows = graph.query("""SELECT ?i ?population WHERE { ?i a mr:Indication ; mr:evidenceLevel mr:evidence-regulatory-label ;
+                            mr:approvalStatus mr:status-approved ; mr:sourceText ?t
+                            FILTER(REGEX(?t, "inadequate response|intolerant of", "i"))
+                            OPTIONAL { ?i mr:population ?population } }""").rows
+    assert len(rows) >= 3
+    assert all(p is not None and re.search("inadequate response|intolerant", p.value) for _, p in rows), rows
 
 
 def test_a_role_outside_the_ontology_names_the_cell(mini_data: Path) -> None:
