@@ -119,6 +119,29 @@ def test_opioid_with_benzodiazepine_carries_the_boxed_warning(graph, opioid: str
     assert "boxed warning" in row["levels"] and "respiratory depression" in row["labelText"]
 
 
+def test_an_opioid_labels_true_skeletal_muscle_relaxants_are_the_neuromuscular_blockers(graph) -> None:
+    """An older OXYCONTIN PI, 7.2: "Oxycodone may enhance the neuromuscular blocking action of true skeletal muscle
+    relaxants and produce an increased degree of respiratory depression." The row named all muscle relaxants (ATC
+    M03), so fenyramidol, a centrally acting one, got 'moderate' with a neuromuscular effect (audit of seed 1208,
+    pair 3). It names the neuromuscular blocking agents now: rocuronium still has it, fenyramidol not."""
+    def sources(drug: str) -> set[str]:
+        return {r["sources"] for r in graph.query("interactions-between", drug=drug, other="oxycodone").dicts()}
+    assert "label-oxycodone-oxycontin-superseded" in sources("rocuronium")
+    assert "label-oxycodone-oxycontin-superseded" not in sources("fenyramidol")
+
+
+def test_an_opioid_labels_cns_depressant_examples_reach_the_centrally_acting_relaxants(graph) -> None:
+    """Morphine sulfate injection (Hospira), 7 Table 1, Benzodiazepines and Other CNS Depressants: "Examples:
+    Benzodiazepines and other sedatives/hypnotics, anxiolytics, tranquilizers, muscle relaxants, general anesthetics
+    ...". The graph's CNS-depressant class held only DrugCentral's members, so the label's row missed them; it now
+    reaches the centrally acting relaxants (ATC M03B), tizanidine among them, and no neuromuscular blocker."""
+    rows = graph.query("interactions-between", drug="tizanidine", other="morphine").dicts()
+    assert any(r["sources"] == "label-morphine-pfizer-injection" and r["through"] == "centrally acting muscle relaxants"
+               for r in rows), rows
+    blocker = graph.query("interactions-between", drug="rocuronium", other="morphine").dicts()
+    assert not any(r["through"] == "centrally acting muscle relaxants" for r in blocker)
+
+
 @pytest.mark.parametrize("blocker", ["rocuronium", "vecuronium", "suxamethonium", "pancuronium"])
 def test_quinine_with_neuromuscular_blockers_is_avoided(graph, blocker: str) -> None:
     """Qualaquin PI 5.5: neuromuscular blocking agents should be avoided with quinine (it was 'moderate')."""
