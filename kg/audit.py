@@ -1,7 +1,8 @@
 """Audit: reproducible random samples of statements, to check each against the label or database it cites.
 
 ``mrkg sample interactions --n 30 --seed 11`` (or ``indications``: the label statements, ``database-indications``:
-the others, ``contraindications``, ``pharmacokinetics``, ``summaries``) draws the same 30 statements every time for
+the others, ``contraindications``, ``pharmacokinetics``, ``summaries``; ``drug-summaries``: the pairs of two drugs in
+scope, interaction partners aside) draws the same 30 statements every time for
 the same graph: the statements are sorted by IRI before a ``random.Random(seed)`` draws from them.
 """
 
@@ -63,6 +64,13 @@ SELECT ?statement ?participants ?stated ?severity ?source ?detail ?text WHERE {
 SELECT ?statement ?participants ?severity ?evidence ?disagreement WHERE {
   ?statement a mr:InteractionSummary ; rdfs:label ?participants ; mr:severity/rdfs:label ?severity ;
              mr:disagreement ?disagreement .
+  OPTIONAL { ?statement mr:evidenceLevel/rdfs:label ?evidence }
+}""",
+    "drug-summaries": """
+SELECT ?statement ?participants ?severity ?evidence ?disagreement WHERE {
+  ?statement a mr:InteractionSummary ; rdfs:label ?participants ; mr:severity/rdfs:label ?severity ;
+             mr:disagreement ?disagreement ; mr:participant ?a , ?b .
+  ?a a mr:Drug . ?b a mr:Drug . FILTER(STR(?a) < STR(?b))
   OPTIONAL { ?statement mr:evidenceLevel/rdfs:label ?evidence }
 }""",
 }

@@ -346,7 +346,7 @@ def check(drugs: tuple[str, ...], fmt: str, engine: str, graph_path: Path | None
 
 #: What `mrkg sample` draws from (kg.audit.SAMPLE_QUERIES, kept here so that the CLI imports it lazily; a test keeps them equal).
 SAMPLE_KINDS = ("interactions", "indications", "database-indications", "contraindications", "pharmacokinetics",
-                "summaries")
+                "summaries", "drug-summaries")
 
 
 @main.command()
