@@ -194,6 +194,7 @@ class MR(DefinedNamespace):
     AssessmentMethod: URIRef
     biolinkPrefix: URIRef
     BoxReading: URIRef
+    ClaimTally: URIRef
     CNSDepressant: URIRef
     Claim: URIRef
     Classification: URIRef
@@ -216,6 +217,8 @@ class MR(DefinedNamespace):
     DrugInteraction: URIRef
     DrugLabel: URIRef
     boxedWarningCount: URIRef
+    claimCount: URIRef
+    claimTally: URIRef
     contraindicationCount: URIRef
     coverageOf: URIRef
     doseLimitCount: URIRef
@@ -427,6 +430,7 @@ class MR(DefinedNamespace):
     strengthUnit: URIRef
     strengthValue: URIRef
     summarises: URIRef
+    tallyAssessment: URIRef
     target: URIRef
     therapeuticRole: URIRef
     therapyFor: URIRef

@@ -2,7 +2,8 @@
 
 ``queries/qc/statistics-out-of-date.rq`` is the live computation that ``stats-sourcing`` ran before the build
 computed the measures; it lists every measure whose stored figure differs, so "no rows" is the agreement.
-``tests/resources/live/`` keeps the live versions of ``stats-labels``, ``stats-interactions`` and ``label-coverage``,
+``tests/resources/live/`` keeps the live versions of ``stats-labels``, ``stats-interactions``, ``label-coverage`` and
+``stats-claims``,
 which must give the very rows the named queries read from the statistics graph.
 """
 
@@ -71,10 +72,10 @@ def test_real_figures_equal_their_live_query(graph, name: str) -> None:
 
 def test_live_queries_are_the_named_queries_that_read_figures() -> None:
     """Every kept live query has its named query, and that one reads the statistics graph's nodes."""
-    assert set(LIVE_QUERIES) == {"label-coverage", "stats-interactions", "stats-labels"}
+    assert set(LIVE_QUERIES) == {"label-coverage", "stats-claims", "stats-interactions", "stats-labels"}
     for name in LIVE_QUERIES:
         text = (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
-        assert any(f"mr:{kind}" in text for kind in ("LabelMeasure", "SeverityTally", "LabelCoverage")), name
+        assert any(f"mr:{kind}" in text for kind in ("LabelMeasure", "SeverityTally", "LabelCoverage", "ClaimTally")), name
 
 
 def test_real_subsets_count_each_sources_graph(graph) -> None:
@@ -132,7 +133,7 @@ def test_measures_follow_the_definitions() -> None:
 
 def test_label_figures_follow_the_definitions() -> None:
     """A label-sourced contraindication and a database-sourced boxed warning: the label measures count only the
-    first, the coverage both; a dated and an undated label; a statement and a summary of one severity."""
+    first, the coverage both; a dated and an undated label; a statement and a summary of one severity; a claim."""
     t, mr = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "vocab/"
     quads = [
         _quad("vocab/DrugLabel", mr + "givesEvidence", mr + "evidence-regulatory-label", "ontology"),
@@ -149,6 +150,8 @@ def test_label_figures_follow_the_definitions() -> None:
         _quad(mr + "severity-minor", mr + "severityRank", '"4"', "ontology"),
         _quad("i/1", t, mr + "DrugInteraction", "d"), _quad("i/1", mr + "severity", mr + "severity-major", "d"),
         _quad("s/1", t, mr + "InteractionSummary", "d"), _quad("s/1", mr + "severity", mr + "severity-major", "d"),
+        _quad("claim/c", t, mr + "Claim", "w"), _quad("claim/c", "http://purl.org/dc/terms/source", "source/w", "w"),
+        _quad("claim/c", mr + "assessment", mr + "assessment-contradicted", "w"),
     ]
     stats = compute_statistics(quads)
     assert {k: v for k, v in stats.label_measures.items() if v[0]} == {
@@ -158,3 +161,4 @@ def test_label_figures_follow_the_definitions() -> None:
     assert stats.coverage == {x: (2, 1, 0, 0, 0, 0, 0, 0), y: (0, 0, 1, 0, 0, 0, 0, 0)}
     assert stats.severities == {"<https://w3id.org/mrkg/vocab/severity-major>": (1, 1),
                                 "<https://w3id.org/mrkg/vocab/severity-minor>": (0, 0)}
+    assert stats.claims == {("<https://w3id.org/mrkg/source/w>", "<https://w3id.org/mrkg/vocab/assessment-contradicted>"): 1}
