@@ -760,3 +760,17 @@ def test_quinines_g6pd_contraindication_rests_on_a_label_the_2019_label_replaced
     replaced = {w["sources"] for w in warnings if w["replacedBy"] == "label-metaxalone-skelaxin"}
     assert replaced == {"label-metaxalone-skelaxin-400-studyres"}
     assert any(w["sources"] == "label-metaxalone-skelaxin" and w["replacedBy"] == "" for w in warnings)
+
+
+def test_a_label_sources_date_is_its_version_not_a_data_refresh() -> None:
+    """openFDA's last_updated is the day its data set was refreshed: eight label sources gave it as their version
+    date (2026-06-01 ... 2026-10-16 for labels revised years earlier), which stats-labels then counted as dated. A
+    label's date is the version's own (Revised:, effective_time, an SmPC's date of revision), or none."""
+    from kg.build.registry import TABLES
+    from kg.paths import DATA_DIR
+
+    rows = TABLES["sources.tsv"].read(DATA_DIR / "sources.tsv")
+    refreshed = [r["id"] for r in rows if r["kind"] == "drug-label" and r["date"]
+                 and "last_updated" in r["note"].lower() and "effective" not in r["note"].lower()]
+    assert not refreshed
+    assert sum(1 for r in rows if "openFDA's last_updated" in r["note"]) >= 8
