@@ -142,6 +142,40 @@ def test_an_opioid_labels_cns_depressant_examples_reach_the_centrally_acting_rel
     assert not any(r["through"] == "centrally acting muscle relaxants" for r in blocker)
 
 
+@pytest.mark.parametrize("relaxant", ["carisoprodol", "tizanidine", "methocarbamol", "metaxalone"])
+def test_a_relaxant_its_label_calls_a_cns_depressant_meets_the_opioid_box(graph, relaxant: str) -> None:
+    """SOMA 5.1: "the sedative effects of carisoprodol and other CNS depressants ... may be additive" (and ZANAFLEX,
+    ROBAXIN, metaxalone 5.2 in the same words): each label counts its drug among the CNS depressants. They were not
+    members of the class, so the tramadol boxed warning ("RISKS FROM CONCOMITANT USE WITH BENZODIAZEPINES OR OTHER
+    CNS DEPRESSANTS") did not reach carisoprodol + tramadol, which read moderate (audit of seed 1208, drug pairs #20)."""
+    row = summary(graph, relaxant, "tramadol")
+    assert row["severity"] == "major" and row["evidence"] == "regulatory label"
+    assert "central nervous system depressants" in row["through"]
+
+
+def test_a_drug_one_label_lists_beside_serotonergic_drugs_is_not_made_one(graph) -> None:
+    """AMRIX: serotonin syndrome "when used in combination with other drugs, such as ... tramadol, bupropion,
+    meperidine, verapamil, or MAO inhibitors". Read as memberships of 'serotonergic drugs', that list let every other
+    label's serotonergic row reach verapamil: verapamil + sertraline got ZOLOFT's serotonin syndrome row, which
+    ZOLOFT does not mean (audit of seed 1208). The pair cyclobenzaprine + verapamil keeps the AMRIX row, as a pair."""
+    members = {r["drug"] for r in graph.query("drugs-in-class", **{"class": "serotonergic-drugs"}).dicts()}
+    assert "https://w3id.org/mrkg/drug/verapamil" not in members and "https://w3id.org/mrkg/drug/bupropion" not in members
+    assert "https://w3id.org/mrkg/drug/tramadol" in members
+    row = summary(graph, "cyclobenzaprine", "verapamil")
+    assert row["severity"] == "moderate" and "label-cyclobenzaprine-amrix" in row["levels"]
+    assert not graph.interaction_summary("sertraline", "verapamil").rows
+
+
+@pytest.mark.parametrize("other", ["vardenafil", "sotalol", "quinidine"])
+def test_quinine_with_qt_prolonging_drugs_is_avoided(graph, other: str) -> None:
+    """Quinine sulfate capsules, Highlights 7: "Drugs known to prolong QT interval (e.g., Class IA and Class III
+    antiarrhythmic agents) ... Avoid concomitant use (5.3)." The row had named only the class III antiarrhythmics, so
+    vardenafil, whose LEVITRA label (5.7) says it prolongs the QT interval, read moderate (audit of seed 1208, pair
+    24). Each member of 'drugs known to prolong the QT interval' cites its own label."""
+    row = summary(graph, "quinine", other)
+    assert row["severity"] == "major" and row["evidence"] == "regulatory label"
+
+
 @pytest.mark.parametrize("blocker", ["rocuronium", "vecuronium", "suxamethonium", "pancuronium"])
 def test_quinine_with_neuromuscular_blockers_is_avoided(graph, blocker: str) -> None:
     """Qualaquin PI 5.5: neuromuscular blocking agents should be avoided with quinine (it was 'moderate')."""
