@@ -166,6 +166,15 @@ def test_a_drug_one_label_lists_beside_serotonergic_drugs_is_not_made_one(graph)
     assert not graph.interaction_summary("sertraline", "verapamil").rows
 
 
+def test_oxycodone_with_an_ssri_is_a_label_dose_adjustment(graph) -> None:
+    """OxyContin SmPC (CZ) 4.5 and OxyDuo SmPC (PL) 4.5: with serotonergic drugs such as SSRIs, serotonin toxicity;
+    use with caution, a dose reduction may be needed. The pair read 'not graded' from DrugBank alone (audit of seed
+    1208, drug pairs #14)."""
+    row = summary(graph, "oxycodone", "sertraline")
+    assert row["severity"] == "moderate" and row["evidence"] == "regulatory label"
+    assert "label-oxycodone-oxycontin-cz-smpc" in row["levels"]
+
+
 @pytest.mark.parametrize("other", ["vardenafil", "sotalol", "quinidine"])
 def test_quinine_with_qt_prolonging_drugs_is_avoided(graph, other: str) -> None:
     """Quinine sulfate capsules, Highlights 7: "Drugs known to prolong QT interval (e.g., Class IA and Class III
