@@ -175,12 +175,14 @@ def test_oxycodone_with_an_ssri_is_a_label_dose_adjustment(graph) -> None:
     assert "label-oxycodone-oxycontin-cz-smpc" in row["levels"]
 
 
-@pytest.mark.parametrize("other", ["vardenafil", "sotalol", "quinidine"])
+@pytest.mark.parametrize("other", ["vardenafil", "sotalol", "quinidine", "ondansetron", "levofloxacin", "tacrolimus"])
 def test_quinine_with_qt_prolonging_drugs_is_avoided(graph, other: str) -> None:
     """Quinine sulfate capsules, Highlights 7: "Drugs known to prolong QT interval (e.g., Class IA and Class III
     antiarrhythmic agents) ... Avoid concomitant use (5.3)." The row had named only the class III antiarrhythmics, so
     vardenafil, whose LEVITRA label (5.7) says it prolongs the QT interval, read moderate (audit of seed 1208, pair
-    24). Each member of 'drugs known to prolong the QT interval' cites its own label."""
+    24). Each member of 'drugs known to prolong the QT interval' cites its own label: e.g. ZOFRAN, "Ondansetron
+    prolongs the QT interval in a dose-dependent manner"; levofloxacin 5.9; PROGRAF 5.14 "Prograf may prolong the
+    QT/QTc interval" (ondansetron, levofloxacin and tacrolimus had read moderate from the databases)."""
     row = summary(graph, "quinine", other)
     assert row["severity"] == "major" and row["evidence"] == "regulatory label"
 
