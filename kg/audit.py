@@ -32,6 +32,17 @@ SELECT ?statement {columns} ?route ?population ?source ?url ?detail ?text WHERE 
 }}"""
 
 
+def _summary_query(pairs: str = "") -> str:
+    """A sample query for the pair summaries; ``pairs`` (patterns that go on from the summary's last property) keeps
+    some of them."""
+    return f"""
+SELECT ?statement ?participants ?severity ?evidence ?disagreement WHERE {{
+  ?statement a mr:InteractionSummary ; rdfs:label ?participants ; mr:severity/rdfs:label ?severity ;
+             mr:disagreement ?disagreement{pairs} .
+  OPTIONAL {{ ?statement mr:evidenceLevel/rdfs:label ?evidence }}
+}}"""
+
+
 #: What can be sampled → the query that lists one row per statement, with what a checker needs to see.
 SAMPLE_QUERIES = {
     "interactions": """
@@ -60,19 +71,8 @@ SELECT ?statement ?participants ?stated ?severity ?source ?detail ?text WHERE {
              mr:quantityValue ?value ; mr:unit/mr:code ?unit ;
   OPTIONAL { ?statement mr:quantityMax ?valueMax }
   ?statement"""),
-    "summaries": """
-SELECT ?statement ?participants ?severity ?evidence ?disagreement WHERE {
-  ?statement a mr:InteractionSummary ; rdfs:label ?participants ; mr:severity/rdfs:label ?severity ;
-             mr:disagreement ?disagreement .
-  OPTIONAL { ?statement mr:evidenceLevel/rdfs:label ?evidence }
-}""",
-    "drug-summaries": """
-SELECT ?statement ?participants ?severity ?evidence ?disagreement WHERE {
-  ?statement a mr:InteractionSummary ; rdfs:label ?participants ; mr:severity/rdfs:label ?severity ;
-             mr:disagreement ?disagreement ; mr:participant ?a , ?b .
-  ?a a mr:Drug . ?b a mr:Drug . FILTER(STR(?a) < STR(?b))
-  OPTIONAL { ?statement mr:evidenceLevel/rdfs:label ?evidence }
-}""",
+    "summaries": _summary_query(),
+    "drug-summaries": _summary_query(" ; mr:participant ?a , ?b .\n  ?a a mr:Drug . ?b a mr:Drug . FILTER(STR(?a) < STR(?b))"),
 }
 
 

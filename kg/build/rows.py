@@ -298,8 +298,7 @@ def box_reading(ctx: BuildContext, row: Row) -> list[Triple]:
     for slug in ctx.row_sources(row):
         _label_source(ctx, row, "source", slug)
     drug, boxed = ctx.ref(row, "drug", "drug"), ctx.flag(row, "boxed")
-    if boxed is None:
-        raise row.error("column 'boxed' is empty; allowed: yes, no", "boxed")
+    assert boxed is not None  # a required column: reading the table rejects an empty cell
     node = ctx.new_node(row)
     triples: list[Triple] = [(node, RDF.type, MR.BoxReading), (node, MR.drug, drug), (node, MR.hasBoxedWarning, boxed)]
     return triples + stated(ctx, row, node)

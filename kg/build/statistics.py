@@ -114,7 +114,7 @@ _LABEL_EVIDENCE = _mr("evidence-regulatory-label")
 _TOPICS = {name: _mr(f"topic-{name}") for name in ("boxed-warning", "pregnancy", "lactation", "renal-impairment",
                                                     "hepatic-impairment")}
 #: The objects kept, by predicate, for the label measures, the severity tallies and the coverage.
-_KEPT = (*_ABOUT, _DCT_SOURCE, _DCT_DATE, _TOPIC, _LEVEL, _SEVERITY, _RANK, _GIVES, _ASSESSMENT, _mr("indicatedFor"))
+_KEPT = (*_ABOUT, *_DRUG_PROPERTIES, _DCT_SOURCE, _DCT_DATE, _TOPIC, _LEVEL, _SEVERITY, _RANK, _GIVES, _ASSESSMENT)
 
 #: A quad as N-Triples terms: subject, predicate, object, graph name (an IRI in angle brackets).
 Quad = tuple[str, str, str, str]
@@ -150,7 +150,6 @@ def compute_statistics(quads: Iterable[Quad]) -> Statistics:
     closed: set[str] = set()  # sources with mr:commercialUse "no"
     typed: dict[str, set[str]] = {}  # class → nodes of that type
     subclass: dict[str, set[str]] = {}  # class → its direct subclasses
-    with_property: dict[str, set[str]] = {p: set() for p in _DRUG_PROPERTIES}
     kept: dict[str, dict[str, set[str]]] = {p: {} for p in _KEPT}  # predicate → subject → objects
     for s, p, o, g in quads:
         if g == skip:
@@ -168,17 +167,15 @@ def compute_statistics(quads: Iterable[Quad]) -> Statistics:
             closed.add(s)
         elif p == _SUBCLASS:
             subclass.setdefault(o, set()).add(s)
-        if p in with_property:
-            with_property[p].add(s)
         if p in kept:
             kept[p].setdefault(s, set()).add(o)
-    stats = _figures(masks, graph_bit, graph_sources, closed, typed, subclass, with_property)
+    stats = _figures(masks, graph_bit, graph_sources, closed, typed, subclass, kept)
     _label_figures(stats, typed, kept)
     return stats
 
 
 def _figures(masks: dict[str, int], graph_bit: dict[str, int], graph_sources: dict[str, set[str]], closed: set[str],
-             typed: dict[str, set[str]], subclass: dict[str, set[str]], with_property: dict[str, set[str]]) -> Statistics:
+             typed: dict[str, set[str]], subclass: dict[str, set[str]], kept: dict[str, dict[str, set[str]]]) -> Statistics:
     articles, claims = typed.get(_ARTICLE, set()), typed.get(_CLAIM, set())
     # per graph bit: the sources naming it, how many of them are closed, article graph, graph of a non-article
     bit_sources = {bit: graph_sources.get(g, set()) for g, bit in graph_bit.items()}
@@ -231,7 +228,7 @@ def _figures(masks: dict[str, int], graph_bit: dict[str, int], graph_sources: di
     stats.entities = len(set().union(*(typed[cls] for cls in stats.classes)))
 
     drugs = typed.get(_DRUG, set())
-    counts = [facts, multi, article_only, closed_only] + [len(drugs & with_property[p]) for p in _DRUG_PROPERTIES]
+    counts = [facts, multi, article_only, closed_only] + [len(drugs & kept[p].keys()) for p in _DRUG_PROPERTIES]
     for i, ((key, _), count) in enumerate(zip(MEASURES, counts, strict=True)):
         stats.measures[key] = (count, facts if i < 4 else len(drugs))
     return stats
@@ -245,8 +242,8 @@ def _label_figures(stats: Statistics, typed: dict[str, set[str]], kept: dict[str
     label_sources = set().union(*(typed.get(k, set()) for k in kinds))
     of_drug, topic, level = kept[_DRUG_OF], kept[_TOPIC], kept[_LEVEL]
 
-    def drugs_of(statements: Iterable[str], label_only: bool = True) -> set[str]:
-        return {d for x in statements if not label_only or _LABEL_EVIDENCE in level.get(x, ())
+    def drugs_of(statements: Iterable[str]) -> set[str]:  # the drugs of the statements a label gives evidence for
+        return {d for x in statements if _LABEL_EVIDENCE in level.get(x, ())
                 for d in of_drug.get(x, ()) if d in drugs}
 
     def with_topic(*names: str) -> set[str]:
